@@ -1,0 +1,36 @@
+/**
+ * Errors are values with a code and a cause, shown to the user as one line.
+ * `where` is a location a person can open: "scrapers/acme.yaml:7" or a URL.
+ */
+export type ErrorCode =
+  | 'config'
+  | 'usage'
+  | 'fetch'
+  | 'extract'
+  | 'store'
+  | 'deliver'
+  | 'import'
+  | 'internal';
+
+export class RadarError extends Error {
+  readonly code: ErrorCode;
+  readonly where: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { where?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'RadarError';
+    this.code = code;
+    this.where = opts.where;
+  }
+
+  /** One line for a terminal or a log: `scrapers/acme.yaml:7: fetch.pages: expected ...`. */
+  toLine(): string {
+    return this.where ? `${this.where}: ${this.message}` : this.message;
+  }
+}
+
+export function errorLine(err: unknown): string {
+  if (err instanceof RadarError) return err.toLine();
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
