@@ -12,7 +12,7 @@ export type Audience =
   | { kind: 'manager'; email: string; name?: string }
   | { kind: 'person'; email: string; name?: string };
 
-export interface Alert<P = Record<string, unknown>> {
+export interface Alert<P extends object = object> {
   /** Idempotency key: target + item + change, or signal + person + week. Same id = same alert. */
   id: string;
   /** Which digest section renders it (price, tender, job, scraper, attrition, coaching ...). */

@@ -10,6 +10,8 @@ export function buildProgram(): Command {
     .description('sales-radar: watches competitor prices, tenders and hiring; scores team signals; emails the right people.')
     .version('0.1.0')
     .showHelpAfterError()
+    .option('--home <dir>', 'folder with scrapers/, rules/, templates/ (default: $RADAR_HOME or the current folder)')
+    .option('--state <dir>', 'state folder (default: $RADAR_STATE_DIR or <home>/data/state)')
     .exitOverride();
   for (const register of commands) register(program);
   return program;
@@ -39,9 +41,4 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.targetsFailed;
   }
   return code;
-}
-
-/** A command sets its exit code this way; `main` returns it. */
-export function setExitCode(cmd: Command, code: number): void {
-  (cmd as Command & { exitCode?: number }).exitCode = code;
 }

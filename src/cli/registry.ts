@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
+import { register as run } from './run.js';
+import { register as tryTarget } from './try.js';
+import { register as validate } from './validate.js';
+import { register as history } from './history.js';
+import { register as schema } from './schema.js';
+import { register as demo } from './demo.js';
 
 /** One line per command file: a new command is a new file plus a line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo];

@@ -1,0 +1,55 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { resolvePaths, displayPath } from '../config/load.js';
+import { DemoSite } from '../demo/site.js';
+import { runAll } from '../pipeline/run.js';
+import { out, setExitCode } from './common.js';
+import { printSummary } from './run.js';
+
+/** The folder the package lives in: the demo always uses its bundled targets, rules and templates. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('Run the bundled demo: start local competitor sites, scrape them, change some prices, scrape again, write the digests.')
+    .option('--port <n>', 'port for the demo sites (default 8765, or any free port)', (v) => Number(v))
+    .option('--keep-state', 'do not clear the demo state first')
+    .action(async (opts: { port?: number; keepState?: boolean }, cmd: Command) => {
+      const root = PACKAGE_ROOT;
+      const paths = resolvePaths({ home: root, stateDir: join(root, 'data', 'state', 'demo'), outboxDir: join(root, 'data', 'outbox') });
+      if (!opts.keepState && existsSync(paths.stateDir)) rmSync(paths.stateDir, { recursive: true, force: true });
+      const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
+      let base: string;
+      try {
+        base = await site.start(opts.port ?? 8765);
+      } catch {
+        base = await site.start(0);
+      }
+      const prevDemoUrl = process.env.RADAR_DEMO_URL;
+      process.env.RADAR_DEMO_URL = base;
+      try {
+        out(`demo sites on ${base}`);
+        out('\n== run 1: first look at every competitor (sets the baseline, no price alerts) ==');
+        const first = await runAll({ paths });
+        printSummary(first);
+        site.applyChanges();
+        out('\n== competitors change prices; Delta redesigns its shop ==');
+        out('\n== run 2 ==');
+        const second = await runAll({ paths });
+        printSummary(second);
+        const emails = [...first.delivery.sent, ...second.delivery.sent];
+        out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
+        for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
+        out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);
+        // The demo is expected to show one broken scraper; it succeeded if mail went out.
+        setExitCode(cmd, emails.length > 0 ? 0 : 1);
+      } finally {
+        if (prevDemoUrl === undefined) delete process.env.RADAR_DEMO_URL;
+        else process.env.RADAR_DEMO_URL = prevDemoUrl;
+        await site.stop();
+      }
+    });
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { RadarError } from '../core/errors.js';
+import { failureText } from '../core/verdict.js';
+import { readJsonFile } from '../store/atomic.js';
+import { readRunLog } from '../store/runlog.js';
+import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { pathsFrom, out } from './common.js';
+import { formatTable } from './table.js';
+
+export function register(program: Command): void {
+  program
+    .command('history')
+    .description("Show a target's recent runs and items, or one item's price history.")
+    .argument('<id>', 'target id')
+    .option('-i, --item <key>', 'show the history of one item')
+    .option('--json', 'print as JSON')
+    .action((id: string, opts: { item?: string; json?: boolean }, cmd: Command) => {
+      const paths = pathsFrom(cmd);
+      const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, id));
+      const log = readRunLog(paths.stateDir, id);
+      if (!snap && log.runs.length === 0) throw new RadarError('usage', `no history for target "${id}" in ${paths.stateDir}`);
+      if (opts.item) {
+        const item = snap?.items[opts.item];
+        const series = snap?.history[opts.item];
+        if (!item && !series) throw new RadarError('usage', `target "${id}" has no item "${opts.item}"`);
+        if (opts.json) return out(JSON.stringify({ item: item ?? null, history: series ?? [] }, null, 2));
+        out(`${opts.item}  ${item?.data.name ?? ''}`);
+        out(formatTable(['at', 'amount', 'currency'], (series ?? []).map((p) => [p.at, String(p.amount ?? ''), String(p.currency ?? '')])));
+        return;
+      }
+      if (opts.json) return out(JSON.stringify({ runs: log.runs, items: snap?.items ?? {} }, null, 2));
+      out(formatTable(['run at', 'verdict', 'items', 'pages', '+', '~', '-', 'detail'], log.runs.slice(-20).map((r) => [r.at, r.verdict, String(r.items), String(r.pages), String(r.added ?? ''), String(r.changed ?? ''), String(r.removed ?? ''), r.failure ? failureText(r.failure) : ''])));
+      if (snap) {
+        out('');
+        out(formatTable(['key', 'name', 'price', 'points', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, String(i.data.name ?? ''), String(i.data.amount ?? ''), String(snap.history[i.key]?.length ?? 0), i.lastSeen])));
+      }
+    });
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { displayPath } from '../config/load.js';
+import { failureText } from '../core/verdict.js';
+import { runAll, type RunSummary } from '../pipeline/run.js';
+import { pathsFrom, out, err, setExitCode } from './common.js';
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Scrape every enabled target (or --target ID), compare with the last good snapshot, and send digests.')
+    .option('-t, --target <id...>', 'only these target ids')
+    .option('--json', 'print the run summary as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all targets good, 1 some targets failed, 2 bad usage or config.
+Mail goes over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.com:587);
+otherwise each email is written to data/outbox/ as .eml plus an .html preview.`,
+    )
+    .action(async (opts: { target?: string[]; json?: boolean }, cmd: Command) => {
+      const summary = await runAll({ paths: pathsFrom(cmd), ...(opts.target ? { only: opts.target } : {}) });
+      if (opts.json) out(JSON.stringify(summaryJson(summary), null, 2));
+      else printSummary(summary);
+      setExitCode(cmd, summary.exitCode);
+    });
+}
+
+export function printSummary(s: RunSummary): void {
+  for (const e of s.configErrors) err(`✗ ${e.toLine()}`);
+  for (const r of s.results) {
+    if (r.verdict === 'good') {
+      const d = r.diff!;
+      out(`✓ ${r.target.id}  ${r.items} items, ${r.pages.length} pages  +${d.added.length} ~${d.changed.length} -${d.removed.length}  ${r.alerts.length} alerts`);
+    } else {
+      out(`✗ ${r.target.id}  ${failureText(r.failure!)}`);
+    }
+  }
+  for (const m of s.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+  for (const f of s.delivery.failed) err(`! mail to ${f.msg.to} not sent (attempt ${f.msg.attempts}): ${f.error}`);
+  const good = s.results.filter((r) => r.verdict === 'good').length;
+  out(`${good}/${s.results.length} targets good, ${s.alerts.length} alerts, ${s.delivery.sent.length} emails sent`);
+}
+
+function summaryJson(s: RunSummary) {
+  return {
+    exitCode: s.exitCode,
+    configErrors: s.configErrors.map((e) => e.toLine()),
+    targets: s.results.map((r) => ({
+      id: r.target.id,
+      verdict: r.verdict,
+      failure: r.failure ?? null,
+      items: r.items,
+      pages: r.pages.length,
+      added: r.diff?.added.length ?? 0,
+      changed: r.diff?.changed.length ?? 0,
+      removed: r.diff?.removed.length ?? 0,
+      alerts: r.alerts.map((a) => a.id),
+    })),
+    emails: s.delivery.sent.map((m) => ({ to: m.to, subject: m.subject, file: m.file ?? null })),
+    unsent: s.delivery.failed.map((f) => ({ to: f.msg.to, error: f.error })),
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const email = z.email({ error: 'expected an email address' });
+const locale = z.enum(['zh-CN', 'en']);
+
+export const ownersSchema = z.strictObject({
+  regions: z.record(
+    z.string(),
+    z.strictObject({
+      owners: z.array(email).min(1),
+      locale: locale.optional(),
+      name: z.string().optional(),
+      name_en: z.string().optional(),
+    }),
+  ),
+  ops: z.array(email).default([]),
+  hr: z.array(email).default([]),
+  locale: locale.default('zh-CN'),
+  time_zone: z.string().default('Asia/Shanghai'),
+});
+
+export const priceRulesSchema = z.strictObject({
+  alert_when: z
+    .strictObject({
+      change_percent: z.number().min(0).default(3),
+      change_abs: z.number().min(0).default(0),
+    })
+    .default({ change_percent: 3, change_abs: 0 }),
+  /** Items missing from this many consecutive good runs count as removed. */
+  removed_after_runs: z.number().int().min(1).default(2),
+  /** A good run must find at least this share of the last good run's items, else it is "layout changed". */
+  min_item_ratio: z.number().min(0).max(1).default(0.5),
+  alert_new_items: z.boolean().default(true),
+  alert_removed_items: z.boolean().default(true),
+  /** Consecutive failures before sales ops hear about a broken target. */
+  notify_ops_after_failures: z.number().int().min(1).default(1),
+});
+
+export type OwnersRules = z.output<typeof ownersSchema>;
+export type PriceRules = z.output<typeof priceRulesSchema>;

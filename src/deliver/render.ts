@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Recipient } from '../alerts/route.js';
+import type { OwnersRules } from '../config/rules-schema.js';
+import { RadarError } from '../core/errors.js';
+import type { StoredAlert } from '../store/outbox.js';
+import { formatDateTime } from './format.js';
+import { fill, loadStrings } from './i18n.js';
+import { getSection } from './sections/registry.js';
+import type { SectionContext } from './sections/types.js';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+interface Compiled {
+  html: Handlebars.TemplateDelegate;
+  text: Handlebars.TemplateDelegate;
+}
+
+/**
+ * Two Handlebars environments: HTML escapes every value (scraped text is untrusted), text does
+ * not escape but is never interpreted as markup. Data is never compiled as a template, so a
+ * product named "{{evil}}" prints as just that.
+ */
+const htmlEnv = Handlebars.create();
+const textEnv = Handlebars.create();
+for (const env of [htmlEnv, textEnv]) {
+  env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  env.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const t = (options.data.root as { t?: Record<string, string> }).t ?? {};
+    return fill(t[key] ?? key, options.hash as Record<string, string | number>);
+  });
+  // Only http(s) links reach an href: a scraped "javascript:" URL becomes plain text.
+  env.registerHelper('safeUrl', (u: unknown) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : ''));
+}
+
+const cache = new Map<string, Compiled>();
+
+function compile(templatesDir: string, name: string): Compiled {
+  const key = `${templatesDir}\0${name}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const read = (ext: string) => {
+    const f = join(templatesDir, `${name}.${ext}.hbs`);
+    if (!existsSync(f)) throw new RadarError('config', 'template not found', { where: f });
+    return readFileSync(f, 'utf8');
+  };
+  const c = {
+    html: htmlEnv.compile(read('html'), { strict: false }),
+    text: textEnv.compile(read('text'), { noEscape: true, strict: false }),
+  };
+  cache.set(key, c);
+  return c;
+}
+
+export interface RenderInput {
+  templatesDir: string;
+  recipient: Recipient;
+  alerts: StoredAlert[];
+  owners: OwnersRules;
+  now: Date;
+}
+
+export function renderDigest(input: RenderInput): RenderedEmail {
+  const { recipient, owners, now, templatesDir } = input;
+  const t = loadStrings(templatesDir, recipient.locale);
+  const ctx: SectionContext = { locale: recipient.locale, t, timeZone: owners.time_zone, now };
+  const byTopic = new Map<string, StoredAlert[]>();
+  for (const a of input.alerts) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
+  const sections = [...byTopic.entries()]
+    .map(([topic, alerts]) => ({ topic, alerts, section: getSection(topic) }))
+    .filter((s): s is typeof s & { section: NonNullable<typeof s.section> } => s.section !== undefined)
+    .sort((a, b) => a.section.order - b.section.order);
+
+  const headlines = sections
+    .map((s) => s.section.headline(s.alerts, ctx))
+    .filter((h): h is NonNullable<typeof h> => h !== null)
+    .sort((a, b) => b.weight - a.weight);
+  const prefix = subjectPrefix(input.alerts, recipient, owners, t);
+  const subject = `${prefix ? `[${prefix}] ` : ''}${headlines.map((h) => h.text).slice(0, 2).join(t['subject.joiner'] ?? '; ') || (t['subject.fallback'] ?? 'sales-radar digest')}`;
+
+  const rendered = sections.map((s) => {
+    const tpl = compile(templatesDir, `sections/${s.topic}`);
+    const view = { ...s.section.view(s.alerts, ctx), t, locale: recipient.locale };
+    return { topic: s.topic, title: s.section.title(ctx), count: s.alerts.length, html: tpl.html(view), text: tpl.text(view) };
+  });
+  const layout = compile(templatesDir, 'digest');
+  const view = {
+    t,
+    locale: recipient.locale,
+    subject,
+    summary: headlines.map((h) => h.text),
+    generatedAt: formatDateTime(now, owners.time_zone, recipient.locale),
+    timeZone: owners.time_zone,
+    sections: rendered.map((r) => ({ ...r, html: new Handlebars.SafeString(r.html) })),
+  };
+  return {
+    subject,
+    html: layout.html(view),
+    text: layout.text({ ...view, sections: rendered }),
+  };
+}
+
+function subjectPrefix(alerts: StoredAlert[], r: Recipient, owners: OwnersRules, t: Record<string, string>): string {
+  if (r.role === 'hr') return t['prefix.hr'] ?? 'HR';
+  const regions = [...new Set(alerts.flatMap((a) => (a.audience.kind === 'region' ? [a.audience.region] : [])))];
+  if (regions.length) {
+    return regions
+      .map((id) => {
+        const reg = owners.regions[id];
+        return (r.locale === 'en' ? reg?.name_en : reg?.name) ?? reg?.name ?? id;
+      })
+      .join('/');
+  }
+  if (r.role === 'ops') return t['prefix.ops'] ?? 'Ops';
+  return '';
+}

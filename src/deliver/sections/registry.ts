@@ -1,0 +1,17 @@
+import type { Section } from './types.js';
+import { priceSection } from './price.js';
+import { scraperSection } from './scraper.js';
+
+const sections = new Map<string, Section>();
+
+/** A new digest section is one file (plus its templates) and one line here. */
+export function registerSection(s: Section): void {
+  sections.set(s.topic, s);
+}
+
+export function getSection(topic: string): Section | undefined {
+  return sections.get(topic);
+}
+
+registerSection(priceSection);
+registerSection(scraperSection);

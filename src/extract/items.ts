@@ -1,0 +1,90 @@
+import type { CheerioAPI } from 'cheerio';
+import type { Target } from '../config/target-schema.js';
+import { absoluteUrl, loadHtml, parseFieldSelector, readField } from './selector.js';
+import { extractProduct } from './product.js';
+
+/** What extraction hands to normalisation: text as found on the page, nothing parsed yet. */
+export interface RawItem {
+  key: string | null;
+  fields: Record<string, string | null>;
+  /** Extra values structured data gave us (sku, gtin, availability ...). */
+  extra?: Record<string, string | number | null>;
+}
+
+export interface ExtractedPage {
+  items: RawItem[];
+  /** Absolute URL of the next page, when the target paginates by a "next" link. */
+  nextUrl: string | null;
+  /** Number of elements matched by `items.each` (0 tells "selector no longer matches"). */
+  matched: number;
+}
+
+export function extractPage(html: string, pageUrl: string, target: Target, $?: CheerioAPI): ExtractedPage {
+  const doc = $ ?? loadHtml(html);
+  const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
+  if (!target.items) {
+    const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
+    if (!p) return { items: [], nextUrl, matched: 0 };
+    const item: RawItem = {
+      key: p.sku ?? p.gtin ?? p.mpn ?? canonical(p.url ?? pageUrl),
+      fields: {
+        name: p.name,
+        price: p.amount === null ? null : String(p.amount),
+        url: p.url ?? pageUrl,
+      },
+      extra: {
+        currency: p.currency,
+        availability: p.availability,
+        ...(p.sku ? { sku: p.sku } : {}),
+        ...(p.gtin ? { gtin: p.gtin } : {}),
+        ...(p.mpn ? { mpn: p.mpn } : {}),
+        ...(p.brand ? { brand: p.brand } : {}),
+        source: p.source,
+      },
+    };
+    return { items: [item], nextUrl, matched: 1 };
+  }
+  const spec = target.items;
+  const fieldSels = Object.entries(spec.fields).map(([name, s]) => [name, parseFieldSelector(s)] as const);
+  const keySel = spec.key ? parseFieldSelector(spec.key) : null;
+  const linkSel = parseFieldSelector('a@href');
+  const items: RawItem[] = [];
+  const nodes = doc(spec.each);
+  nodes.each((_i, node) => {
+    const scope = doc(node);
+    const fields: Record<string, string | null> = {};
+    for (const [name, sel] of fieldSels) fields[name] = readField(doc, scope, sel, pageUrl);
+    // No key selector, or an empty key: an item's link is the next most stable id it has.
+    let key = keySel ? readField(doc, scope, keySel, pageUrl) : null;
+    if (!key) key = fields.url ?? readField(doc, scope, linkSel, pageUrl);
+    items.push({ key: key ? canonicalKey(key) : null, fields });
+  });
+  return { items, nextUrl, matched: nodes.length };
+}
+
+function readNext($: CheerioAPI, spec: string, pageUrl: string): string | null {
+  const sel = parseFieldSelector(spec);
+  const el = $(sel.css).first();
+  if (el.length === 0) return null;
+  const href = sel.attr ? el.attr(sel.attr) : el.attr('href');
+  if (!href || href.startsWith('javascript:') || href === '#') return null;
+  return absoluteUrl(href.trim(), pageUrl);
+}
+
+/** URLs as keys drop fragments and tracking parameters so the same product keeps its key. */
+export function canonical(url: string): string {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    for (const p of [...u.searchParams.keys()]) {
+      if (/^(utm_|spm$|scm$|from$|ref$|_t$|timestamp$)/i.test(p)) u.searchParams.delete(p);
+    }
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function canonicalKey(key: string): string {
+  return /^https?:\/\//i.test(key) ? canonical(key) : key.trim();
+}

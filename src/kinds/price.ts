@@ -1,0 +1,142 @@
+import type { Alert } from '../alerts/model.js';
+import type { Target } from '../config/target-schema.js';
+import { parsePrice } from '../parse/price.js';
+import type { RawItem } from '../extract/items.js';
+import type { DecideContext, Decision, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
+
+export interface PriceAlertPayload {
+  change: 'changed' | 'added' | 'removed';
+  targetId: string;
+  competitor: string;
+  region: string;
+  key: string;
+  name: string | null;
+  url: string | null;
+  currency: string | null;
+  /** The price the last alert was about (or the first seen price): thresholds compare to this. */
+  oldAmount: number | null;
+  newAmount: number | null;
+  deltaAbs: number | null;
+  deltaPct: number | null;
+  from: boolean;
+}
+
+interface Alerted {
+  amount: number;
+  at: string;
+}
+
+/** Price items: name, amount and currency; a change is a change of amount or currency. */
+export const priceKind: KindPlugin = {
+  name: 'price',
+  requiredFields: ['name', 'price'],
+  describe: { zh: '竞品价格', en: 'Competitor prices' },
+  unparsedField: 'amount',
+
+  normalise(raw: RawItem, target: Target): NormaliseResult {
+    if (!raw.key) return { ok: false, key: null, error: 'no key (set items.key, or give each item a link)' };
+    const priceText = raw.fields.price ?? null;
+    const parsed = parsePrice(priceText, { defaultCurrency: target.currency });
+    const currency = parsed.currency ?? (typeof raw.extra?.currency === 'string' ? raw.extra.currency : null) ?? target.currency;
+    const data: ItemData = {};
+    for (const [k, v] of Object.entries(raw.fields)) if (k !== 'price') data[k] = v;
+    for (const [k, v] of Object.entries(raw.extra ?? {})) if (!(k in data)) data[k] = v;
+    data.name = raw.fields.name ?? null;
+    data.url = raw.fields.url ?? null;
+    data.priceText = priceText;
+    data.amount = parsed.amount;
+    data.currency = currency;
+    data.from = parsed.from ?? false;
+    return { ok: true, item: { key: raw.key, data } };
+  },
+
+  changedFields(prev: ItemData, next: ItemData): string[] | null {
+    const fields: string[] = [];
+    if (prev.amount !== next.amount) fields.push('amount');
+    if (prev.currency !== next.currency) fields.push('currency');
+    if (prev.name !== next.name) fields.push('name');
+    return fields.length ? fields : null;
+  },
+
+  historyPoint(item: Item) {
+    return { amount: num(item.data.amount), currency: str(item.data.currency) };
+  },
+
+  decide(diff, ctx: DecideContext): Decision {
+    const { target, rules, now } = ctx;
+    const alerted: Record<string, Alerted> = { ...((ctx.state.alerted as Record<string, Alerted> | undefined) ?? {}) };
+    const pct = target.thresholds?.change_percent ?? rules.price.alert_when.change_percent;
+    const abs = target.thresholds?.change_abs ?? rules.price.alert_when.change_abs;
+    const at = now.toISOString();
+    const alerts: Alert<PriceAlertPayload>[] = [];
+    const make = (p: Omit<PriceAlertPayload, 'targetId' | 'competitor' | 'region'>, idSuffix: string): Alert<PriceAlertPayload> => ({
+      id: `price:${target.id}:${p.key}:${idSuffix}`,
+      topic: 'price',
+      audience: { kind: 'region', region: target.region },
+      createdAt: at,
+      payload: { targetId: target.id, competitor: target.competitor, region: target.region, ...p },
+    });
+
+    for (const item of diff.added) {
+      const amount = num(item.data.amount);
+      if (amount !== null) alerted[item.key] = { amount, at };
+      if (ctx.hasBaseline && rules.price.alert_new_items) {
+        alerts.push(
+          make(
+            { change: 'added', key: item.key, name: str(item.data.name), url: str(item.data.url), currency: str(item.data.currency), oldAmount: null, newAmount: amount, deltaAbs: null, deltaPct: null, from: item.data.from === true },
+            `added@${ctx.epoch}`,
+          ),
+        );
+      }
+    }
+
+    for (const ch of diff.changed) {
+      const amount = num(ch.after.amount);
+      if (amount === null) continue; // "面议" is not a price move; the last real price stays the baseline
+      const base = alerted[ch.key]?.amount ?? num(ch.before.amount);
+      if (base === null || base === 0) {
+        alerted[ch.key] = { amount, at };
+        continue;
+      }
+      if (ch.after.currency !== ch.before.currency) {
+        alerted[ch.key] = { amount, at };
+        continue; // a currency switch is not comparable; start a new baseline quietly
+      }
+      const deltaAbs = round2(amount - base);
+      const deltaPct = round2(((amount - base) / base) * 100);
+      // Both thresholds must be reached (set one to 0 to ignore it): 3 % of ¥9.90 is noise, ¥50 on ¥90,000 too.
+      if (Math.abs(deltaPct) >= pct && Math.abs(deltaAbs) >= abs && deltaAbs !== 0) {
+        alerts.push(
+          make(
+            { change: 'changed', key: ch.key, name: str(ch.after.name), url: str(ch.after.url), currency: str(ch.after.currency), oldAmount: base, newAmount: amount, deltaAbs, deltaPct, from: ch.after.from === true },
+            `${base}->${amount}@${ctx.epoch}`,
+          ),
+        );
+        alerted[ch.key] = { amount, at };
+      }
+    }
+
+    for (const gone of diff.removed) {
+      delete alerted[gone.key];
+      if (ctx.hasBaseline && rules.price.alert_removed_items) {
+        alerts.push(
+          make(
+            { change: 'removed', key: gone.key, name: str(gone.data.name), url: str(gone.data.url), currency: str(gone.data.currency), oldAmount: num(gone.data.amount), newAmount: null, deltaAbs: null, deltaPct: null, from: false },
+            `removed@${ctx.epoch}`,
+          ),
+        );
+      }
+    }
+    return { alerts, state: { ...ctx.state, alerted } };
+  },
+};
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

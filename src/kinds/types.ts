@@ -1,0 +1,59 @@
+import type { Alert } from '../alerts/model.js';
+import type { Target } from '../config/target-schema.js';
+import type { Rules } from '../config/load.js';
+import type { RawItem } from '../extract/items.js';
+import type { ItemDiff } from '../diff/diff.js';
+
+/** JSON-safe item data, as stored in the snapshot. */
+export type ItemData = Record<string, string | number | boolean | null>;
+
+export interface Item {
+  key: string;
+  data: ItemData;
+}
+
+export type NormaliseResult = { ok: true; item: Item } | { ok: false; key: string | null; error: string };
+
+/** Per-kind state kept in the snapshot next to the items (e.g. the last alerted price per item). */
+export type KindState = Record<string, unknown>;
+
+export interface DecideContext {
+  target: Target;
+  rules: Rules;
+  now: Date;
+  /** The previous good run existed: the first run only sets a baseline and alerts nothing. */
+  hasBaseline: boolean;
+  /**
+   * When the snapshot being compared against was taken. Alert ids include it, so re-running the
+   * same comparison after a crash yields the same ids (deduplicated), while a later genuine
+   * change gets a new one.
+   */
+  epoch: string;
+  state: KindState;
+}
+
+export interface Decision {
+  alerts: Alert[];
+  /** Replaces the kind's state in the snapshot (only written when the run is good). */
+  state: KindState;
+}
+
+/**
+ * A kind of target (price, tender, job ...): what an item is, what identifies it, which fields
+ * count as a change, and what is worth an alert. One file each, plus one line in the registry.
+ */
+export interface KindPlugin {
+  name: string;
+  /** Fields an item must have, unless the target lists its own `required`. */
+  requiredFields: readonly string[];
+  /** Fields a target's `items.fields` must define (checked by `radar validate`). */
+  describe: { zh: string; en: string };
+  normalise(raw: RawItem, target: Target): NormaliseResult;
+  /** Names of fields whose change counts; null = nothing changed. */
+  changedFields(prev: ItemData, next: ItemData): string[] | null;
+  /** A value per item to keep in the bounded history (price for price targets). */
+  historyPoint?(item: Item): Record<string, string | number | null> | null;
+  /** Share of items whose main value could not be parsed at which a run is a parse_error. */
+  unparsedField?: string;
+  decide(diff: ItemDiff, ctx: DecideContext): Decision;
+}

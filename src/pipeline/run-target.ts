@@ -1,0 +1,111 @@
+import type { Alert } from '../alerts/model.js';
+import type { Rules } from '../config/load.js';
+import type { Target } from '../config/target-schema.js';
+import type { Failure } from '../core/verdict.js';
+import { diffItems, type ItemDiff } from '../diff/diff.js';
+import type { FetchContext, Fetcher } from '../fetch/types.js';
+import { getKind } from '../kinds/registry.js';
+import { openSnapshot, type HistoryPoint } from '../store/snapshot.js';
+import { appendRun, readRunLog, type TargetLog } from '../store/runlog.js';
+import { scrapeTarget, type PageReport, type ScrapeOutcome } from './scrape.js';
+import { judge } from './verdict.js';
+
+export interface TargetRunResult {
+  target: Target;
+  verdict: 'good' | 'failed';
+  failure?: Failure;
+  items: number;
+  pages: PageReport[];
+  diff?: Pick<ItemDiff, 'added' | 'removed' | 'changed' | 'missing'>;
+  alerts: Alert[];
+  log: TargetLog;
+  durationMs: number;
+}
+
+export interface RunTargetDeps {
+  rules: Rules;
+  stateDir: string;
+  fetcher: Fetcher;
+  ctx: FetchContext;
+  now: () => Date;
+  /** Durably records alerts; called before the snapshot moves on, so a crash in between loses nothing. */
+  record: (alerts: Alert[]) => void;
+  onPage?: (p: PageReport) => void;
+}
+
+/** fetch → extract → normalise → verdict → (good only) diff + rules + snapshot. */
+export async function runTarget(target: Target, deps: RunTargetDeps): Promise<TargetRunResult> {
+  const started = Date.now();
+  const kind = getKind(target.kind)!;
+  const db = await openSnapshot(deps.stateDir, target.id, target.kind);
+  const outcome: ScrapeOutcome = await scrapeTarget(target, { fetcher: deps.fetcher, ctx: deps.ctx, ...(deps.onPage ? { onPage: deps.onPage } : {}) });
+  const verdict = judge(outcome, { target, lastGoodCount: db.data.lastGoodCount, minItemRatio: deps.rules.price.min_item_ratio });
+  const now = deps.now();
+  const at = now.toISOString();
+  const log = readRunLog(deps.stateDir, target.id);
+
+  if (verdict.status === 'failed') {
+    const nextLog = appendRun(deps.stateDir, log, {
+      at,
+      verdict: 'failed',
+      failure: verdict.failure,
+      items: 0,
+      pages: outcome.pages.length,
+      durationMs: Date.now() - started,
+    });
+    return { target, verdict: 'failed', failure: verdict.failure, items: 0, pages: outcome.pages, alerts: [], log: nextLog, durationMs: Date.now() - started };
+  }
+
+  const hasBaseline = db.data.lastGoodAt !== null;
+  const diff = diffItems(db.data.items, verdict.items, {
+    now,
+    removedAfterRuns: deps.rules.price.removed_after_runs,
+    changedFields: kind.changedFields,
+  });
+  const decision = kind.decide(diff, { target, rules: deps.rules, now, hasBaseline, epoch: db.data.lastGoodAt ?? 'first', state: db.data.kindState });
+  deps.record(decision.alerts);
+
+  if (kind.historyPoint) {
+    const history = db.data.history;
+    for (const item of verdict.items) {
+      const point = kind.historyPoint(item);
+      if (!point) continue;
+      const series = history[item.key] ?? [];
+      const last = series[series.length - 1];
+      // History records moves, not every sighting: an unchanged value is not a new point.
+      if (!last || Object.entries(point).some(([k, v]) => last[k] !== v)) {
+        series.push({ at, ...point } as HistoryPoint);
+        history[item.key] = series.slice(-target.history_limit);
+      }
+    }
+    for (const gone of diff.removed) delete history[gone.key];
+  }
+  db.data.items = diff.next;
+  db.data.kindState = decision.state;
+  db.data.lastGoodAt = at;
+  db.data.lastGoodCount = verdict.items.length;
+  db.data.kind = target.kind;
+  await db.write();
+
+  const nextLog = appendRun(deps.stateDir, log, {
+    at,
+    verdict: 'good',
+    items: verdict.items.length,
+    pages: outcome.pages.length,
+    durationMs: Date.now() - started,
+    added: diff.added.length,
+    changed: diff.changed.length,
+    removed: diff.removed.length,
+    alerts: decision.alerts.length,
+  });
+  return {
+    target,
+    verdict: 'good',
+    items: verdict.items.length,
+    pages: outcome.pages,
+    diff: { added: diff.added, removed: diff.removed, changed: diff.changed, missing: diff.missing },
+    alerts: decision.alerts,
+    log: nextLog,
+    durationMs: Date.now() - started,
+  };
+}

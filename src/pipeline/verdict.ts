@@ -1,0 +1,68 @@
+import type { Target } from '../config/target-schema.js';
+import type { Failure } from '../core/verdict.js';
+import type { Item } from '../kinds/types.js';
+import type { ScrapeOutcome } from './scrape.js';
+
+export type Verdict = { status: 'good'; items: Item[] } | { status: 'failed'; failure: Failure };
+
+export interface VerdictContext {
+  target: Target;
+  /** Item count of the last good run (0 when there was none). */
+  lastGoodCount: number;
+  /** A good run must keep at least this share of the last good run's items. */
+  minItemRatio: number;
+}
+
+/**
+ * Decide whether what came back can be trusted. A half-loaded page, a changed layout or a page
+ * of unparseable prices must fail here, or it would show up as removed items and false alerts.
+ */
+export function judge(outcome: ScrapeOutcome, ctx: VerdictContext): Verdict {
+  if (!outcome.ok) return { status: 'failed', failure: outcome.failure };
+  const url = outcome.pages[0]?.url ?? ctx.target.fetch.url;
+  const found = outcome.items.length + outcome.requiredMissing;
+  if (found === 0 && ctx.lastGoodCount > 0) {
+    return {
+      status: 'failed',
+      failure: {
+        class: 'layout_changed',
+        message: ctx.target.items ? `"${ctx.target.items.each}" matched nothing; the last good run found ${ctx.lastGoodCount} items` : `no product found; the last good run found one`,
+        url,
+      },
+    };
+  }
+  if (found === 0) {
+    return {
+      status: 'failed',
+      failure: {
+        class: 'empty',
+        message: ctx.target.items ? `no items matched "${ctx.target.items.each}"` : 'no product found on the page',
+        url,
+      },
+    };
+  }
+  if (outcome.requiredMissing > found / 2) {
+    const example = outcome.problems[0]?.error ?? 'required field missing';
+    return {
+      status: 'failed',
+      failure: { class: 'layout_changed', message: `${outcome.requiredMissing} of ${found} items lack a required field (${example})`, url },
+    };
+  }
+  if (ctx.lastGoodCount > 0 && outcome.items.length < ctx.lastGoodCount * ctx.minItemRatio) {
+    return {
+      status: 'failed',
+      failure: {
+        class: 'layout_changed',
+        message: `found ${outcome.items.length} items, the last good run found ${ctx.lastGoodCount}`,
+        url,
+      },
+    };
+  }
+  if (outcome.items.length > 0 && outcome.unparsed > outcome.items.length / 2) {
+    return {
+      status: 'failed',
+      failure: { class: 'parse_error', message: `${outcome.unparsed} of ${outcome.items.length} prices could not be read`, url },
+    };
+  }
+  return { status: 'good', items: outcome.items };
+}

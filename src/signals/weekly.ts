@@ -1,0 +1,213 @@
+/**
+ * Per-person weekly accumulators: the only thing an import keeps. Rows are folded into one
+ * small Float64Array per person and ISO week as they stream past, so a million rows cost
+ * memory in people x weeks, never in rows.
+ */
+import { createHmac } from 'node:crypto';
+import type { SourceKind } from './config.js';
+
+/** Sums per person-week. Means are derived later (e.g. arrival = arr_sum / arr_n). */
+export const ACC_FIELDS = [
+  'att_days', // attendance rows on scheduled workdays (rest days excluded)
+  'present',
+  'absent',
+  'leave',
+  'arr_sum', // minutes after midnight, summed over days with a clock-in
+  'arr_n',
+  'dep_sum',
+  'dep_n',
+  'hours_sum',
+  'hours_n',
+  'calls',
+  'call_minutes',
+  'messages',
+  'emails',
+  'logins',
+  'visits',
+  'new_customers',
+  'tasks_done',
+  'tasks_overdue',
+  'followups',
+  'leads',
+  'opp_moves',
+  'moved_out',
+  'moved_in',
+  'exported',
+] as const;
+export type AccField = (typeof ACC_FIELDS)[number];
+
+export const F = Object.fromEntries(ACC_FIELDS.map((f, i) => [f, i])) as Record<AccField, number>;
+
+/** Extra slot after the summed fields: a bitmask of weekdays seen, to catch duplicate attendance rows. Never persisted. */
+export const DAYMASK = ACC_FIELDS.length;
+const SLOTS = ACC_FIELDS.length + 1;
+
+export type WeekAcc = Float64Array;
+
+export function newAcc(): WeekAcc {
+  return new Float64Array(SLOTS);
+}
+
+/** What one imported file contributes: accumulators plus the weeks each column actually covers. */
+export interface SourceAggregate {
+  kind: SourceKind;
+  weeks: Map<string, Map<string, WeekAcc>>;
+  /** field -> weeks in which this file had that column and at least one row. */
+  coverage: Map<AccField, Set<string>>;
+}
+
+export function newAggregate(kind: SourceKind): SourceAggregate {
+  return { kind, weeks: new Map(), coverage: new Map() };
+}
+
+export function accFor(agg: SourceAggregate, pid: string, week: string): WeekAcc {
+  let byWeek = agg.weeks.get(pid);
+  if (!byWeek) {
+    byWeek = new Map();
+    agg.weeks.set(pid, byWeek);
+  }
+  let acc = byWeek.get(week);
+  if (!acc) {
+    acc = newAcc();
+    byWeek.set(week, acc);
+  }
+  return acc;
+}
+
+export function cover(agg: SourceAggregate, field: AccField, week: string): void {
+  let s = agg.coverage.get(field);
+  if (!s) {
+    s = new Set();
+    agg.coverage.set(field, s);
+  }
+  s.add(week);
+}
+
+/** JSON form of an aggregate: only non-zero sums, so activity-only files stay small. */
+export interface StoredAggregate {
+  kind: SourceKind;
+  weeks: Record<string, Record<string, Partial<Record<AccField, number>>>>;
+  coverage: Partial<Record<AccField, string[]>>;
+}
+
+export function toStored(agg: SourceAggregate): StoredAggregate {
+  const weeks: StoredAggregate['weeks'] = {};
+  for (const [pid, byWeek] of agg.weeks) {
+    const w: Record<string, Partial<Record<AccField, number>>> = {};
+    for (const [week, acc] of byWeek) {
+      const o: Partial<Record<AccField, number>> = {};
+      for (let i = 0; i < ACC_FIELDS.length; i++) {
+        const v = acc[i] ?? 0;
+        if (v !== 0) o[ACC_FIELDS[i] as AccField] = v;
+      }
+      w[week] = o;
+    }
+    weeks[pid] = w;
+  }
+  const coverage: StoredAggregate['coverage'] = {};
+  for (const [f, s] of agg.coverage) coverage[f] = [...s].sort();
+  return { kind: agg.kind, weeks, coverage };
+}
+
+export function fromStored(s: StoredAggregate): SourceAggregate {
+  const agg = newAggregate(s.kind);
+  for (const [pid, w] of Object.entries(s.weeks)) {
+    for (const [week, o] of Object.entries(w)) {
+      const acc = accFor(agg, pid, week);
+      for (const [f, v] of Object.entries(o)) {
+        const i = F[f as AccField];
+        if (i !== undefined && typeof v === 'number') acc[i] = v;
+      }
+    }
+  }
+  for (const [f, weeks] of Object.entries(s.coverage)) {
+    for (const w of weeks ?? []) cover(agg, f as AccField, w);
+  }
+  return agg;
+}
+
+/** Adds `src` into `into` (sums; coverage is a union). */
+export function mergeInto(into: SourceAggregate, src: SourceAggregate): void {
+  for (const [pid, byWeek] of src.weeks) {
+    for (const [week, acc] of byWeek) {
+      const t = accFor(into, pid, week);
+      for (let i = 0; i < ACC_FIELDS.length; i++) t[i] = (t[i] ?? 0) + (acc[i] ?? 0);
+    }
+  }
+  for (const [f, weeks] of src.coverage) for (const w of weeks) cover(into, f, w);
+}
+
+/** What we know about a person, from the HR roster and the org sheet. Personal data: stays in the state folder. */
+export interface PersonInfo {
+  name?: string;
+  department?: string;
+  role?: string;
+  region?: string;
+  team?: string;
+  managerEmail?: string;
+  status?: 'active' | 'notice' | 'left';
+  noticeDate?: string;
+  lastDay?: string;
+  hired?: string;
+}
+
+/** People by pseudonymous id, with a name index for exports that only carry names (the transfer log). */
+export class Directory {
+  readonly people = new Map<string, PersonInfo>();
+  private nameIndex: Map<string, string[]> | null = null;
+
+  upsert(pid: string, info: PersonInfo, overwrite = true): void {
+    const cur = this.people.get(pid) ?? {};
+    const next: PersonInfo = { ...cur };
+    for (const [k, v] of Object.entries(info) as [keyof PersonInfo, string | undefined][]) {
+      if (v === undefined || v === '') continue;
+      if (overwrite || next[k] === undefined) (next as Record<string, string>)[k] = v;
+    }
+    this.people.set(pid, next);
+    if (info.name) this.nameIndex = null;
+  }
+
+  /** The one person with this name, 'ambiguous' when several share it, undefined when none. */
+  byName(name: string): string | 'ambiguous' | undefined {
+    if (!this.nameIndex) {
+      this.nameIndex = new Map();
+      for (const [pid, p] of this.people) {
+        if (!p.name) continue;
+        const list = this.nameIndex.get(p.name) ?? [];
+        list.push(pid);
+        this.nameIndex.set(p.name, list);
+      }
+    }
+    const hit = this.nameIndex.get(name);
+    if (!hit) return undefined;
+    return hit.length === 1 ? hit[0] : 'ambiguous';
+  }
+
+  toJSON(): Record<string, PersonInfo> {
+    return Object.fromEntries(this.people);
+  }
+
+  static from(o: Record<string, PersonInfo> | undefined): Directory {
+    const d = new Directory();
+    for (const [pid, p] of Object.entries(o ?? {})) d.people.set(pid, p);
+    return d;
+  }
+}
+
+/**
+ * Pseudonymous ids: a keyed hash (HMAC-SHA256) of the employee number. The key lives in the
+ * state folder, so ids are stable across runs but cannot be reversed or recomputed elsewhere.
+ */
+export class Pseudonymizer {
+  private readonly cache = new Map<string, string>();
+  constructor(private readonly key: string) {}
+
+  id(employeeId: string): string {
+    let v = this.cache.get(employeeId);
+    if (v === undefined) {
+      v = 'p-' + createHmac('sha256', this.key).update(employeeId.normalize('NFKC').trim()).digest('hex').slice(0, 12);
+      this.cache.set(employeeId, v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,64 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { RadarError } from '../core/errors.js';
+
+let counter = 0;
+
+/**
+ * Write to a temp file in the same folder, fsync it, rename over the target, fsync the folder.
+ * A crash at any point leaves either the old file or the new one, never half of either.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${++counter}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw err;
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+  }
+}
+
+export function readJsonFile<T>(file: string): T | null {
+  if (!existsSync(file)) return null;
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new RadarError('store', 'state file is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
+  }
+}
+
+/** A lowdb adapter with durable atomic writes (lowdb's own writer renames but never fsyncs). */
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string, private readonly pretty = false) {}
+  async read(): Promise<T | null> {
+    return readJsonFile<T>(this.file);
+  }
+  async write(data: T): Promise<void> {
+    writeFileAtomic(this.file, JSON.stringify(data, null, this.pretty ? 2 : undefined) + '\n');
+  }
+}
