@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths, displayPath } from '../config/load.js';
 import { DemoSite } from '../demo/site.js';
+import { demoExtensions } from '../demo/extensions.js';
 import { runAll } from '../pipeline/run.js';
 import { out, setExitCode } from './common.js';
 import { printSummary } from './run.js';
@@ -22,6 +23,7 @@ export function register(program: Command): void {
       const paths = resolvePaths({ home: root, stateDir: join(root, 'data', 'state', 'demo'), outboxDir: join(root, 'data', 'outbox') });
       if (!opts.keepState && existsSync(paths.stateDir)) rmSync(paths.stateDir, { recursive: true, force: true });
       const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
+      for (const extend of demoExtensions) extend(site, join(root, 'data', 'demo'));
       let base: string;
       try {
         base = await site.start(opts.port ?? 8765);

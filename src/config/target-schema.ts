@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** `1..5`, `3` (= 1..3) or a number. */
 const pagesSchema = z
-  .union([z.number().int().positive(), z.string().regex(/^\s*\d+\s*\.\.\s*\d+\s*$/)], {
+  .union([z.number({ error: 'expected "1..5" or a number' }).int().positive(), z.string().regex(/^\s*\d+\s*\.\.\s*\d+\s*$/, 'expected "1..5" or a number')], {
     error: 'expected "1..5" or a number',
   })
   .transform((v) => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Locale } from '../alerts/route.js';
@@ -7,14 +7,19 @@ export type Strings = Record<string, string>;
 
 const cache = new Map<string, Strings>();
 
-/** UI strings for a locale from templates/i18n/<locale>.yaml; English fills gaps. */
+/**
+ * UI strings for a locale: templates/i18n/<locale>.yaml plus one file per section,
+ * templates/i18n/<topic>.<locale>.yaml, so a new section brings its own strings. English fills gaps.
+ */
 export function loadStrings(templatesDir: string, locale: Locale): Strings {
   const key = `${templatesDir}\0${locale}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  const dir = join(templatesDir, 'i18n');
+  const files = existsSync(dir) ? readdirSync(dir).sort() : [];
   const read = (l: string): Strings => {
-    const f = join(templatesDir, 'i18n', `${l}.yaml`);
-    return existsSync(f) ? ((parse(readFileSync(f, 'utf8')) as Strings | null) ?? {}) : {};
+    const mine = files.filter((f) => f === `${l}.yaml` || f.endsWith(`.${l}.yaml`));
+    return Object.assign({}, ...mine.map((f) => (parse(readFileSync(join(dir, f), 'utf8')) as Strings | null) ?? {}));
   };
   const strings = { ...read('en'), ...read(locale) };
   cache.set(key, strings);

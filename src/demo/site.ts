@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 
@@ -24,7 +24,9 @@ interface Catalog {
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export type DemoRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const yuan = (n: number) => n.toLocaleString('en-US');
 
 /**
@@ -35,7 +37,19 @@ export class DemoSite {
   private server: Server | null = null;
   private catalog: Catalog;
   private redesigned = new Set<string>();
+  private readonly extraRoutes = new Map<string, DemoRoute>();
+  private readonly changeHooks: (() => void)[] = [];
   baseUrl = '';
+
+  /** Extensions (tenders, careers, ...) add their pages here: path → handler. */
+  route(path: string, handler: DemoRoute): void {
+    this.extraRoutes.set(path, handler);
+  }
+
+  /** Extensions register what changes between the demo's two runs. */
+  onChange(hook: () => void): void {
+    this.changeHooks.push(hook);
+  }
 
   constructor(catalogFile: string) {
     this.catalog = JSON.parse(readFileSync(catalogFile, 'utf8')) as Catalog;
@@ -52,6 +66,7 @@ export class DemoSite {
     }
     for (const [shop, product] of Object.entries(c.add ?? {})) this.catalog.shops[shop]?.products.push(product);
     for (const shop of c.redesign ?? []) this.redesigned.add(shop);
+    for (const hook of this.changeHooks) hook();
   }
 
   async start(port = 0): Promise<string> {
@@ -69,6 +84,8 @@ export class DemoSite {
       }
       if (url.pathname === '/cielo/p/kfr35') return send(200, 'text/html; charset=utf-8', this.cieloPage());
       if (url.pathname === '/delta/') return send(200, 'text/html; charset=utf-8', this.deltaPage());
+      const extra = this.extraRoutes.get(url.pathname);
+      if (extra) return extra(req, res, url);
       send(404, 'text/html; charset=utf-8', '<h1>404</h1>');
     });
     await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@
  * 3. Later sources only fill gaps (null fields, `availability: 'unknown'`, missing optional
  *    fields); they never overwrite. Amount and currency travel together: a later source that
  *    supplies the amount also supplies its currency; a later currency alone fills a missing one.
+ *    An amount of 0 counts as a gap (shops use it for "price on request").
  * 4. Missing currency falls back to `opts.defaultCurrency`; a missing `url` to
  *    `<link rel=canonical>`, then `opts.url`. URLs and images are absolute against `opts.url`.
  * 5. No name and no price after all sources → null. Nothing throws, whatever the input.
@@ -147,14 +148,16 @@ function safely<T>(fn: () => T): T | null {
 const OPTIONAL = ['sku', 'gtin', 'mpn', 'brand', 'url', 'image'] as const;
 
 function isComplete(f: ProductFields): boolean {
-  return f.name !== null && f.amount !== null && f.currency !== null && f.availability !== 'unknown' && !!f.url && !!f.image;
+  return f.name !== null && !!f.amount && f.currency !== null && f.availability !== 'unknown' && !!f.url && !!f.image;
 }
 
 function fillGaps(into: ProductFields, from: ProductFields): void {
   if (into.name === null && from.name !== null) into.name = from.name;
-  if (into.amount === null && from.amount !== null) {
+  // A structured-data price of 0 is a "call for price" placeholder more often than a gift.
+  const placeholder = into.amount === 0 && from.amount !== null && from.amount > 0;
+  if ((into.amount === null || placeholder) && from.amount !== null) {
     into.amount = from.amount;
-    into.currency = from.currency ?? into.currency;
+    into.currency = from.currency ?? (placeholder ? null : into.currency);
   } else if (into.currency === null && from.currency !== null) {
     into.currency = from.currency;
   }
@@ -168,28 +171,32 @@ function finish(f: ProductFields, source: Source): ExtractedProduct {
   return out;
 }
 
-function normUrl(u: string | undefined, base: string): string | null {
+/** `host/path` and `host/path?query`, lower-cased, trailing slash and hash dropped. */
+function urlKeys(u: string | undefined, base: string): { path: string; full: string } | null {
   if (!u) return null;
   try {
     const x = new URL(u, base || undefined);
-    return `${x.host}${x.pathname.replace(/\/+$/, '')}${x.search}`.toLowerCase();
+    const path = `${x.host}${x.pathname.replace(/\/+$/, '')}`.toLowerCase();
+    return { path, full: `${path}${x.search}` };
   } catch {
     return null;
   }
 }
 
 /**
- * The page's product among its JSON-LD products: one whose url is the page's wins, then a
- * `mainEntity`, then one with a price, then the first.
+ * The page's product among its JSON-LD products: one whose url is the page's (with, then without
+ * the query) wins, then a `mainEntity`, then one with a price, then the first.
  */
 function mainJsonLdProduct($: CheerioAPI, ctx: ExtractContext): ProductFields | null {
   const { products, index } = findJsonLdProducts(readJsonLdBlocks($));
-  const page = normUrl(ctx.url, ctx.url);
+  const page = urlKeys(ctx.url, ctx.url);
   let best: { f: ProductFields; score: number } | null = null;
   for (const { node, main } of products) {
     const f = fieldsFromJsonLdProduct(node, ctx, index);
     if (f.name === null && f.amount === null) continue;
-    const score = (page !== null && normUrl(f.url, ctx.url) === page ? 8 : 0) + (main ? 4 : 0) + (f.amount !== null ? 2 : 0);
+    const own = urlKeys(f.url, ctx.url);
+    const urlScore = !page || !own ? 0 : own.full === page.full ? 16 : own.path === page.path ? 8 : 0;
+    const score = urlScore + (main ? 4 : 0) + (f.amount !== null ? 2 : 0);
     if (!best || score > best.score) best = { f, score };
   }
   return best?.f ?? null;
@@ -333,6 +340,7 @@ function inChrome(el: Element): boolean {
   let contentAboveChrome = false;
   for (let node: Element | null = el; node; node = parentElement(node)) {
     const tag = node.tagName.toLowerCase();
+    if (tag === 'body' || tag === 'html') break; // page-wide classes say nothing about this element
     const names = `${node.attribs['class'] ?? ''} ${node.attribs['id'] ?? ''}`.toLowerCase();
     if (NOT_MAIN.some((w) => names.includes(w))) return true;
     if (!chrome && CHROME_TAGS.has(tag)) chrome = true;
@@ -359,6 +367,23 @@ function currentPriceText($: CheerioAPI, el: Element): string {
   return t;
 }
 
+/** Whether the element's text is at most `limit` characters; stops walking as soon as it is not. */
+function shortText(el: Element, limit: number): boolean {
+  let total = 0;
+  const stack: AnyNode[] = [...el.children];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'text') {
+      total += (n as unknown as { data: string }).data.length;
+      if (total > limit) return false;
+    } else if ('children' in n) {
+      if (stack.length > limit) return false;
+      stack.push(...(n as Element).children);
+    }
+  }
+  return true;
+}
+
 /** Enough for any product page; bounds the work on a page with thousands of "price" elements. */
 const MAX_PRICE_CANDIDATES = 300;
 
@@ -367,6 +392,7 @@ function markupPrice($: CheerioAPI, ctx: ExtractContext): { amount: number | nul
   for (const el of candidates) {
     if (isStruck($, el) || inChrome(el)) continue;
     const content = $(el).attr('content')?.trim();
+    if (!content && !shortText(el, 400)) continue;
     const t = content || currentPriceText($, el);
     if (t === '' || t.length > 80) continue;
     const p = parsePrice(t, ctx.defaultCurrency ? { defaultCurrency: ctx.defaultCurrency } : undefined);
@@ -418,7 +444,7 @@ function markupImage($: CheerioAPI, ctx: ExtractContext): string | undefined {
  */
 function fieldsFromMarkup($: CheerioAPI, ctx: ExtractContext, have: ProductFields): ProductFields | null {
   const name = have.name === null ? markupName($) : null;
-  const { amount, currency } = have.amount === null ? markupPrice($, ctx) : { amount: null, currency: null };
+  const { amount, currency } = !have.amount ? markupPrice($, ctx) : { amount: null, currency: null };
   const availability = have.availability === 'unknown' ? markupAvailability($) : 'unknown';
   const f: ProductFields = { name, amount, currency, availability };
   const image = have.image ? undefined : markupImage($, ctx);

@@ -301,6 +301,7 @@ export function readJsonLdBlocks($: CheerioAPI): unknown[] {
 // ---------------------------------------------------------------------------------------------
 
 const PRODUCT_TYPES = new Set(['product', 'productgroup', 'productmodel', 'individualproduct', 'someproducts']);
+const OFFER_TYPES = new Set(['offer', 'aggregateoffer']);
 const SKIPPED_PRICE_TYPES = new Set(['listprice', 'strikethroughprice', 'msrp', 'srp', 'invoiceprice', 'minimumadvertisedprice']);
 
 function isObject(v: unknown): v is JsonObject {
@@ -417,8 +418,8 @@ export interface JsonLdProductNode {
 
 /**
  * Every Product-like node in the blocks, in document order: top level, arrays, `@graph`,
- * `mainEntity`, `ItemList` → `ListItem.item`, anything nested. A product's own sub-nodes
- * (variants, related products) are not listed separately.
+ * `mainEntity`, `ItemList` → `ListItem.item`, `Offer.itemOffered`, anything nested. A product's
+ * own sub-nodes (variants, related products) are not listed separately.
  */
 export function findJsonLdProducts(blocks: unknown[]): { products: JsonLdProductNode[]; index: IdIndex } {
   const index: IdIndex = new Map();
@@ -434,6 +435,14 @@ export function findJsonLdProducts(blocks: unknown[]): { products: JsonLdProduct
       return;
     }
     if (!isObject(v)) return;
+    const offered = hasType(v, OFFER_TYPES) ? deref(prop(v, 'itemOffered') ?? null, index) : null;
+    if (isObject(offered) && hasType(offered, PRODUCT_TYPES) && !seen.has(offered)) {
+      // An Offer wrapping its Product (`itemOffered`): the product, priced by this offer.
+      seen.add(offered);
+      const { itemOffered: _drop, ...offer } = v;
+      products.push({ node: prop(offered, 'offers') === undefined ? { ...offered, offers: offer } : offered, main });
+      return;
+    }
     if (hasType(v, PRODUCT_TYPES)) {
       if (!seen.has(v)) {
         seen.add(v);

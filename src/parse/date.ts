@@ -345,7 +345,7 @@ const RE_JUST_NOW = /刚刚|剛剛|刚才|剛才|just now|moments? ago|a moment 
 const RE_CN_REL = new RegExp(
   `(?<![\\d.月])(\\d+(?:\\.\\d+)?|[${CN_NUM}]+|半)\\s*(?:多|余)?\\s*(个|個)?\\s*(半)?\\s*(秒钟|秒鐘|秒|分钟|分鐘|分|小时|小時|钟头|鐘頭|天|日|周|週|星期|礼拜|禮拜|月|年)\\s*(?:多|余)?\\s*(前|之前|以前|后|後|之后|之後|以后|以後)`,
 );
-const RE_EN_REL = /(?<![\w.])(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)\s+ago\b/i;
+const RE_EN_REL = /(?<![\w.])(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few)\+?\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)\s+ago\b/i;
 const RE_EN_IN = /\bin\s+(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b/i;
 const RE_DAY_WORD = /(大前天|前天|昨天|昨日|今天|今日|明天|明日|大后天|大後天|后天|後天|the day before yesterday|day before yesterday|yesterday|today|tonight|tomorrow)/i;
 const RE_TIME_START = /(?:上午|早上|早晨|清晨|凌晨|中午|午间|下午|午后|傍晚|晚上|夜间|夜里|夜晚|晚间)?\s*(?<![\d.:])\d{1,2}\s*(?::\s*\d{2}|[时時点點]|(?=\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])))/gi;

@@ -206,7 +206,7 @@ function parseChineseNumeralUnsafe(input: string): number | null {
 const NEGOTIABLE = /面议|面談|面谈|议价|詳見|详见|见公告|見公告|见附件|见招标文件|待定|另行|不公开|暂无|未公布|未公开|不详|^\s*无\s*$|^\s*-+\s*$|(?<![A-Za-z])(?:N\/A|TBD|TBA|negotiable|on request|POA)(?![A-Za-z])/i;
 
 const CN_RUN = new RegExp(`[${CN_NUMERAL_CHARS}]+`, 'y');
-const ARABIC = /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/y;
+const ARABIC = /(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,4}(?:,\d{4})+(?!\d)|\d+)(\.\d+)?/y;
 const CN_MULT = /\s*([十百千万亿拾佰仟萬億]+)/y;
 const EN_MULT = /\s*(thousand|million|billion|mn|bn|k|m|b)(?![A-Za-z\d])/iy;
 const NOT_AMOUNT_AFTER = /^\s*(?:年|月|日|号|號|%|％|个|個|天|小时|时|点|分钟|人|次|项|項|家|名|位|期|包|标段|年度|km|公里|平方|㎡|m²|份|页|頁|条|條|:\d|：\d)/;

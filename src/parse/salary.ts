@@ -10,8 +10,9 @@
  * - A unit on the upper bound only applies to the lower bound when that keeps min ≤ max
  *   (`15-25K` → 15000-25000, `1.5-2万`; but `8000-1.2万` keeps 8000).
  * - `3.500` (dot groups of three, no unit) is European grouping: 3500; `1.5万` stays a decimal.
- * - No stated period, CNY or unknown currency (Chinese boards quote monthly): value ≥ 100 000 → year,
- *   ≥ 1 000 → month, ≥ 100 → day, else hour. `N薪` always means month.
+ * - No stated period, CNY or unknown currency (Chinese boards quote monthly): value ≥ 100 000 → year
+ *   (≥ 200 000 when quoted in K, so `80-100K` stays monthly), ≥ 1 000 → month, ≥ 100 → day, else hour.
+ * - `N薪` always means month; `3-5年`, `20-35岁`, `50人` are removed before reading amounts.
  * - No stated period, other currencies: ≥ 15 000 → year (`$120k`, `£30k`), ≥ 1 000 → month,
  *   ≤ 200 → hour, else unknown (null).
  * - A single number is both min and max (`时薪 25元`), except with `以上/起/+/from/at least` (min only)
@@ -60,10 +61,11 @@ export function annualize(amount: number | null, period: SalaryPeriod | null, mo
 }
 
 /** Period guess for a figure without a stated period (see the heuristics above). */
-export function inferSalaryPeriod(value: number, currency: string | null): SalaryPeriod | null {
+export function inferSalaryPeriod(value: number, currency: string | null, unitHint?: 'k'): SalaryPeriod | null {
   if (!Number.isFinite(value) || value <= 0) return null;
   if (currency === null || currency === 'CNY') {
-    if (value >= 100_000) return 'year';
+    // Chinese boards quote K monthly (80-100K is a senior monthly range); 万 figures ≥ 10万 are yearly.
+    if (value >= (unitHint === 'k' ? 200_000 : 100_000)) return 'year';
     if (value >= 1_000) return 'month';
     if (value >= 100) return 'day';
     return 'hour';
@@ -91,8 +93,8 @@ const PERIOD_PATTERNS: ReadonlyArray<readonly [RegExp, SalaryPeriod]> = [
   [/时薪|時薪|小时工资|\/\s*(?:小时|小時|时|時)|\/\s*(?:h|hr|hour)(?![A-Za-z])|每小时|每小時|元\s*每\s*小时|(?<![A-Za-z])(?:per\s+hour|an\s+hour|a\s+hour|hourly|p\/h|ph)(?![A-Za-z])|(?<=\d)\s*(?:\/\s*)?(?:hr|h)(?![A-Za-z])/i, 'hour'],
   [/日薪|\/\s*(?:天|日|day|d)(?![A-Za-z])|每天|每日|(?<![A-Za-z])(?:per\s+day|a\s+day|daily|p\/d)(?![A-Za-z])/i, 'day'],
   [/周薪|週薪|\/\s*(?:周|週|week|wk)(?![A-Za-z])|每周|每週|(?<![A-Za-z])(?:per\s+week|a\s+week|weekly|pw|p\/w)(?![A-Za-z])/i, 'week'],
-  [/年薪|\/\s*(?:年|year|yr|annum)(?![A-Za-z])|每年|(?<![A-Za-z])(?:per\s+(?:year|annum)|a\s+year|annual(?:ly)?|yearly|p\.?a\.?|p\/a)(?![A-Za-z])|万\s*\/?\s*年|(?<=[\d万元kK])\s*年(?![龄限终])/i, 'year'],
-  [/月薪|\/\s*(?:月|month|mo|mth)(?![A-Za-z])|每月|(?<![A-Za-z])(?:per\s+month|a\s+month|monthly|pcm|p\/m)(?![A-Za-z])|(?<=[\d万元kK])\s*月(?!薪)/i, 'month'],
+  [/年薪|\/\s*(?:年|year|yr|annum)(?![A-Za-z])|每年|(?<![A-Za-z])(?:per\s+(?:year|annum)|a\s+year|annual(?:ly)?|yearly|p\.?a\.?|p\/a)(?![A-Za-z])|(?<=[万元kK千])\s*年(?![龄限终])/i, 'year'],
+  [/月薪|\/\s*(?:月|month|mo|mth)(?![A-Za-z])|每月|(?<![A-Za-z])(?:per\s+month|a\s+month|monthly|pcm|p\/m)(?![A-Za-z])|(?<=[万元kK千])\s*月(?!薪)/i, 'month'],
 ];
 
 const MONTHS_PER_YEAR = /(\d{1,2})\s*薪|(\d{1,2})\s*个月(?:工资|薪)/;
@@ -168,7 +170,7 @@ function parseSalaryUnsafe(text: string | null | undefined, opts?: { defaultCurr
     s = s.slice(0, mp.index) + ' '.repeat(mp[0].length) + s.slice(mp.index + mp[0].length);
   }
   // Noise that carries numbers but is not pay: 五险一金 has none; experience and age do.
-  s = s.replace(/(?:经验|經驗|工作)\s*\d+\s*(?:-\s*\d+\s*)?年|\d+\s*(?:-\s*\d+\s*)?年(?:以上)?(?:工作)?经验|\d+\s*(?:-\s*\d+\s*)?岁|\d+\s*(?:-\s*\d+\s*)?人/g, (x) => ' '.repeat(x.length));
+  s = s.replace(/\d+\s*(?:[-~]\s*\d+\s*)?(?:年|岁|歲|人|届|屆)(?:以上|以下|以内)?(?!薪)/g, (x) => ' '.repeat(x.length));
 
   const toks = tokens(s);
   if (toks.length === 0) return empty(negotiable);
@@ -182,6 +184,7 @@ function parseSalaryUnsafe(text: string | null | undefined, opts?: { defaultCurr
   const sep = RANGE_SEP.exec(afterFirst);
   if (sep && toks[1] && toks[1].index === first.end + sep[0].length) second = toks[1];
 
+  const kQuoted = [first, second].some((t) => t !== undefined && t.unitMult === 1e3);
   if (second) {
     let loMult = first.unitMult;
     if (!first.hasUnit && second.hasUnit && first.value <= second.value) loMult = second.unitMult;
@@ -208,15 +211,13 @@ function parseSalaryUnsafe(text: string | null | undefined, opts?: { defaultCurr
   let currency = detectCurrency(s);
   if (currency === null) currency = opts?.defaultCurrency ?? (chineseContext ? 'CNY' : null);
 
-  let period: SalaryPeriod | null = null;
+  // N薪 means a monthly figure, whatever else the text says (`3-5年` is experience, not a period).
+  let period: SalaryPeriod | null = monthsPerYear !== null ? 'month' : null;
   for (const [re, p] of PERIOD_PATTERNS) {
-    if (re.test(s)) {
-      period = p;
-      break;
-    }
+    if (period !== null) break;
+    if (re.test(s)) period = p;
   }
-  if (period === null && monthsPerYear !== null) period = 'month';
-  if (period === null) period = inferSalaryPeriod(hi ?? lo ?? 0, currency);
+  if (period === null) period = inferSalaryPeriod(hi ?? lo ?? 0, currency, kQuoted ? 'k' : undefined);
 
   return completeSalary({
     min: lo === null ? null : round2(lo),

@@ -144,6 +144,28 @@ describe('extractProduct: JSON-LD', () => {
     expect(extractProduct(html, { url: URL_ })).toMatchObject({ name: 'Camera Body', amount: 1899, currency: 'USD', availability: 'in_stock' });
   });
 
+  it('reads products wrapped in Offer.itemOffered and picks the one whose url is the page', () => {
+    const html = page(
+      ld(`[{"@type":"Offer","price":"88","priceCurrency":"CNY","itemOffered":{"@type":"Product","name":"配件","url":"/item.htm?id=2"}},
+           {"@type":"Offer","price":"1299","priceCurrency":"CNY","availability":"InStock","itemOffered":{"@type":"Product","name":"主商品","url":"/item.htm?id=1"}}]`),
+    );
+    expect(extractProduct(html, { url: 'https://detail.shop.example.cn/item.htm?id=1' })).toMatchObject({
+      name: '主商品',
+      amount: 1299,
+      currency: 'CNY',
+      availability: 'in_stock',
+      url: 'https://detail.shop.example.cn/item.htm?id=1',
+    });
+  });
+
+  it('treats a structured price of 0 as a placeholder that markup may replace', () => {
+    const html = page(
+      ld(`{"@type":"Product","name":"Industrial Pump","offers":{"@type":"Offer","price":"0.00","priceCurrency":"USD"}}`),
+      '<h1>Industrial Pump</h1><div class="product-price">€4.250,00</div>',
+    );
+    expect(extractProduct(html, { url: URL_ })).toMatchObject({ name: 'Industrial Pump', amount: 4250, currency: 'EUR', source: 'json-ld' });
+  });
+
   it('tolerates a trailing comma, a raw newline in a string, comments and a CDATA wrapper', () => {
     const html = page(
       ld(`{"@context": "https://schema.org", "@type": "Product", "name": "Broken JSON Kettle"`) + // truncated: skipped

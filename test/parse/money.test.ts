@@ -34,6 +34,8 @@ const MONEY_CASES: Array<[string, number | null, string | null]> = [
   ['港币 300万', 3000000, 'HKD'],
   ['预算金额：120万元（详见附件）', 1200000, 'CNY'],
   ['0元', 0, 'CNY'],
+  ['￥1,2345.00', 12345, 'CNY'],
+  ['联系电话：0571-88886666 预算：50万元', 500000, 'CNY'],
   // no amount
   ['面议', null, null],
   ['详见公告', null, null],

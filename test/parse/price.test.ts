@@ -271,10 +271,8 @@ describe('parsePrice', () => {
     }
   });
 
-  it('copes with a long noisy text quickly', () => {
-    const noise = '<div class="p">'.repeat(2000) + '售价 ¥1,299.00';
-    const t0 = performance.now();
-    parsePrice(noise);
-    expect(performance.now() - t0).toBeLessThan(2000);
+  it('reads only the first 5,000 characters of a huge text, so a page dump cannot stall a run', () => {
+    expect(parsePrice('售价 ¥1,299.00 ' + 'x'.repeat(20_000)).amount).toBe(1299);
+    expect(parsePrice('<div class="p">'.repeat(2000) + '售价 ¥1,299.00').amount).toBeNull();
   });
 });

@@ -49,6 +49,8 @@ const SALARY_CASES: Row[] = [
   ['最高2万/月', null, 20000, 'month', null, 'CNY', false, null, 240000],
   ['2-3万·15薪', 20000, 30000, 'month', 15, 'CNY', false, 300000, 450000],
   ['实习生 150元/天', 150, 150, 'day', null, 'CNY', false, 39150, 39150],
+  ['25K-50K·15薪 | 本科 | 3-5年', 25000, 50000, 'month', 15, 'CNY', false, 375000, 750000],
+  ['本科 3-5年 80-100K', 80000, 100000, 'month', null, 'CNY', false, 960000, 1200000],
   ['年龄20-35岁 月薪6000-8000', 6000, 8000, 'month', null, 'CNY', false, 72000, 96000],
   // English and other currencies
   ['15k-25k', 15000, 25000, 'month', null, null, false, 180000, 300000],

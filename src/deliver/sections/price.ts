@@ -59,5 +59,5 @@ function truncate(s: string, n: number): string {
 }
 
 function stripPrefix(name: string, competitor: string): string {
-  return name.startsWith(competitor) ? name.slice(competitor.length).trim() || name : name;
+  return name.toLowerCase().startsWith(competitor.toLowerCase()) ? name.slice(competitor.length).trim() || name : name;
 }

@@ -1,0 +1,6 @@
+import type { DemoSite } from './site.js';
+
+/** Each extension mounts its pages on the demo site (one file per extension, one line here). */
+export type DemoExtension = (site: DemoSite, dataDir: string) => void;
+
+export const demoExtensions: DemoExtension[] = [];

@@ -1,0 +1,8 @@
+/** The library API: the pure, stable parts others can build on. */
+export { parsePrice, type ParsedPrice, type ParsePriceOptions } from './parse/price.js';
+export { extractProduct, extractJsonLdProducts, type ExtractedProduct, type Availability } from './extract/product.js';
+export { parseMoney, parseChineseNumeral, type Money } from './parse/money.js';
+export { parseDate, formatInZone, type DateParseOptions } from './parse/date.js';
+export { parseSalary, type Salary, type SalaryPeriod } from './parse/salary.js';
+export { extractJobPostings, type JobPostingData } from './extract/jobposting.js';
+export { decodeBody, type DecodedBody } from './fetch/charset.js';
