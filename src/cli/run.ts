@@ -27,6 +27,7 @@ otherwise each email is written to data/outbox/ as .eml plus an .html preview.`,
 
 export function printSummary(s: RunSummary): void {
   for (const e of s.configErrors) err(`✗ ${e.toLine()}`);
+  for (const e of s.analyserErrors) err(`✗ ${e}`);
   for (const r of s.results) {
     if (r.verdict === 'good') {
       const d = r.diff!;

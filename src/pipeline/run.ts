@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import type { Alert } from '../alerts/model.js';
 import { loadRules, loadTargets, displayPath, type Paths, type Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
-import { RadarError } from '../core/errors.js';
+import { errorLine, RadarError } from '../core/errors.js';
 import { composeDigests, sendPending, type DeliveryReport } from '../deliver/deliver.js';
 import type { ScraperAlertPayload } from '../deliver/sections/scraper.js';
 import { makeTransport, type Transport } from '../deliver/transport.js';
@@ -11,6 +11,7 @@ import { makeFetcher } from '../fetch/registry.js';
 import type { Fetcher } from '../fetch/types.js';
 import { Outbox, type OutboxMessage } from '../store/outbox.js';
 import type { PageReport } from './scrape.js';
+import { analysers } from './analysers.js';
 import { runTarget, type TargetRunResult } from './run-target.js';
 
 export type RunEvent =
@@ -33,6 +34,8 @@ export interface RunOptions {
 export interface RunSummary {
   results: TargetRunResult[];
   configErrors: RadarError[];
+  /** Cross-target analysers that failed (one line each); their failure never blocks other alerts. */
+  analyserErrors: string[];
   alerts: Alert[];
   messages: OutboxMessage[];
   delivery: DeliveryReport;
@@ -55,6 +58,14 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const alerts: Alert[] = [];
   for (const r of results) alerts.push(...r.alerts, ...healthAlerts(r, rules, now()));
   for (const err of loaded.errors) alerts.push(configAlert(err, now()));
+  const analyserErrors: string[] = [];
+  for (const a of analysers) {
+    try {
+      alerts.push(...(await a.analyse({ paths: opts.paths, rules, results, now: now() })));
+    } catch (e) {
+      analyserErrors.push(`${a.name}: ${errorLine(e)}`);
+    }
+  }
   outbox.record(alerts, now());
 
   const messages = composeDigests(outbox, { owners: rules.owners, templatesDir: opts.paths.templatesDir, now: now() });
@@ -66,7 +77,7 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
     if (!opts.transport) transport.close();
   }
   const failed = results.some((r) => r.verdict === 'failed') || loaded.errors.length > 0;
-  return { results, configErrors: loaded.errors, alerts, messages, delivery, exitCode: failed ? 1 : 0 };
+  return { results, configErrors: loaded.errors, analyserErrors, alerts, messages, delivery, exitCode: failed || analyserErrors.length ? 1 : 0 };
 }
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {

@@ -1,0 +1,23 @@
+import type { Alert } from '../alerts/model.js';
+import type { Paths, Rules } from '../config/load.js';
+import type { TargetRunResult } from './run-target.js';
+
+export interface AnalyserContext {
+  paths: Paths;
+  rules: Rules;
+  /** This run's results (good and failed); snapshots on disk already reflect the good ones. */
+  results: TargetRunResult[];
+  now: Date;
+}
+
+/**
+ * Work that looks across targets after they all ran (price comparison against our own list,
+ * cross-site tender dedupe ...). One file each, one line in `analysers`. An analyser that
+ * throws is reported and skipped; it never stops the run's alerts from going out.
+ */
+export interface Analyser {
+  name: string;
+  analyse(ctx: AnalyserContext): Promise<Alert[]> | Alert[];
+}
+
+export const analysers: Analyser[] = [];
