@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadTargetFile, loadRules, type Paths } from '../config/load.js';
+import { loadTargetFile, loadTargets, loadRules, type Paths } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { RadarError } from '../core/errors.js';
 import { failureText } from '../core/verdict.js';
@@ -66,5 +66,8 @@ export function resolveTarget(ref: string, paths: Paths): Target {
       if (t.id === ref) return t;
     }
   }
+  // The file name need not match the id: look through every target.
+  const byId = loadTargets(paths.scrapersDir).targets.find((t) => t.id === ref);
+  if (byId) return byId;
   throw new RadarError('usage', `no target file or id "${ref}" (looked in ${paths.scrapersDir})`);
 }

@@ -92,7 +92,12 @@ export const priceKind: KindPlugin = {
 
     for (const ch of diff.changed) {
       const amount = num(ch.after.amount);
-      if (amount === null) continue; // "面议" is not a price move; the last real price stays the baseline
+      if (amount === null) {
+        // "面议" is not a price move; the last real price stays the baseline for when a price returns.
+        const before = num(ch.before.amount);
+        if (!alerted[ch.key] && before !== null) alerted[ch.key] = { amount: before, at };
+        continue;
+      }
       const base = alerted[ch.key]?.amount ?? num(ch.before.amount);
       if (base === null || base === 0) {
         alerted[ch.key] = { amount, at };
