@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractJobPostings, jobPostingFromJsonLd, type JobPostingData } from '../../src/extract/jobposting.js';
+import { prng } from '../helpers/random-strings.js';
 
 const URL = 'https://jobs.example.cn/list?page=1';
 
@@ -225,14 +226,7 @@ describe('jobPostingFromJsonLd', () => {
 
 describe('never throws', () => {
   it('2,000 random strings and random JSON-LD bodies', () => {
-    let a = 4;
-    const rnd = (): number => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = prng(4);
     const pieces = ['{', '}', '[', ']', ',', ':', '"@type"', '"JobPosting"', '"title"', '"baseSalary"', '"value"', '"minValue"', '1e400', 'null', '"x"', '<', '>', '</script>', '<script type="application/ld+json">', '"@graph"', '"jobLocation"', '"address"', '\u0000', '😀'];
     for (let i = 0; i < 2000; i++) {
       let s = '';

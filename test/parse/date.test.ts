@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInZone, parseDate, parseDateParts, zonedTimeToUtc, type DateParseOptions } from '../../src/parse/date.js';
+import { randomStrings as sharedRandomStrings } from '../helpers/random-strings.js';
 
 // Reference instant: Tuesday 2026-03-10 12:00 in Shanghai.
 const NOW = new Date('2026-03-10T04:00:00Z');
@@ -160,24 +161,7 @@ describe('formatInZone', () => {
 });
 
 function randomStrings(count: number, seed: number): string[] {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const alphabet = [...'0123456789012345678901234567890123456789-/.:：T Z+年月日号时分秒点半上午下午前天周刚今昨个小星期一二三四五六七八九十〇'];
-  const words = ['2026', 'Mar', 'ago', 'days', 'yesterday', 'PM', 'GMT', '北京时间', '24:00', '刚刚', '（', '）', '\u0000', '\ud800', '😀'];
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    const len = Math.floor(rnd() * 40);
-    for (let j = 0; j < len; j++) s += rnd() < 0.15 ? words[Math.floor(rnd() * words.length)]! : alphabet[Math.floor(rnd() * alphabet.length)]!;
-    out.push(s);
-  }
-  return out;
+  return sharedRandomStrings(count, seed, '0123456789012345678901234567890123456789-/.:：T Z+年月日号时分秒点半上午下午前天周刚今昨个小星期一二三四五六七八九十〇', ['2026', 'Mar', 'ago', 'days', 'yesterday', 'PM', 'GMT', '北京时间', '24:00', '刚刚', '（', '）', '\u0000', '\ud800', '😀']);
 }
 
 describe('never throws', () => {

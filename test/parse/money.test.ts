@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseChineseNumeral, parseMoney } from '../../src/parse/money.js';
+import { randomStrings as sharedRandomStrings } from '../helpers/random-strings.js';
 
 // [input, amount, currency]
 const MONEY_CASES: Array<[string, number | null, string | null]> = [
@@ -111,28 +112,11 @@ describe('parseChineseNumeral', () => {
 });
 
 function randomStrings(count: number, seed: number): string[] {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const alphabet = [
-    ...'01234567890123456789.,-/:：~+·()（）$€£¥￥ %kKmMwW',
-    ...'零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟元角分整人民币美港面议无',
-    ...'abcdefUSDEURGBPRMBCNYmillionbillion',
-    '\u0000', '\ud800', '😀', '\u00a0', '\u3000',
-  ];
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    const len = Math.floor(rnd() * 40);
-    for (let j = 0; j < len; j++) s += alphabet[Math.floor(rnd() * alphabet.length)]!;
-    out.push(s);
-  }
-  return out;
+  const alphabet =
+    '01234567890123456789.,-/:：~+·()（）$€£¥￥ %kKmMwW' +
+    '零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟元角分整人民币美港面议无' +
+    'abcdefUSDEURGBPRMBCNYmillionbillion';
+  return sharedRandomStrings(count, seed, alphabet, ['\u0000', '\ud800', '😀', '\u00a0', '\u3000']);
 }
 
 describe('never throws', () => {

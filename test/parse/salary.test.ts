@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annualize, parseSalary, type SalaryPeriod } from '../../src/parse/salary.js';
+import { randomStrings as sharedRandomStrings } from '../helpers/random-strings.js';
 
 type Row = [
   input: string,
@@ -108,24 +109,7 @@ describe('annualize', () => {
 });
 
 function randomStrings(count: number, seed: number): string[] {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const alphabet = [...'0123456789012345678901234567890123456789.,-~～–+·/ kKwWmM$€£¥万千元月年天周时薪以上下起面议经验岁hryear'];
-  const words = ['per hour', 'a year', '13薪', '/月', 'K·', 'up to', 'from', '\u0000', '\ud800', '😀', '\u3000'];
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    const len = Math.floor(rnd() * 40);
-    for (let j = 0; j < len; j++) s += rnd() < 0.15 ? words[Math.floor(rnd() * words.length)]! : alphabet[Math.floor(rnd() * alphabet.length)]!;
-    out.push(s);
-  }
-  return out;
+  return sharedRandomStrings(count, seed, '0123456789012345678901234567890123456789.,-~～–+·/ kKwWmM$€£¥万千元月年天周时薪以上下起面议经验岁hryear', ['per hour', 'a year', '13薪', '/月', 'K·', 'up to', 'from', '\u0000', '\ud800', '😀', '\u3000']);
 }
 
 describe('never throws', () => {
