@@ -5,7 +5,7 @@ import { RadarError } from '../core/errors.js';
 import { readYamlSource, type YamlSource } from './yaml-source.js';
 import { targetSchema, type Target } from './target-schema.js';
 import { ownersSchema, priceRulesSchema, type OwnersRules, type PriceRules } from './rules-schema.js';
-import { kindNames } from '../kinds/registry.js';
+import { allKinds, kindNames } from '../kinds/registry.js';
 
 /** Where a radar installation keeps its config. Tests and the demo point this at their own folders. */
 export interface Paths {
@@ -121,6 +121,8 @@ export function loadTargetFile(file: string): Target {
 export interface Rules {
   owners: OwnersRules;
   price: PriceRules;
+  /** Each kind's own rule file (rules/tenders.yaml → kinds.tender), validated by the kind's schema. */
+  kinds?: Record<string, unknown>;
 }
 
 function loadRuleFile<S extends z.ZodType>(rulesDir: string, name: string, schema: S, required: boolean): z.output<S> {
@@ -136,5 +138,6 @@ export function loadRules(rulesDir: string): Rules {
   return {
     owners: loadRuleFile(rulesDir, 'owners.yaml', ownersSchema, true),
     price: loadRuleFile(rulesDir, 'price.yaml', priceRulesSchema, false),
+    kinds: Object.fromEntries(allKinds().flatMap((k) => (k.rules ? [[k.name, loadRuleFile(rulesDir, k.rules.file, k.rules.schema, false)]] : []))),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../parse/date.js';
 
 /** `1..5`, `3` (= 1..3) or a number. */
 const pagesSchema = z
@@ -40,6 +41,16 @@ const itemsSchema = z.strictObject({
   required: z.array(z.string()).optional(),
 });
 
+/** Follow each new item's own page for what the listing does not show (a tender's budget and deadline). */
+const detailSchema = z.strictObject({
+  link: z.string().default('url').describe('Item field holding the detail page link'),
+  fields: z
+    .record(z.string(), selector)
+    .default({})
+    .describe('CSS selector ("td.budget", "meta[name=x]@content") or "label:预算金额|采购预算" for the text after a label'),
+  max_per_run: z.number().int().positive().max(1000).default(30).describe('New items followed per run; the rest wait for the next run'),
+});
+
 const thresholdsSchema = z.strictObject({
   change_percent: z.number().min(0).optional(),
   change_abs: z.number().min(0).optional(),
@@ -57,6 +68,8 @@ export const targetSchema = z.strictObject({
   fetch: fetchSchema,
   items: itemsSchema.optional(),
   thresholds: thresholdsSchema.optional(),
+  detail: detailSchema.optional(),
+  time_zone: z.string().refine(isValidTimeZone, 'expected an IANA time zone like Asia/Shanghai').optional().describe('Zone of dates on the site (default Asia/Shanghai)'),
   history_limit: z.number().int().positive().max(10_000).default(100),
 });
 

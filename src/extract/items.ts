@@ -2,6 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { Target } from '../config/target-schema.js';
 import { absoluteUrl, loadHtml, parseFieldSelector, readField } from './selector.js';
 import { extractProduct } from './product.js';
+import { getKind } from '../kinds/registry.js';
 
 /** What extraction hands to normalisation: text as found on the page, nothing parsed yet. */
 export interface RawItem {
@@ -23,6 +24,9 @@ export function extractPage(html: string, pageUrl: string, target: Target, $?: C
   const doc = $ ?? loadHtml(html);
   const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
   if (!target.items) {
+    // A kind may read its own structured data (JSON-LD JobPostings); price reads a Product below.
+    const own = getKind(target.kind)?.extractStructured?.(html || doc.html(), pageUrl, target);
+    if (own) return { items: own, nextUrl, matched: own.length };
     const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
     if (!p) return { items: [], nextUrl, matched: 0 };
     const item: RawItem = {

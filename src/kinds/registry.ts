@@ -1,5 +1,7 @@
 import type { KindPlugin } from './types.js';
 import { priceKind } from './price.js';
+import { tenderKind } from './tender.js';
+import { jobKind } from './job.js';
 
 const kinds = new Map<string, KindPlugin>();
 
@@ -16,4 +18,10 @@ export function kindNames(): string[] {
   return [...kinds.keys()];
 }
 
+export function allKinds(): KindPlugin[] {
+  return [...kinds.values()];
+}
+
 registerKind(priceKind);
+registerKind(tenderKind);
+registerKind(jobKind);

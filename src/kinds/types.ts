@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { Alert } from '../alerts/model.js';
 import type { Target } from '../config/target-schema.js';
 import type { Rules } from '../config/load.js';
@@ -13,6 +14,13 @@ export interface Item {
 }
 
 export type NormaliseResult = { ok: true; item: Item } | { ok: false; key: string | null; error: string };
+
+/** What an item's detail page gave: its `detail.fields` (CSS or `label:` selectors) and the page itself. */
+export interface DetailPage {
+  url: string;
+  fields: Record<string, string | null>;
+  html: string;
+}
 
 /** Per-kind state kept in the snapshot next to the items (e.g. the last alerted price per item). */
 export type KindState = Record<string, unknown>;
@@ -56,4 +64,12 @@ export interface KindPlugin {
   /** Share of items whose main value could not be parsed at which a run is a parse_error. */
   unparsedField?: string;
   decide(diff: ItemDiff, ctx: DecideContext): Decision;
+  /** The kind's rule file in rules/ (tenders.yaml ...), loaded into `rules.kinds[name]`; a missing file gives the schema's defaults. */
+  rules?: { file: string; schema: ZodType };
+  /** Detail-page fields used where a target's `detail.fields` leaves them out. */
+  detailFields?: Readonly<Record<string, string>>;
+  /** Folds what an item's detail page gave into the listing item (only new items are followed). */
+  withDetail?(item: Item, detail: DetailPage, target: Target): Item;
+  /** Items from structured data on a page without `items:` (a job board's JSON-LD JobPostings); null = the default product reader. */
+  extractStructured?(html: string, pageUrl: string, target: Target): RawItem[] | null;
 }

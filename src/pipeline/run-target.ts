@@ -9,6 +9,7 @@ import { openSnapshot, type HistoryPoint } from '../store/snapshot.js';
 import { appendRun, readRunLog, type TargetLog } from '../store/runlog.js';
 import { scrapeTarget, type PageReport, type ScrapeOutcome } from './scrape.js';
 import { judge } from './verdict.js';
+import { followDetails } from './details.js';
 
 export interface TargetRunResult {
   target: Target;
@@ -39,7 +40,9 @@ export async function runTarget(target: Target, deps: RunTargetDeps): Promise<Ta
   const kind = getKind(target.kind)!;
   const db = await openSnapshot(deps.stateDir, target.id, target.kind);
   const outcome: ScrapeOutcome = await scrapeTarget(target, { fetcher: deps.fetcher, ctx: deps.ctx, ...(deps.onPage ? { onPage: deps.onPage } : {}) });
-  const verdict = judge(outcome, { target, lastGoodCount: db.data.lastGoodCount, minItemRatio: deps.rules.price.min_item_ratio });
+  const judged = judge(outcome, { target, lastGoodCount: db.data.lastGoodCount, minItemRatio: deps.rules.price.min_item_ratio });
+  // Targets with a `detail:` block follow each new item's own page before the diff.
+  const verdict = await followDetails(target, judged, db.data.items, { fetcher: deps.fetcher, ctx: deps.ctx });
   const now = deps.now();
   const at = now.toISOString();
   const log = readRunLog(deps.stateDir, target.id);

@@ -1,0 +1,133 @@
+import type { Target } from '../config/target-schema.js';
+import { FetchFailure, type Failure } from '../core/verdict.js';
+import type { StoredItem } from '../diff/diff.js';
+import { pageLines, readLabel } from '../extract/labels.js';
+import { loadHtml, parseFieldSelector, readField } from '../extract/selector.js';
+import { makeFetcher } from '../fetch/registry.js';
+import type { FetchContext, Fetcher } from '../fetch/types.js';
+import { getKind } from '../kinds/registry.js';
+import type { DetailPage, Item, ItemData, KindPlugin } from '../kinds/types.js';
+import type { Verdict } from './verdict.js';
+
+export interface DetailDeps {
+  fetcher: Fetcher;
+  ctx: FetchContext;
+}
+
+export interface DetailReport {
+  followed: number;
+  /** New items left for a later run: over `max_per_run`, or their page failed this time. */
+  deferred: number;
+  failed: number;
+}
+
+/** The target's detail fields over the kind's defaults. */
+export function detailFieldSpecs(target: Target, kind: KindPlugin | undefined): Record<string, string> {
+  return { ...(kind?.detailFields ?? {}), ...(target.detail?.fields ?? {}) };
+}
+
+/** Reads `detail.fields` from one detail page: CSS selectors like the listing, or `label:预算金额|采购预算`. */
+export function readDetailFields(html: string, url: string, specs: Record<string, string>): Record<string, string | null> {
+  const $ = loadHtml(html);
+  let lines: string[] | null = null;
+  const out: Record<string, string | null> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.startsWith('label:')) {
+      lines ??= pageLines($);
+      out[name] = readLabel(lines, spec.slice('label:'.length));
+    } else {
+      out[name] = readField($, $.root(), parseFieldSelector(spec), url);
+    }
+  }
+  return out;
+}
+
+/**
+ * The detail-page stage, between the verdict and the diff: items seen before keep what their
+ * detail page gave last time; items not seen before get their detail page fetched and folded in
+ * by the kind. An item whose page fails is left out of this run (it is still new next run, so
+ * it is retried); when more than half of the pages fail, or none of them has any detail field,
+ * the whole run fails, as a broken listing would.
+ */
+export async function followDetails(target: Target, verdict: Verdict, known: Record<string, StoredItem>, deps: DetailDeps, report?: DetailReport): Promise<Verdict> {
+  if (verdict.status !== 'good' || !target.detail) return verdict;
+  const kind = getKind(target.kind);
+  const spec = target.detail;
+  const specs = detailFieldSpecs(target, kind);
+  const items: Item[] = [];
+  const fresh: { item: Item; url: string }[] = [];
+  let deferred = 0;
+  for (const item of verdict.items) {
+    const old = known[item.key];
+    if (old) {
+      items.push({ key: item.key, data: carryOver(old.data, item.data) });
+      continue;
+    }
+    const link = item.data[spec.link];
+    if (typeof link !== 'string' || !/^https?:\/\//i.test(link)) {
+      items.push(item); // nothing to follow: the listing is all we will ever know
+      continue;
+    }
+    if (fresh.length >= spec.max_per_run) {
+      deferred++;
+      continue;
+    }
+    fresh.push({ item, url: link });
+  }
+
+  // A JSON API's detail pages are still web pages.
+  const fetcher = target.fetch.mode === 'json' ? (makeFetcher('http') ?? deps.fetcher) : deps.fetcher;
+  const results = await Promise.allSettled(fresh.map(({ url }) => fetcher.fetchPage(url, target, deps.ctx)));
+  const failures: Failure[] = [];
+  let empty = 0;
+  results.forEach((r, i) => {
+    const { item, url } = fresh[i]!;
+    if (r.status === 'rejected' || r.value.status >= 400) {
+      failures.push(
+        r.status === 'rejected'
+          ? r.reason instanceof FetchFailure
+            ? r.reason.failure
+            : { class: 'network', message: r.reason instanceof Error ? r.reason.message : String(r.reason), url }
+          : { class: `http_${r.value.status}`, message: `the site answered HTTP ${r.value.status}`, url, httpStatus: r.value.status },
+      );
+      deferred++;
+      return;
+    }
+    const page = r.value;
+    const fields = readDetailFields(page.text, page.url, specs);
+    if (Object.keys(specs).length && Object.values(fields).every((v) => v === null)) empty++;
+    const detail: DetailPage = { url: page.url, fields, html: page.text };
+    items.push(kind?.withDetail ? kind.withDetail(item, detail, target) : { key: item.key, data: mergeFields(item.data, fields) });
+  });
+  if (report) Object.assign(report, { followed: fresh.length, deferred, failed: failures.length });
+
+  const first = failures[0];
+  if (first && failures.length * 2 > fresh.length) {
+    return { status: 'failed', failure: { ...first, message: `detail pages: ${failures.length} of ${fresh.length} failed, e.g. ${first.message}` } };
+  }
+  const ok = fresh.length - failures.length;
+  if (ok > 0 && empty * 2 > ok) {
+    return {
+      status: 'failed',
+      failure: {
+        class: 'layout_changed',
+        message: `detail pages: none of ${Object.keys(specs).join(', ')} found on ${empty} of ${ok} pages`,
+        url: fresh.find((_f, i) => results[i]!.status === 'fulfilled')?.url ?? target.fetch.url,
+      },
+    };
+  }
+  return { status: 'good', items };
+}
+
+/** A known item keeps what its detail page gave: listing values win where the listing has one. */
+function carryOver(stored: ItemData, listing: ItemData): ItemData {
+  const out: ItemData = { ...stored };
+  for (const [k, v] of Object.entries(listing)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+function mergeFields(data: ItemData, fields: Record<string, string | null>): ItemData {
+  const out: ItemData = { ...data };
+  for (const [k, v] of Object.entries(fields)) if (v !== null) out[k] = v;
+  return out;
+}
