@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { dirname, basename, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { RadarError } from '../core/errors.js';
+import { crashPoint, fileRole } from '../core/crashpoint.js';
 
 let counter = 0;
 
@@ -20,6 +21,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } finally {
     closeSync(fd);
   }
+  crashPoint(`before-rename:${fileRole(file)}`);
   try {
     renameSync(tmp, file);
   } catch (err) {
@@ -30,6 +32,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     }
     throw err;
   }
+  crashPoint(`after-rename:${fileRole(file)}`);
   try {
     const dfd = openSync(dir, 'r');
     try {
