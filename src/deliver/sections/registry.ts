@@ -1,6 +1,8 @@
 import type { Section } from './types.js';
 import { priceSection } from './price.js';
 import { scraperSection } from './scraper.js';
+import { tenderSection } from './tender.js';
+import { jobSection } from './job.js';
 
 const sections = new Map<string, Section>();
 
@@ -15,3 +17,5 @@ export function getSection(topic: string): Section | undefined {
 
 registerSection(priceSection);
 registerSection(scraperSection);
+registerSection(tenderSection);
+registerSection(jobSection);
