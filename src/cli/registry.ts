@@ -5,8 +5,9 @@ import { register as validate } from './validate.js';
 import { register as history } from './history.js';
 import { register as schema } from './schema.js';
 import { register as demo } from './demo.js';
+import { register as match } from './match.js';
 
 /** One line per command file: a new command is a new file plus a line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo];
+export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo, match];

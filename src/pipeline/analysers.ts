@@ -1,6 +1,7 @@
 import type { Alert } from '../alerts/model.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { TargetRunResult } from './run-target.js';
+import { comparisonAnalyser } from '../compare/analyser.js';
 
 export interface AnalyserContext {
   paths: Paths;
@@ -20,4 +21,4 @@ export interface Analyser {
   analyse(ctx: AnalyserContext): Promise<Alert[]> | Alert[];
 }
 
-export const analysers: Analyser[] = [];
+export const analysers: Analyser[] = [comparisonAnalyser];

@@ -1,8 +1,10 @@
 import type { Section } from './types.js';
 import { priceSection } from './price.js';
 import { scraperSection } from './scraper.js';
+import { mailSection } from './mail.js';
 import { tenderSection } from './tender.js';
 import { jobSection } from './job.js';
+import { comparisonSection } from './comparison.js';
 
 const sections = new Map<string, Section>();
 
@@ -17,5 +19,7 @@ export function getSection(topic: string): Section | undefined {
 
 registerSection(priceSection);
 registerSection(scraperSection);
+registerSection(mailSection);
 registerSection(tenderSection);
 registerSection(jobSection);
+registerSection(comparisonSection);

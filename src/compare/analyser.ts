@@ -1,0 +1,17 @@
+import type { Analyser } from '../pipeline/analysers.js';
+import { comparisonAlerts, problemAlerts } from './alerts.js';
+import { compareNow } from './compare.js';
+
+/**
+ * Runs after all targets: compares every matched competitor price with ours, per region.
+ * Reads snapshots from disk, so targets that were not part of this run (`--target`) still
+ * count with their last good data, within max_age_days.
+ */
+export const comparisonAnalyser: Analyser = {
+  name: 'comparison',
+  async analyse({ paths, rules, now }) {
+    const cmp = await compareNow(paths, { now, owners: rules.owners });
+    if (!cmp) return [];
+    return [...comparisonAlerts(cmp.index, cmp.config.rules, now, rules.owners), ...problemAlerts(cmp.problems, now)];
+  },
+};
