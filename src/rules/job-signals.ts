@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { formatInZone } from '../parse/date.js';
 import { keywordsIn } from './tender-rules.js';
-import { regionMapSchema } from './regions.js';
 
 /** rules/jobs.yaml: what in competitors' hiring is a signal worth a regional head's attention. */
 export const jobRulesSchema = z.strictObject({
   /** Our regions by province/city; default: the `regions:` of rules/tenders.yaml. */
-  regions: regionMapSchema.optional(),
+  regions: z.record(z.string(), z.array(z.string().min(1))).optional(),
   /** Role categories by title keyword, first match wins (so 销售工程师 is sales, 售后工程师 support). */
   categories: z
     .record(z.string(), z.array(z.string().min(1)))
