@@ -9,7 +9,23 @@ export interface PolitenessOptions {
   minIntervalMs: number;
 }
 
-export const defaultPoliteness: PolitenessOptions = { globalConcurrency: 8, perHostConcurrency: 2, minIntervalMs: 500 };
+export const defaultPoliteness: PolitenessOptions = withEnvConcurrency({ globalConcurrency: 8, perHostConcurrency: 2, minIntervalMs: 500 }, process.env);
+
+/**
+ * RADAR_HOST_CONCURRENCY lets whoever runs radar allow more requests at once to one host (a site
+ * they own or agreed a higher rate with; the benchmarks). An environment knob, not a target field,
+ * so a target file alone cannot make radar impolite. The global limit rises with it.
+ */
+export function withEnvConcurrency(base: PolitenessOptions, env: NodeJS.ProcessEnv): PolitenessOptions {
+  const raw = env.RADAR_HOST_CONCURRENCY?.trim();
+  if (!raw) return base;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    process.stderr.write(`warning: RADAR_HOST_CONCURRENCY="${raw}" ignored (expected a whole number from 1 to 64)\n`);
+    return base;
+  }
+  return { ...base, perHostConcurrency: n, globalConcurrency: Math.max(base.globalConcurrency, n) };
+}
 
 /**
  * Two layers of p-queue: one per host (concurrency + minimum interval, so no site sees a burst)
