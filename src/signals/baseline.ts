@@ -51,11 +51,19 @@ export function robustZ(x: number, b: Baseline): number {
  * `run` is how many weeks in a row, up to the last, S has been above 0.
  */
 export function cusumDown(series: readonly (number | null)[], ref: number, scale: number, k: number): { s: number; run: number } {
+  return cusumDownZ(
+    series.map((x) => (x === null ? null : (x - ref) / scale)),
+    k,
+  );
+}
+
+/** The same CUSUM on z-scores already computed (and possibly peer-adjusted): S_t = max(0, S_{t-1} - z_t - k). */
+export function cusumDownZ(zs: readonly (number | null)[], k: number): { s: number; run: number } {
   let s = 0;
   let run = 0;
-  for (const x of series) {
-    if (x === null) continue;
-    s = Math.max(0, s + (ref - x) / scale - k);
+  for (const z of zs) {
+    if (z === null) continue;
+    s = Math.max(0, s - z - k);
     run = s > 0 ? run + 1 : 0;
   }
   return { s, run };

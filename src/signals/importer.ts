@@ -72,6 +72,18 @@ export function parseCount(c: Cell | undefined): number {
   if (c === null || c === undefined) return 0;
   if (typeof c === 'number') return c;
   if (typeof c === 'boolean' || c instanceof Date) return Number.NaN;
+  // Fast path for plain digits, which is nearly every cell of a big export.
+  const len = c.length;
+  if (len > 0 && len < 10) {
+    let n = 0;
+    let i = 0;
+    for (; i < len; i++) {
+      const d = c.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === len) return n;
+  }
   const s = c.trim();
   if (s === '' || s === '-' || s === '--' || s === '—') return 0;
   const n = Number(s.replace(/[,，\s]/g, '').replace(/(次|个|条|封|家|分钟|min)$/i, ''));
@@ -151,6 +163,9 @@ export async function importFile(spec: ImportSpec, ctx: ImportContext): Promise<
     bad,
   );
   if (!handler) {
+    if ([...bad.byReason.keys()].some((r) => r.startsWith('undecodable'))) {
+      throw new RadarError('import', `does not decode as ${table.encoding ?? 'declared'}; set the file's encoding in rules/signals.yaml (or --encoding)`, { where: spec.path });
+    }
     const missing = missingRequired(mapHeader(firstRows[0] ?? [], preset), preset);
     throw new RadarError('import', `no header row for preset "${spec.presetName}" (missing: ${missing.join(', ') || 'all'})`, { where: spec.path });
   }
@@ -166,7 +181,8 @@ export async function importFile(spec: ImportSpec, ctx: ImportContext): Promise<
     badByReason: Object.fromEntries(bad.byReason),
     ignored,
     preamble,
-    people: agg.weeks.size,
+    // Roster and org sheets describe people rather than weeks: count their rows.
+    people: preset.kind === 'roster' || preset.kind === 'org' ? rows - handlerBad : agg.weeks.size,
     ...(Number.isFinite(firstDay) ? { firstWeek: weekOf(firstDay), lastWeek: weekOf(lastDay) } : {}),
   };
   return { aggregate: agg, report, bad, table };

@@ -154,7 +154,6 @@ export async function purgeExpired(stateDir: string, store: StoreFile, today: nu
       result.rawFiles++;
     }
   }
-  const live = new Set<string>();
   for (const [key, src] of Object.entries(store.sources)) {
     let left = 0;
     for (const [pid, weeks] of Object.entries(src.aggregate.weeks)) {
@@ -165,7 +164,6 @@ export async function purgeExpired(stateDir: string, store: StoreFile, today: nu
         } else left++;
       }
       if (Object.keys(weeks).length === 0) delete src.aggregate.weeks[pid];
-      else live.add(pid);
     }
     for (const [f, ws] of Object.entries(src.aggregate.coverage)) {
       src.aggregate.coverage[f as keyof StoredAggregate['coverage']] = (ws ?? []).filter((w) => weekLabelToDay(w) + 6 >= cutoff);

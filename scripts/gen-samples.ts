@@ -1,0 +1,26 @@
+/**
+ * Writes the sample exports into data/samples/ (see src/signals/samples.ts for what is in them).
+ *   npx tsx scripts/gen-samples.ts [--out DIR] [--seed N] [--stable]
+ * Deterministic: the same seed writes the same bytes. `--stable` plants no leavers.
+ */
+import { generateSamples } from '../src/signals/samples.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const outDir = opt('--out') ?? 'data/samples';
+const seed = opt('--seed') !== undefined ? Number(opt('--seed')) : undefined;
+const stable = args.includes('--stable');
+
+const manifest = await generateSamples({
+  outDir,
+  ...(seed !== undefined ? { seed } : {}),
+  ...(stable ? { leavers: 0, underNotice: 0 } : {}),
+});
+const planted = manifest.people.filter((p) => p.kind !== 'stable');
+process.stdout.write(
+  `wrote ${manifest.files.length} files to ${outDir} (now ${manifest.now}, scored week ${manifest.scoredWeek})\n` +
+    planted.map((p) => `  ${p.employeeId} ${p.kind}${p.pattern ? ` (${p.pattern})` : ''}\n`).join(''),
+);

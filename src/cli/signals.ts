@@ -1,0 +1,280 @@
+/**
+ * `radar signals ...`: import exported logs, score attrition risk (weekly logs or a labelled
+ * table), train on past leavers, and the HR review loop (alerts, ack).
+ * Output names people only when asked (--names): by default a terminal shows pseudonymous ids.
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { out, pathsFrom, setExitCode } from './common.js';
+import { RadarError } from '../core/errors.js';
+import { ackAlert, listOpenAlerts } from '../signals/alerts.js';
+import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
+import { dayInZone, lastCompleteWeek } from '../signals/dates.js';
+import type { ImportReport } from '../signals/importer.js';
+import { importInto, mergedView, purgeOnly, resolveSources, specForFile } from '../signals/pipeline.js';
+import { scorePopulation } from '../signals/scorer.js';
+import { readJson, signalsDir } from '../signals/store.js';
+import type { BadRow } from '../signals/table.js';
+import { checkModel, readLabelledTable, scoreTable, train } from '../signals/tablemodel.js';
+
+interface Common {
+  now?: Date;
+  json?: boolean;
+}
+
+function parseNow(v: string): Date {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${v}`);
+  return d;
+}
+
+function parseWeek(v: string): string {
+  if (!/^\d{4}-W\d{2}$/.test(v)) throw new InvalidArgumentError(`not an ISO week like 2026-W47: ${v}`);
+  return v;
+}
+
+function parseNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`not a number: ${v}`);
+  return n;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** A file named on the command line that is not there is a usage error (exit 2), not a failed import. */
+async function mustExist(files: readonly string[]): Promise<void> {
+  for (const f of files) {
+    try {
+      await access(f);
+    } catch {
+      throw new RadarError('usage', 'no such file', { where: f });
+    }
+  }
+}
+
+/** Rules and state folders come from the program's --home / --state (see cli/common.ts). */
+function addCommon(c: Command): Command {
+  return c.option('--now <iso>', 'pretend it is this time (demos, tests)', parseNow).option('--json', 'machine-readable output');
+}
+
+const rulesOf = (cmd: Command): string => pathsFrom(cmd).rulesDir;
+const stateOf = (cmd: Command): string => pathsFrom(cmd).stateDir;
+const nowOf = (o: Common): Date => o.now ?? new Date();
+const whoAmI = (): string => process.env.RADAR_USER ?? safeUser();
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function printImport(reports: ImportReport[], badRows: BadRow[]): void {
+  for (const r of reports) {
+    const ign = Object.entries(r.ignored)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    out(
+      `${r.file}: ${r.preset}, ${r.format === 'csv' ? r.encoding : 'xlsx'}, ${r.rows} rows, ${r.used} used, ${r.bad} bad${ign ? `, ignored: ${ign}` : ''}` +
+        (r.firstWeek ? `, ${r.firstWeek}..${r.lastWeek}` : '') +
+        `, ${r.people} people`,
+    );
+  }
+  const shown = badRows.slice(0, 20);
+  for (const b of shown) out(`  bad row ${b.file}:${b.line}: ${b.reason}`);
+  if (badRows.length > shown.length) out(`  ... ${badRows.length - shown.length} more listed bad rows (see --json); every bad row is counted above`);
+}
+
+export function register(program: Command): void {
+  const signals = program
+    .command('signals')
+    .description('attrition risk from exported logs (attendance, communication, CRM, customer transfers); alerts go to HR only');
+
+  addCommon(
+    signals
+      .command('import')
+      .description('import exports into the signals store (no files: the sources in rules/signals.yaml); bad rows are reported with file:line')
+      .argument('[files...]', 'CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or XLSX exports')
+      .option('--preset <name>', 'column preset for the files (default: matched from rules/signals.yaml or detected from the header)')
+      .option('--encoding <enc>', 'auto (default), utf-8, gbk, gb18030, utf-16le')
+      .option('--sheet <name>', 'XLSX worksheet (default: the first)')
+      .option('--inputs <dir>', 'folder for the configured sources (default: inputs_dir of rules/signals.yaml)'),
+  ).action(async (files: string[], o: Common & { preset?: string; encoding?: string; sheet?: string; inputs?: string }, cmd: Command) => {
+    const cfg = await loadSignalsConfig(rulesOf(cmd));
+    let specs;
+    let missing: BadRow[] = [];
+    if (files.length > 0) {
+      await mustExist(files);
+      specs = [];
+      for (const f of files) specs.push(await specForFile(f, cfg, { ...(o.preset ? { preset: o.preset } : {}), ...(o.encoding ? { encoding: o.encoding } : {}), ...(o.sheet ? { sheet: o.sheet } : {}) }));
+    } else {
+      ({ specs, missing } = await resolveSources(cfg, o.inputs ?? join(pathsFrom(cmd).home, cfg.inputs_dir), join(rulesOf(cmd), 'signals.yaml')));
+    }
+    const res = await importInto(stateOf(cmd), specs, cfg, nowOf(o), missing);
+    if (o.json) out(JSON.stringify({ imports: res.reports, badRows: res.badRows, purged: res.purged }, null, 2));
+    else {
+      printImport(res.reports, res.badRows);
+      if (res.purged.rawFiles + res.purged.weeks > 0) out(`retention: removed ${res.purged.rawFiles} raw files and ${res.purged.weeks} person-weeks older than ${cfg.retention_days} days`);
+    }
+    // A file that could not be read at all fails the command; bad rows alone do not.
+    if (res.badRows.some((b) => b.line === 0)) setExitCode(cmd, 1);
+  });
+
+  addCommon(
+    signals
+      .command('score')
+      .description('score attrition risk: weekly logs (the store, plus any --input exports), or with --model a labelled-shape table')
+      .option('--input <file>', 'export to import first (weekly mode, repeatable) or the table to score (--model mode)', collect)
+      .option('--model <file>', 'model file from `radar signals train`: score --input as a table, one line per person')
+      .option('--week <isoWeek>', 'week to score, e.g. 2026-W47 (default: the last complete week)', parseWeek)
+      .option('--names', 'show names (default: pseudonymous ids only)')
+      .option('--all', 'list everyone, not only the top 10'),
+  ).action(async (o: Common & { input?: string[]; model?: string; week?: string; names?: boolean; all?: boolean }, cmd: Command) => {
+    if (o.model) {
+      if (!o.input || o.input.length !== 1) throw new RadarError('usage', 'table mode needs exactly one --input FILE with --model');
+      await mustExist([o.model, ...o.input]);
+      let raw: unknown;
+      try {
+        raw = await readJson<unknown>(o.model, null);
+      } catch (err) {
+        throw new RadarError('usage', 'not a model file (made by `radar signals train`)', { where: o.model, cause: err });
+      }
+      if (raw === null) throw new RadarError('usage', 'no such model file', { where: o.model });
+      const model = checkModel(raw, o.model);
+      const t = await readLabelledTable(o.input[0] as string);
+      const scores = scoreTable(model, t);
+      if (o.json) out(JSON.stringify(scores.map((s) => ({ id: s.id, score: Math.round(s.score * 10) / 10, drivers: s.drivers })), null, 2));
+      else for (const s of scores) out(`${s.id}\t${s.score.toFixed(1)}\t${s.drivers.map((d) => `${d.text_en} (${d.contribution >= 0 ? '+' : ''}${d.contribution.toFixed(2)})`).join('; ')}`);
+      if (t.bad.count > 0) {
+        for (const b of t.bad.sample) process.stderr.write(`bad row ${b.file}:${b.line}: ${b.reason}\n`);
+        setExitCode(cmd, 1);
+      }
+      return;
+    }
+    const cfg = await loadSignalsConfig(rulesOf(cmd));
+    const acfg = await loadAttritionConfig(rulesOf(cmd));
+    const now = nowOf(o);
+    let store;
+    let badRows: BadRow[] = [];
+    if (o.input && o.input.length > 0) {
+      await mustExist(o.input);
+      const specs = [];
+      for (const f of o.input) specs.push(await specForFile(f, cfg));
+      const res = await importInto(stateOf(cmd), specs, cfg, now);
+      store = res.store;
+      badRows = res.badRows;
+      if (!o.json) printImport(res.reports, res.badRows);
+    } else {
+      ({ store } = await purgeOnly(stateOf(cmd), cfg, now));
+    }
+    const { merged, directory } = mergedView(store);
+    const week = o.week ?? lastCompleteWeek(dayInZone(now, cfg.timezone));
+    const run = scorePopulation({ merged, directory, cfg: acfg, week });
+    const label = (pid: string): string => (o.names ? `${directory.people.get(pid)?.name ?? pid} (${pid})` : pid);
+    if (o.json) {
+      out(
+        JSON.stringify(
+          {
+            week,
+            skipped: run.skipped,
+            badRows,
+            scored: run.scored.map((p) => ({
+              personId: p.pid,
+              ...(o.names ? { name: directory.people.get(p.pid)?.name ?? null } : {}),
+              score: Math.round(p.score * 10) / 10,
+              logit: p.logit,
+              trend: p.trend,
+              drivers: p.drivers,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    out(`week ${week}: ${run.scored.length} scored, threshold ${acfg.threshold}` + (run.skipped.length ? `; not scored: ${run.skipped.map((s) => `${s.count} ${s.reason}`).join(', ')}` : ''));
+    const list = o.all ? run.scored : run.scored.slice(0, 10);
+    for (const p of list) {
+      out(`${p.score >= acfg.threshold ? '!' : ' '} ${p.score.toFixed(1).padStart(5)}  ${label(p.pid)}  trend ${p.trend.map((x) => x.toFixed(0)).join(' ')}`);
+      for (const d of p.drivers) out(`        ${d.text_zh} / ${d.text_en} (+${d.contribution.toFixed(2)})`);
+    }
+  });
+
+  signals
+    .command('train')
+    .description('fit the attrition model on a labelled table of past employees (one row per person) and report stratified 5-fold CV ROC-AUC and PR-AUC')
+    .requiredOption('--history <file>', 'labelled table: CSV or XLSX, e.g. an IBM-HR-style export')
+    .requiredOption('--label <column>', 'the yes/no column (Yes/No, 1/0, 是/否, 离职/在职), e.g. Attrition')
+    .option('--out <file>', 'model file to write (default: <state>/signals/model.json)')
+    .option('--drop <column>', 'leave a column out (repeatable)', collect)
+    .option('--lambda <n>', 'L2 strength (default: chosen by inner cross-validation)', parseNumber)
+    .option('--balance', 'weight leavers and stayers equally inside each training fold')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { history: string; label: string; out?: string; drop?: string[]; lambda?: number; balance?: boolean; json?: boolean }, cmd: Command) => {
+      await mustExist([o.history]);
+      const t = await readLabelledTable(o.history);
+      const res = train(t, { label: o.label, ...(o.drop ? { drop: o.drop } : {}), ...(o.lambda !== undefined ? { lambda: o.lambda } : {}), ...(o.balance ? { balance: true } : {}) });
+      const file = o.out ?? join(signalsDir(stateOf(cmd)), 'model.json');
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, JSON.stringify(res.model, null, 2) + '\n');
+      const cv = res.model.cv;
+      if (o.json) {
+        out(JSON.stringify({ model: file, rows: res.model.rows, positives: res.model.positives, lambda: res.model.lambda, cv, dropped: res.dropped, skippedRows: res.skippedRows }, null, 2));
+        return;
+      }
+      out(`${res.model.rows} rows, ${res.model.positives} leavers; ${res.model.columns.length} columns -> ${res.model.features.length} features; lambda ${res.model.lambda}`);
+      if (res.dropped.length) out(`left out: ${res.dropped.map((d) => `${d.name} (${d.why})`).join(', ')}`);
+      if (res.skippedRows.length) out(`rows without a yes/no label: ${res.skippedRows.length} (first at line ${res.skippedRows[0]?.line})`);
+      if (cv) {
+        out(`stratified ${cv.folds}-fold CV: ROC-AUC ${cv.rocAuc.mean.toFixed(3)} ± ${cv.rocAuc.sd.toFixed(3)}, PR-AUC ${cv.prAuc.mean.toFixed(3)} ± ${cv.prAuc.sd.toFixed(3)} (a guess scores ${cv.baselinePrAuc.toFixed(3)})`);
+      }
+      const top = res.model.features
+        .map((f, j) => [f, res.model.weights[j] as number] as const)
+        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+        .slice(0, 8);
+      out(`strongest: ${top.map(([f, w]) => `${f} ${w >= 0 ? '+' : ''}${w.toFixed(2)}`).join(', ')}`);
+      out(`model written to ${file}`);
+    });
+
+  signals
+    .command('alerts')
+    .description('list open attrition alerts (score, drivers, trend) for HR review; the listing is recorded in the audit log')
+    .option('--by <name>', 'who is looking (default: $RADAR_USER or the login name)')
+    .option('--names', 'show names (default: pseudonymous ids only)')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { by?: string; names?: boolean; json?: boolean }, cmd: Command) => {
+      const open = await listOpenAlerts(stateOf(cmd), o.by ?? whoAmI(), new Date());
+      const shown = open.map((r) => {
+        const { name, ...rest } = r.payload;
+        return { alertId: r.alertId, status: r.status, raisedAt: r.raisedAt, lastScore: r.lastScore, lastWeek: r.lastWeek, ...(o.names ? { name } : {}), ...rest, ...(r.ack ? { previousAck: r.ack } : {}) };
+      });
+      if (o.json) {
+        out(JSON.stringify(shown, null, 2));
+        return;
+      }
+      if (open.length === 0) {
+        out('no open attrition alerts');
+        return;
+      }
+      for (const r of shown) {
+        out(`${r.alertId}  score ${r.score} (latest ${r.lastScore}, ${r.lastWeek})  ${'name' in r ? `${String(r.name)}  ` : ''}${r.department}  trend ${r.trend.join(' ')}`);
+        for (const d of r.drivers) out(`    ${d.text_zh} / ${d.text_en}`);
+      }
+      out('A score is a prompt for a conversation, never grounds for action on its own. Ack with: radar signals ack ID --note TEXT');
+    });
+
+  signals
+    .command('ack')
+    .description('mark an attrition alert reviewed (who, when, note); it stays quiet until the score rises by ack_quiet_delta')
+    .argument('<id>', 'alert id (attrition:<person>:<week>) or pseudonymous person id')
+    .requiredOption('--note <text>', 'what was done, e.g. "talked 1:1, workload issue, follow up in 4 weeks"')
+    .option('--by <name>', 'reviewer (default: $RADAR_USER or the login name)')
+    .action(async (id: string, o: { note: string; by?: string }, cmd: Command) => {
+      if (o.note.trim() === '') throw new RadarError('usage', '--note must say something');
+      const rec = await ackAlert(stateOf(cmd), id, { by: o.by ?? whoAmI(), note: o.note, at: new Date() });
+      out(`acknowledged ${rec.alertId} (score ${rec.lastScore}) by ${rec.ack?.by}`);
+    });
+}
