@@ -6,8 +6,10 @@ import { register as history } from './history.js';
 import { register as schema } from './schema.js';
 import { register as demo } from './demo.js';
 import { register as match } from './match.js';
+import { register as status } from './status.js';
+import { register as signals } from './signals.js';
 
 /** One line per command file: a new command is a new file plus a line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo, match];
+export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo, match, status, signals];

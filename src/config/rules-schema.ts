@@ -32,8 +32,8 @@ export const priceRulesSchema = z.strictObject({
   min_item_ratio: z.number().min(0).max(1).default(0.5),
   alert_new_items: z.boolean().default(true),
   alert_removed_items: z.boolean().default(true),
-  /** Consecutive failures before sales ops hear about a broken target. */
-  notify_ops_after_failures: z.number().int().min(1).default(1),
+  /** Consecutive failures before sales ops hear about a broken target (one bad night is not news). */
+  notify_ops_after_failures: z.number().int().min(1).default(3),
 });
 
 export type OwnersRules = z.output<typeof ownersSchema>;

@@ -17,6 +17,28 @@ const pagesSchema = z
 /** A selector, optionally with `@attr`: `.price`, `a@href`, `@data-sku` (attribute of the item itself). */
 const selector = z.string().min(1, 'expected a CSS selector like ".price" or "a@href"');
 
+/** Page or offset parameter, incremented until a page has no items or max_pages is reached. */
+const paginateSchema = z.strictObject({
+  param: z.string().min(1).describe('Query parameter (GET) or body field (POST with a mapping body), e.g. page or offset'),
+  start: z.number().int().min(0).default(1),
+  step: z.number().int().positive().default(1).describe('1 for page numbers; the page size for offsets'),
+});
+
+const waitMs = z.number().int().min(0).max(60_000);
+/** Browser steps, run in order before the page is read. */
+const stepSchema = z.union(
+  [
+    z.strictObject({ click: selector, times: z.number().int().positive().max(200).default(1), wait_ms: waitMs.default(3000) }),
+    z.strictObject({ scroll: z.number().int().positive().max(200), wait_ms: waitMs.default(3000) }),
+    z.strictObject({ fill: selector, value: z.string(), submit: z.boolean().default(false), wait_ms: waitMs.default(0) }),
+    z.strictObject({ select: selector, value: z.string(), wait_ms: waitMs.default(0) }),
+    z.strictObject({ wait_for: selector, timeout_ms: waitMs.optional() }),
+    z.strictObject({ wait_ms: waitMs }),
+  ],
+  { error: 'expected a step: { click }, { scroll }, { fill, value }, { select, value }, { wait_for } or { wait_ms }' },
+);
+export type BrowserStep = z.output<typeof stepSchema>;
+
 const fetchSchema = z.strictObject({
   url: z.string().min(1, 'expected a URL'),
   mode: z.enum(['http', 'browser', 'json']).default('http'),
@@ -29,9 +51,32 @@ const fetchSchema = z.strictObject({
   max_redirects: z.number().int().min(0).max(20).default(5),
   headers: z.record(z.string(), z.string()).default({}),
   cookies: z.record(z.string(), z.string()).default({}).describe('Values may use ${ENV_VAR}'),
-  proxy: z.string().optional().describe('http(s)://host:port, may use ${ENV_VAR}'),
-  ignore_robots: z.boolean().default(false),
+  proxy: z.string().optional().describe('http(s)://[user:pass@]host:port, may use ${ENV_VAR}; "direct" ignores RADAR_PROXY/HTTPS_PROXY'),
+  ignore_robots: z.boolean().default(false).describe('Fetch even where robots.txt disallows it (logged on every run)'),
   min_interval_ms: z.number().int().min(0).optional(),
+  retries: z.number().int().min(0).max(10).default(2).describe('Retries for network errors, timeouts, 5xx, 408 and 429'),
+  // http and json
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a string or a mapping (sent as JSON)' })
+    .optional()
+    .describe('Request body; a mapping is sent as JSON. Values may use ${ENV_VAR}'),
+  paginate: paginateSchema.optional(),
+  // browser
+  wait_for: selector.optional().describe('Browser: wait until this selector is on the page'),
+  wait_timeout_ms: z.number().int().positive().max(300_000).default(15_000),
+  steps: z.array(stepSchema).default([]).describe('Browser: actions before reading the page'),
+  block_resources: z
+    .array(z.enum(['image', 'font', 'media', 'stylesheet', 'script', 'xhr', 'fetch', 'websocket', 'other']))
+    .default(['image', 'font', 'media'])
+    .describe('Browser: resource types not loaded ([] loads everything)'),
+}).superRefine((f, ctx) => {
+  const only = (field: string, mode: string) => ctx.addIssue({ code: 'custom', path: [field], message: `only used with mode: ${mode}` });
+  if (f.mode !== 'browser') {
+    if (f.wait_for !== undefined) only('wait_for', 'browser');
+    if (f.steps.length) only('steps', 'browser');
+  } else if (f.body !== undefined || f.method !== 'GET') only(f.body !== undefined ? 'body' : 'method', 'http or json');
+  if (f.paginate && (f.pages || f.next)) ctx.addIssue({ code: 'custom', path: ['paginate'], message: 'use one of pages, next or paginate' });
 });
 
 const itemsSchema = z.strictObject({
@@ -71,6 +116,9 @@ export const targetSchema = z.strictObject({
   detail: detailSchema.optional(),
   time_zone: z.string().refine(isValidTimeZone, 'expected an IANA time zone like Asia/Shanghai').optional().describe('Zone of dates on the site (default Asia/Shanghai)'),
   history_limit: z.number().int().positive().max(10_000).default(100),
+}).superRefine((t, ctx) => {
+  // JSON has no markup to fall back on: items must say where they are.
+  if (t.fetch.mode === 'json' && !t.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'required with fetch.mode: json (paths into the JSON, e.g. each: "data.list[*]")' });
 });
 
 export type TargetInput = z.input<typeof targetSchema>;

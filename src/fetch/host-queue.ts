@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 
 export interface PolitenessOptions {
@@ -34,6 +35,8 @@ export function withEnvConcurrency(base: PolitenessOptions, env: NodeJS.ProcessE
 export class HostQueues {
   private readonly global: PQueue;
   private readonly hosts = new Map<string, PQueue>();
+  /** Host → time before which nothing is sent to it (a Retry-After). */
+  private readonly heldUntil = new Map<string, number>();
 
   constructor(private readonly opts: PolitenessOptions = defaultPoliteness) {
     this.global = new PQueue({ concurrency: opts.globalConcurrency });
@@ -50,7 +53,21 @@ export class HostQueues {
       });
       this.hosts.set(host, q);
     }
-    return q.add(() => this.global.add(task) as Promise<T>) as Promise<T>;
+    return q.add(async () => {
+      // Waiting here keeps the host's slot: nothing else goes to a host that asked us to wait.
+      for (let wait = this.holdLeft(host); wait > 0; wait = this.holdLeft(host)) await sleep(wait);
+      return this.global.add(task) as Promise<T>;
+    }) as Promise<T>;
+  }
+
+  /** Every request to the host of `url` waits `ms` from now (the host said Retry-After). */
+  hold(url: string, ms: number): void {
+    const host = safeHost(url);
+    this.heldUntil.set(host, Math.max(this.heldUntil.get(host) ?? 0, Date.now() + ms));
+  }
+
+  private holdLeft(host: string): number {
+    return (this.heldUntil.get(host) ?? 0) - Date.now();
   }
 
   async onIdle(): Promise<void> {

@@ -3,7 +3,10 @@ import { interpolateEnv } from '../config/env.js';
 import { FetchFailure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
 import { decodeBody } from './charset.js';
-import type { FetchContext, FetchedPage, Fetcher } from './types.js';
+import { politely } from './polite.js';
+import { describeProxy, proxyDispatcher, proxyFor } from './proxy.js';
+import { bodyContentType, requestBody } from './request.js';
+import type { FetchContext, FetchedPage, Fetcher, PageOptions } from './types.js';
 
 export interface HttpRequest {
   url: string;
@@ -15,6 +18,8 @@ export interface HttpRequest {
   maxRedirects: number;
   charset?: string;
   signal?: AbortSignal;
+  /** Proxy URL (from `proxyFor`); null or absent = direct. */
+  proxy?: string | null;
 }
 
 /** Headers every request sends unless the target overrides them. */
@@ -51,9 +56,11 @@ export async function httpRequest(req: HttpRequest): Promise<FetchedPage> {
   for (let hop = 0; ; hop++) {
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body, redirect: 'manual', signal });
+      // Node's fetch is undici: it takes a dispatcher, which is how a proxy is used.
+      const init = { method, headers, body, redirect: 'manual', signal, ...(req.proxy ? { dispatcher: proxyDispatcher(req.proxy) } : {}) };
+      res = await fetch(url, init as RequestInit);
     } catch (err) {
-      throw classifyError(err, url, deadline.aborted, req.timeoutMs);
+      throw classifyError(err, url, deadline.aborted, req.timeoutMs, req.proxy);
     }
     if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
       await res.body?.cancel().catch(() => undefined);
@@ -113,7 +120,9 @@ async function readLimited(res: Response, maxBytes: number, url: string, deadlin
     }
   } catch (err) {
     if (err instanceof FetchFailure) throw err;
-    throw classifyError(err, url, deadline.aborted, timeoutMs);
+    const f = classifyError(err, url, deadline.aborted, timeoutMs).failure;
+    // A body cut off half way is not a page: say so, with how much arrived.
+    throw new FetchFailure({ ...f, message: `${f.message} after ${total} bytes of the page`, httpStatus: res.status }, err);
   }
   const out = new Uint8Array(total);
   let off = 0;
@@ -124,13 +133,30 @@ async function readLimited(res: Response, maxBytes: number, url: string, deadlin
   return out;
 }
 
-function classifyError(err: unknown, url: string, timedOut: boolean, timeoutMs: number): FetchFailure {
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  UND_ERR_SOCKET: 'the server closed the connection',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection broken',
+};
+
+function classifyError(err: unknown, url: string, timedOut: boolean, timeoutMs: number, proxy?: string | null): FetchFailure {
   if (err instanceof FetchFailure) return err;
-  if (timedOut || (err instanceof Error && (err.name === 'TimeoutError'))) {
+  const cause = (err as { cause?: { code?: string; message?: string; name?: string } }).cause;
+  if (timedOut || (err instanceof Error && err.name === 'TimeoutError') || cause?.code === 'UND_ERR_CONNECT_TIMEOUT' || cause?.code === 'UND_ERR_HEADERS_TIMEOUT') {
     return new FetchFailure({ class: 'timeout', message: `no complete response within ${timeoutMs} ms`, url }, err);
   }
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  const code = cause?.code ?? '';
+  let detail = NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : code || cause?.message || (err instanceof Error ? err.message : String(err));
+  if (/^(CERT_|ERR_TLS|UNABLE_TO_VERIFY|DEPTH_ZERO|SELF_SIGNED)/.test(code)) detail = `TLS certificate problem (${code})`;
+  // undici's proxy errors name the proxy; never its credentials.
+  if (proxy && (/proxy/i.test(cause?.message ?? '') || /proxy/i.test(cause?.name ?? '') || code === 'ECONNREFUSED')) {
+    detail = `via proxy ${describeProxy(proxy)}: ${detail.replace(/\/\/[^@\s]*@/g, '//')}`;
+  }
   return new FetchFailure({ class: 'network', message: `network error: ${detail}`, url }, err);
 }
 
@@ -138,20 +164,29 @@ function lower(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
+/** The request a target describes, for one page: its headers, cookies, body, proxy and limits. */
+export function targetRequest(url: string, target: Target, ctx: FetchContext, opts: PageOptions = {}, extraHeaders: Record<string, string> = {}): HttpRequest {
+  const body = opts.body ?? requestBody(target);
+  const type = bodyContentType(target);
+  return {
+    url,
+    method: target.fetch.method,
+    headers: { ...extraHeaders, ...(body !== undefined && type ? { 'content-type': type } : {}), ...targetHeaders(target) },
+    ...(body !== undefined ? { body } : {}),
+    timeoutMs: target.fetch.timeout_ms,
+    maxBytes: target.fetch.max_bytes,
+    maxRedirects: target.fetch.max_redirects,
+    charset: target.fetch.charset,
+    proxy: proxyFor(url, target),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
 /** Static pages over plain HTTP. */
 export const httpFetcher: Fetcher = {
   mode: 'http',
-  async fetchPage(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
-    return ctx.schedule(url, () =>
-      httpRequest({
-        url,
-        headers: targetHeaders(target),
-        timeoutMs: target.fetch.timeout_ms,
-        maxBytes: target.fetch.max_bytes,
-        maxRedirects: target.fetch.max_redirects,
-        charset: target.fetch.charset,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      }),
-    );
+  async fetchPage(url: string, target: Target, ctx: FetchContext, opts?: PageOptions): Promise<FetchedPage> {
+    const req = targetRequest(url, target, ctx, opts);
+    return politely(url, target, ctx, () => httpRequest(req));
   },
 };

@@ -1,5 +1,7 @@
 import type { Fetcher } from './types.js';
 import { httpFetcher } from './http.js';
+import { jsonFetcher } from './json.js';
+import { makeBrowserFetcher } from './browser.js';
 
 const fetchers = new Map<string, () => Fetcher>();
 
@@ -17,3 +19,5 @@ export function fetcherModes(): string[] {
 }
 
 registerFetcher('http', () => httpFetcher);
+registerFetcher('json', () => jsonFetcher);
+registerFetcher('browser', makeBrowserFetcher);

@@ -1,4 +1,6 @@
 import type { Target } from '../config/target-schema.js';
+import type { ExtractedPage } from '../extract/items.js';
+import type { RobotsCache } from './robots.js';
 
 export interface FetchedPage {
   /** The URL asked for. */
@@ -11,6 +13,17 @@ export interface FetchedPage {
   text: string;
   charset: string;
   bytes: number;
+  /**
+   * The page came back but never became what the target expects (a browser `wait_for` that timed
+   * out, a step whose element is missing). Judged after the blocked/login checks, so a captcha
+   * still reads as `blocked`.
+   */
+  notReady?: { class: 'timeout' | 'layout_changed'; message: string };
+}
+
+/** Per-page request details that pagination decides (a POST body with the page number in it). */
+export interface PageOptions {
+  body?: string;
 }
 
 export interface FetchContext {
@@ -18,12 +31,20 @@ export interface FetchContext {
   signal?: AbortSignal;
   /** Schedules a request through the politeness queues (per host + global). */
   schedule<T>(url: string, task: () => Promise<T>): Promise<T>;
+  /** robots.txt per origin, fetched once and shared by every target of a run. */
+  robots?: RobotsCache;
+  /** Keeps every request to the host of `url` waiting for `ms` (a Retry-After). */
+  holdHost?(url: string, ms: number): void;
+  /** One warning line for whoever runs radar (robots ignored, ...). Defaults to stderr. */
+  warn?(line: string): void;
 }
 
 /** A way of getting a page: plain HTTP, a headless browser, a JSON API. One file each, plus a registry line. */
 export interface Fetcher {
   mode: string;
-  fetchPage(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage>;
+  fetchPage(url: string, target: Target, ctx: FetchContext, opts?: PageOptions): Promise<FetchedPage>;
+  /** Reads items from a page this fetcher returned; HTML extraction when absent. */
+  extract?(page: FetchedPage, target: Target): ExtractedPage;
   /** Releases shared resources (a browser) at the end of a run. */
   close?(): Promise<void>;
 }

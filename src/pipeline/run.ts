@@ -8,6 +8,7 @@ import type { ScraperAlertPayload } from '../deliver/sections/scraper.js';
 import { makeTransport, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
 import { makeFetcher } from '../fetch/registry.js';
+import { RobotsCache } from '../fetch/robots.js';
 import type { Fetcher } from '../fetch/types.js';
 import { Outbox, type OutboxMessage } from '../store/outbox.js';
 import type { PageReport } from './scrape.js';
@@ -82,6 +83,7 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {
   const queues = new HostQueues(defaultPoliteness);
+  const robots = new RobotsCache(); // once per origin per run, shared by every target and mode
   const fetchers = new Map<string, Fetcher>();
   const pool = new PQueue({ concurrency: opts.concurrency ?? 4 });
   const results: TargetRunResult[] = [];
@@ -92,23 +94,25 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
           opts.onEvent?.({ type: 'target-start', target });
           let fetcher = fetchers.get(target.fetch.mode);
           if (!fetcher) {
+            // The schema only admits registered modes; a miss here is a bug, not a config problem.
             fetcher = makeFetcher(target.fetch.mode);
-            if (fetcher) fetchers.set(target.fetch.mode, fetcher);
+            if (!fetcher) throw new RadarError('internal', `no fetcher registered for mode "${target.fetch.mode}"`);
+            fetchers.set(target.fetch.mode, fetcher);
           }
-          const result = fetcher
-            ? await runTarget(target, {
-                rules,
-                stateDir: opts.paths.stateDir,
-                fetcher,
-                ctx: {
-                  schedule: (url, task) => queues.schedule(url, task, target.fetch.min_interval_ms),
-                  ...(opts.signal ? { signal: opts.signal } : {}),
-                },
-                now,
-                record: (a) => outbox.record(a, now()),
-                onPage: (page) => opts.onEvent?.({ type: 'page', target, page }),
-              })
-            : unsupportedMode(target, opts.paths.stateDir, now());
+          const result = await runTarget(target, {
+            rules,
+            stateDir: opts.paths.stateDir,
+            fetcher,
+            ctx: {
+              schedule: (url, task) => queues.schedule(url, task, target.fetch.min_interval_ms),
+              robots,
+              holdHost: (url, ms) => queues.hold(url, ms),
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            },
+            now,
+            record: (a) => outbox.record(a, now()),
+            onPage: (page) => opts.onEvent?.({ type: 'page', target, page }),
+          });
           results.push(result);
           opts.onEvent?.({ type: 'target-done', result });
         }),
@@ -118,12 +122,6 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
     await Promise.all([...fetchers.values()].map((f) => f.close?.().catch(() => undefined)));
   }
   return results.sort((a, b) => a.target.id.localeCompare(b.target.id));
-}
-
-function unsupportedMode(target: Target, stateDir: string, now: Date): TargetRunResult {
-  const failure = { class: 'config' as const, message: `fetch mode "${target.fetch.mode}" is not available in this build`, url: target.fetch.url };
-  // Imported lazily to keep the import graph one-way (pipeline → store).
-  return { target, verdict: 'failed', failure, items: 0, pages: [], alerts: [], log: { targetId: target.id, consecutiveFailures: 1, failingSince: now.toISOString(), lastFailure: failure, lastRunAt: now.toISOString(), lastGoodAt: null, runs: [] }, durationMs: 0 };
 }
 
 /** Sales ops hear about a target after N consecutive failures, once, and again when it recovers. */

@@ -1,7 +1,10 @@
 import type { Target } from '../config/target-schema.js';
-import { redactFailure, targetUrl } from '../config/target-url.js';
+import { redact } from '../config/env.js';
+import { redactFailure, targetSecrets, targetUrl } from '../config/target-url.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
-import { extractPage, type RawItem } from '../extract/items.js';
+import { extractPage, type ExtractedPage, type RawItem } from '../extract/items.js';
+import { detectBlock, detectLoginWall } from '../fetch/blocked.js';
+import { paginatedRequest } from '../fetch/request.js';
 import type { FetchContext, FetchedPage, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
 import type { Item } from '../kinds/types.js';
@@ -21,7 +24,7 @@ export interface ItemProblem {
 
 /** What a scrape hands to the verdict: items found, or the one reason it failed. */
 export type ScrapeOutcome =
-  | { ok: true; items: Item[]; pages: PageReport[]; problems: ItemProblem[]; requiredMissing: number; unparsed: number }
+  | { ok: true; items: Item[]; pages: PageReport[]; problems: ItemProblem[]; requiredMissing: number; unparsed: number; sample?: string }
   | { ok: false; failure: Failure; pages: PageReport[] };
 
 export interface ScrapeDeps {
@@ -48,28 +51,33 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   if (!kind) return { ok: false, failure: { class: 'config', message: `unknown kind "${target.kind}"` }, pages: [] };
   const pages: PageReport[] = [];
   const raw: { page: string; item: RawItem }[] = [];
+  const secrets = targetSecrets(target);
+  let firstSample: string | undefined;
+  if (target.fetch.ignore_robots) {
+    (deps.ctx.warn ?? warnStderr)(`${target.id}: fetch.ignore_robots is set, robots.txt is not consulted for ${redact(safeOrigin(targetUrl(target)), secrets)}`);
+  }
 
-  const handle = (url: string, page: FetchedPage): string | null => {
-    if (page.status >= 400) {
-      throw new FetchFailure({
-        class: `http_${page.status}`,
-        message: `the site answered HTTP ${page.status}`,
-        url,
-        httpStatus: page.status,
-        sample: sample(page.text),
-      });
-    }
-    const ex = extractPage(page.text, page.url, target);
-    const report: PageReport = { url, status: page.status, items: ex.items.length };
+  const handle = (url: string, page: FetchedPage): ExtractedPage => {
+    const ex = readPage(url, page, target, deps.fetcher);
+    firstSample ??= sample(page.text);
+    const report: PageReport = { url: redact(url, secrets), status: page.status, items: ex.items.length };
     pages.push(report);
     deps.onPage?.(report);
-    for (const item of ex.items) raw.push({ page: url, item });
-    return ex.nextUrl;
+    for (const item of ex.items) raw.push({ page: report.url, item });
+    return ex;
   };
 
   try {
     const planned = plannedPages(target);
-    if (planned) {
+    if (target.fetch.paginate) {
+      // Page after page until one comes back empty (or max_pages): the end is only known by reaching it.
+      const p = target.fetch.paginate;
+      for (let i = 0; i < target.fetch.max_pages; i++) {
+        const req = paginatedRequest(target, p.start + i * p.step);
+        const page = await deps.fetcher.fetchPage(req.url, target, deps.ctx, req.body === undefined ? undefined : { body: req.body });
+        if (handle(req.url, page).items.length === 0) break;
+      }
+    } else if (planned) {
       // Fetch concurrently (the host queue keeps it polite), then handle in page order.
       const fetched = await Promise.allSettled(planned.map((u) => deps.fetcher.fetchPage(u, target, deps.ctx)));
       for (let i = 0; i < planned.length; i++) {
@@ -83,7 +91,7 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
       while (url && !seen.has(url) && seen.size < target.fetch.max_pages) {
         seen.add(url);
         const page = await deps.fetcher.fetchPage(url, target, deps.ctx);
-        url = handle(url, page);
+        url = handle(url, page).nextUrl;
       }
     }
   } catch (err) {
@@ -112,7 +120,52 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
     if (kind.unparsedField && n.item.data[kind.unparsedField] === null) unparsed++;
     items.push(n.item);
   }
-  return { ok: true, items, pages, problems, requiredMissing, unparsed };
+  return { ok: true, items, pages, problems, requiredMissing, unparsed, ...(firstSample ? { sample: redact(firstSample, secrets) } : {}) };
+}
+
+/**
+ * What a page is, before anything is read from it: an anti-bot check, an HTTP error, a login
+ * form or a page that never became ready each fail the scrape with their own class; only a
+ * real page has its items read.
+ */
+export function readPage(url: string, page: FetchedPage, target: Target, fetcher: Pick<Fetcher, 'extract'>): ExtractedPage {
+  const block = detectBlock(page);
+  if (block) throw new FetchFailure({ ...block, url });
+  if (page.status >= 400) {
+    const retryAfter = page.headers['retry-after'];
+    throw new FetchFailure({
+      class: `http_${page.status}`,
+      message: `the site answered HTTP ${page.status}${retryAfter ? ` (Retry-After: ${retryAfter.slice(0, 40)})` : ''}`,
+      url,
+      httpStatus: page.status,
+      sample: sample(page.text),
+    });
+  }
+  let ex: ExtractedPage;
+  try {
+    ex = fetcher.extract ? fetcher.extract(page, target) : extractPage(page.text, page.url, target);
+  } catch (err) {
+    // An API that answers HTML was most likely sent to a login page.
+    const login = detectLoginWall(page, 0);
+    if (login) throw new FetchFailure(login);
+    throw err;
+  }
+  const login = detectLoginWall(page, ex.items.length);
+  if (login) throw new FetchFailure(login);
+  if (page.notReady) throw new FetchFailure({ ...page.notReady, url, httpStatus: page.status, sample: sample(page.text) });
+  return ex;
+}
+
+function warnStderr(line: string): void {
+  process.stderr.write(`warning: ${line}\n`);
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 export function sample(text: string, max = 300): string {

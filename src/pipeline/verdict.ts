@@ -20,6 +20,8 @@ export interface VerdictContext {
 export function judge(outcome: ScrapeOutcome, ctx: VerdictContext): Verdict {
   if (!outcome.ok) return { status: 'failed', failure: outcome.failure };
   const url = outcome.pages[0]?.url ?? ctx.target.fetch.url;
+  // What the page showed, so sales ops can tell a redesign from a half-loaded page.
+  const shown = outcome.sample ? { sample: outcome.sample } : {};
   const found = outcome.items.length + outcome.requiredMissing;
   if (found === 0 && ctx.lastGoodCount > 0) {
     return {
@@ -28,6 +30,7 @@ export function judge(outcome: ScrapeOutcome, ctx: VerdictContext): Verdict {
         class: 'layout_changed',
         message: ctx.target.items ? `"${ctx.target.items.each}" matched nothing; the last good run found ${ctx.lastGoodCount} items` : `no product found; the last good run found one`,
         url,
+        ...shown,
       },
     };
   }
@@ -38,6 +41,7 @@ export function judge(outcome: ScrapeOutcome, ctx: VerdictContext): Verdict {
         class: 'empty',
         message: ctx.target.items ? `no items matched "${ctx.target.items.each}"` : 'no product found on the page',
         url,
+        ...shown,
       },
     };
   }
@@ -45,23 +49,28 @@ export function judge(outcome: ScrapeOutcome, ctx: VerdictContext): Verdict {
     const example = outcome.problems[0]?.error ?? 'required field missing';
     return {
       status: 'failed',
-      failure: { class: 'layout_changed', message: `${outcome.requiredMissing} of ${found} items lack a required field (${example})`, url },
+      failure: { class: 'layout_changed', message: `${outcome.requiredMissing} of ${found} items lack a required field (${example})`, url, ...shown },
     };
   }
-  if (ctx.lastGoodCount > 0 && outcome.items.length < ctx.lastGoodCount * ctx.minItemRatio) {
+  // "At most half" with the default 0.5: a page that lost half its items is half-loaded far more
+  // often than a shop that halved its range overnight. One product leaving a two-product list is
+  // just that, so a drop of a single item never counts.
+  const lost = ctx.lastGoodCount - outcome.items.length;
+  if (ctx.lastGoodCount > 0 && lost >= 2 && outcome.items.length <= ctx.lastGoodCount * ctx.minItemRatio) {
     return {
       status: 'failed',
       failure: {
         class: 'layout_changed',
         message: `found ${outcome.items.length} items, the last good run found ${ctx.lastGoodCount}`,
         url,
+        ...shown,
       },
     };
   }
   if (outcome.items.length > 0 && outcome.unparsed > outcome.items.length / 2) {
     return {
       status: 'failed',
-      failure: { class: 'parse_error', message: `${outcome.unparsed} of ${outcome.items.length} prices could not be read`, url },
+      failure: { class: 'parse_error', message: `${outcome.unparsed} of ${outcome.items.length} prices could not be read`, url, ...shown },
     };
   }
   return { status: 'good', items: outcome.items };

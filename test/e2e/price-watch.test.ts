@@ -77,7 +77,8 @@ items:
     ws.writeTarget('acme.yaml', target('acme-prices', 'east', `  url: ${site.url}/east/list?page={page}\n  pages: 1..2`));
     ws.writeTarget('bolt.yaml', target('bolt-prices', 'south', `  url: ${site.url}/south/list\n  next: "a.next@href"`));
     ws.writeTarget('nord.yaml', target('nord-prices', 'north', `  url: ${site.url}/north/list`));
-    ws.writeRule('price.yaml', 'alert_when: { change_percent: 3, change_abs: 10 }\n');
+    // Ops hear about the first failure here (the default waits for 3 in a row).
+    ws.writeRule('price.yaml', 'alert_when: { change_percent: 3, change_abs: 10 }\nnotify_ops_after_failures: 1\n');
   });
 
   afterEach(async () => {

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { loadRules, loadTargets } from '../config/load.js';
+import { targetHealth, type TargetHealth } from '../pipeline/health.js';
+import { localParts } from '../schedule/cron.js';
+import { readJsonFile } from '../store/atomic.js';
+import { readRunLog } from '../store/runlog.js';
+import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { err, out, pathsFrom, setExitCode } from './common.js';
+import { formatTable } from './table.js';
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('Show every target with its health, last good run, next run and item count.')
+    .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      `
+Health: healthy | failing (since when, how many runs in a row, failure class) | stale (no good run
+for two scheduled runs: is radar running?) | never_run | disabled. Times are in the time_zone of
+rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or a broken target file), 2 bad config.`,
+    )
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const paths = pathsFrom(cmd);
+      const rules = loadRules(paths.rulesDir);
+      const tz = rules.owners.time_zone;
+      const { targets, errors } = loadTargets(paths.scrapersDir);
+      const now = new Date();
+      const rows: TargetHealth[] = targets.map((t) => {
+        const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, t.id));
+        return targetHealth(t, readRunLog(paths.stateDir, t.id), snap?.lastGoodCount ?? null, now, tz);
+      });
+      const bad = rows.some((r) => r.status === 'failing' || r.status === 'stale') || errors.length > 0;
+      if (opts.json) {
+        out(JSON.stringify({ timeZone: tz, targets: rows, configErrors: errors.map((e) => e.toLine()) }, null, 2));
+      } else {
+        for (const e of errors) err(`✗ ${e.toLine()}`);
+        const at = (iso: string | null) => (iso ? localTime(iso, tz) : '-');
+        out(
+          formatTable(
+            ['target', 'health', 'last good', 'next run', 'items', 'detail'],
+            rows.map((r) => [r.id, r.status, at(r.lastGoodAt), at(r.nextRunAt), r.items === null ? '-' : String(r.items), detail(r, tz)]),
+            60,
+          ),
+        );
+        const count = (s: string) => rows.filter((r) => r.status === s).length;
+        out(`${rows.length} targets: ${count('healthy')} healthy, ${count('failing')} failing, ${count('stale')} stale, ${count('never_run')} never run (times in ${tz})`);
+      }
+      setExitCode(cmd, bad ? 1 : 0);
+    });
+}
+
+function detail(r: TargetHealth, tz: string): string {
+  if (r.status === 'failing') {
+    const status = r.httpStatus ? ` HTTP ${r.httpStatus}` : '';
+    return `${r.failureClass}${status}, ${r.failures} run${r.failures === 1 ? '' : 's'} in a row since ${r.failingSince ? localTime(r.failingSince, tz) : '?'}: ${r.message ?? ''}`;
+  }
+  if (r.scheduleProblem) return r.scheduleProblem;
+  if (r.status === 'stale') return `no good run since ${r.lastGoodAt ? localTime(r.lastGoodAt, tz) : '?'} (schedule "${r.schedule}")`;
+  return '';
+}
+
+function localTime(iso: string, tz: string): string {
+  const p = localParts(Date.parse(iso), tz);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}

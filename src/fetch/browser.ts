@@ -1,0 +1,364 @@
+/**
+ * Pages that need JavaScript, in headless Chromium (playwright-core: it never downloads a
+ * browser; we find one).
+ *
+ * One browser per run, started on the first browser page and closed by `close()`; a bounded
+ * pool of pages, each in its own context (a target's cookies, headers and proxy stay its own).
+ * Images, fonts and media are not loaded unless a target asks. Pages and contexts are closed
+ * whatever happens; on SIGTERM/SIGINT/SIGHUP the browser is closed before the process goes.
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import PQueue from 'p-queue';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserStep, Target } from '../config/target-schema.js';
+import { interpolateEnv } from '../config/env.js';
+import { FetchFailure, type Failure } from '../core/verdict.js';
+import { USER_AGENT } from '../core/version.js';
+import { defaultHeaders } from './http.js';
+import { politely } from './polite.js';
+import { playwrightProxy, proxyFor } from './proxy.js';
+import type { FetchContext, FetchedPage, Fetcher } from './types.js';
+
+export const BROWSER_INSTALL_HINT = 'install one with `apt-get install chromium` (Debian/Ubuntu), or set RADAR_CHROMIUM to a Chrome/Chromium binary';
+
+export type BrowserLookup = { path: string; source: string } | { missing: string };
+
+/**
+ * Where the browser is, in this order: RADAR_CHROMIUM, Playwright's own download, Debian's
+ * /usr/bin/chromium, then `chromium-browser` and `google-chrome` on the PATH.
+ */
+export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserLookup {
+  const own = env.RADAR_CHROMIUM?.trim();
+  if (own) {
+    return isExecutable(own) ? { path: own, source: 'RADAR_CHROMIUM' } : { missing: `RADAR_CHROMIUM is set to ${own}, which is not an executable file; ${BROWSER_INSTALL_HINT}` };
+  }
+  let bundled: string | null = null;
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    // Playwright knows no default path on this platform.
+  }
+  if (bundled && isExecutable(bundled)) return { path: bundled, source: 'playwright' };
+  if (isExecutable('/usr/bin/chromium')) return { path: '/usr/bin/chromium', source: 'system' };
+  for (const name of ['chromium-browser', 'google-chrome', 'google-chrome-stable']) {
+    const found = onPath(name, env.PATH ?? '');
+    if (found) return { path: found, source: 'PATH' };
+  }
+  return { missing: `no Chromium or Chrome found; ${BROWSER_INSTALL_HINT}` };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return existsSync(file);
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (dir && isExecutable(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+export function launchArgs(): string[] {
+  const args = [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--no-first-run',
+    '--disable-gpu',
+    '--disable-dev-shm-usage', // containers give /dev/shm 64 MB; Chromium crashes on big pages
+    '--mute-audio',
+  ];
+  // Chromium's sandbox refuses to run as root (CI containers); outside root it stays on.
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  return args;
+}
+
+export interface BrowserFetcherOptions {
+  /** Pages open at once (each in its own context). */
+  pages?: number;
+}
+
+export class BrowserFetcher implements Fetcher {
+  readonly mode = 'browser';
+  private browser: Promise<Browser> | null = null;
+  private readonly pool: PQueue;
+  private readonly contexts = new Set<BrowserContext>();
+  private closed = false;
+
+  constructor(opts: BrowserFetcherOptions = {}) {
+    const env = Number(process.env.RADAR_BROWSER_PAGES);
+    this.pool = new PQueue({ concurrency: opts.pages ?? (Number.isInteger(env) && env > 0 ? env : 3) });
+  }
+
+  /** Contexts (one per page) open right now: 0 between pages, whatever happened. */
+  get openPages(): number {
+    return this.contexts.size;
+  }
+
+  async fetchPage(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
+    return politely(url, target, ctx, () => this.pool.add(() => this.load(url, target, ctx)) as Promise<FetchedPage>);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    live.delete(this);
+    const contexts = [...this.contexts];
+    this.contexts.clear();
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    const b = this.browser;
+    this.browser = null;
+    if (b) await b.then((x) => x.close()).catch(() => undefined);
+    if (live.size === 0) unwatchSignals();
+  }
+
+  private launch(url: string): Promise<Browser> {
+    if (!this.browser) {
+      this.browser = (async () => {
+        const found = findBrowser();
+        if ('missing' in found) throw new FetchFailure({ class: 'browser_missing', message: found.missing, url });
+        try {
+          const b = await chromium.launch({
+            executablePath: found.path,
+            headless: true,
+            args: launchArgs(),
+            // Our own handlers close the browser and then let the process go (see watchSignals).
+            handleSIGINT: false,
+            handleSIGTERM: false,
+            handleSIGHUP: false,
+            timeout: 60_000,
+          });
+          if (!this.closed) {
+            live.add(this);
+            watchSignals();
+          }
+          return b;
+        } catch (err) {
+          const why = (err instanceof Error ? err.message : String(err)).split('\n').find((l) => l.trim()) ?? 'unknown error';
+          throw new FetchFailure({ class: 'browser_missing', message: `could not start ${found.path} (${why.trim().slice(0, 200)}); ${BROWSER_INSTALL_HINT}`, url }, err);
+        }
+      })();
+    }
+    return this.browser;
+  }
+
+  private async load(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
+    if (this.closed) throw new FetchFailure({ class: 'network', message: 'the browser was closed (run cancelled)', url });
+    const browser = await this.launch(url);
+    const f = target.fetch;
+    const proxy = proxyFor(url, target);
+    const headers = Object.fromEntries(Object.entries(f.headers).map(([k, v]) => [k.toLowerCase(), interpolateEnv(v, process.env, target.file)]));
+    const userAgent = headers['user-agent'] ?? USER_AGENT;
+    delete headers['user-agent'];
+    const context = await browser.newContext({
+      userAgent,
+      extraHTTPHeaders: { 'accept-language': defaultHeaders()['accept-language']!, ...headers },
+      serviceWorkers: 'block', // a service worker would serve from its cache, around our route blocking
+      ...(proxy ? { proxy: playwrightProxy(proxy) } : {}),
+    });
+    this.contexts.add(context);
+    const cancel = () => void context.close().catch(() => undefined);
+    ctx.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const cookies = Object.entries(f.cookies).map(([name, value]) => ({ name, value: interpolateEnv(value, process.env, target.file), url: new URL(url).origin + '/' }));
+      if (cookies.length) await context.addCookies(cookies);
+      const blocked = new Set<string>(f.block_resources);
+      if (blocked.size) {
+        await context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue()));
+      }
+      const page = await context.newPage();
+      page.setDefaultTimeout(f.timeout_ms);
+      let status = 200;
+      let responseHeaders: Record<string, string> = {};
+      try {
+        const res = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: f.timeout_ms });
+        if (res) {
+          status = res.status();
+          responseHeaders = await res.allHeaders();
+        }
+      } catch (err) {
+        throw classifyBrowserError(err, url, f.timeout_ms);
+      }
+      let notReady: FetchedPage['notReady'];
+      if (status < 400) notReady = await this.prepare(page, target);
+      const text = await page.content();
+      const bytes = Buffer.byteLength(text);
+      if (bytes > f.max_bytes) throw new FetchFailure({ class: 'too_large', message: `page of ${bytes} bytes exceeds max_bytes ${f.max_bytes}`, url, httpStatus: status });
+      return { requestedUrl: url, url: page.url(), status, headers: responseHeaders, text, charset: 'utf-8', bytes, ...(notReady ? { notReady } : {}) };
+    } catch (err) {
+      if (exiting) await new Promise(() => undefined); // the process is going; record nothing
+      if (err instanceof FetchFailure) throw err;
+      throw classifyBrowserError(err, url, f.timeout_ms);
+    } finally {
+      ctx.signal?.removeEventListener('abort', cancel);
+      this.contexts.delete(context);
+      await context.close().catch(() => undefined);
+    }
+  }
+
+  /** Waits for the page to be ready and runs the target's steps; says what went wrong, if anything. */
+  private async prepare(page: Page, target: Target): Promise<FetchedPage['notReady']> {
+    const f = target.fetch;
+    if (f.wait_for) {
+      try {
+        await page.waitForSelector(f.wait_for, { state: 'attached', timeout: f.wait_timeout_ms });
+      } catch {
+        return { class: 'timeout', message: `"${f.wait_for}" did not appear within ${f.wait_timeout_ms} ms (fetch.wait_for)` };
+      }
+    } else {
+      // No selector to wait for: the load event, then a short quiet spell for XHR-filled lists.
+      await page.waitForLoadState('load', { timeout: f.timeout_ms }).catch(() => undefined);
+      await page.waitForLoadState('networkidle', { timeout: Math.min(3000, f.timeout_ms) }).catch(() => undefined);
+    }
+    const each = target.items?.each ?? null;
+    for (const [i, step] of f.steps.entries()) {
+      const problem = await runStep(page, step, each, target, f.wait_timeout_ms);
+      if (problem) return { class: problem.class, message: `step ${i + 1} (${describeStep(step)}): ${problem.message}` };
+    }
+    return undefined;
+  }
+}
+
+type StepProblem = { class: 'timeout' | 'layout_changed'; message: string };
+
+async function runStep(page: Page, step: BrowserStep, each: string | null, target: Target, timeoutMs: number): Promise<StepProblem | null> {
+  if ('click' in step) {
+    for (let n = 0; n < step.times; n++) {
+      const button = page.locator(step.click).first();
+      // "Load more" disappears when everything is shown: a missing button ends the step, it is no error.
+      if (!(await button.isVisible().catch(() => false))) break;
+      const before = await pageSize(page, each);
+      await button.click({ timeout: Math.max(step.wait_ms, 5000) }).catch(() => undefined);
+      if (!(await grew(page, each, before, step.wait_ms))) break;
+    }
+    return null;
+  }
+  if ('scroll' in step) {
+    for (let n = 0; n < step.scroll; n++) {
+      const before = await pageSize(page, each);
+      await page.evaluate(() => window.scrollTo(0, document.scrollingElement?.scrollHeight ?? document.body.scrollHeight));
+      if (!(await grew(page, each, before, step.wait_ms))) break;
+    }
+    return null;
+  }
+  if ('fill' in step) {
+    const box = await find(page, step.fill, timeoutMs);
+    if (!box) return { class: 'layout_changed', message: 'no such element' };
+    await box.fill(interpolateEnv(step.value, process.env, target.file));
+    if (step.submit) {
+      await box.press('Enter');
+      await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+    }
+    if (step.wait_ms) await page.waitForTimeout(step.wait_ms);
+    return null;
+  }
+  if ('select' in step) {
+    const box = await find(page, step.select, timeoutMs);
+    if (!box) return { class: 'layout_changed', message: 'no such element' };
+    // The YAML may name the option by its value or by the text people see.
+    const value = await box.evaluate((el, want) => {
+      const opts = Array.from((el as HTMLSelectElement).options ?? []);
+      return (opts.find((o) => o.value === want) ?? opts.find((o) => o.text.trim() === want))?.value ?? null;
+    }, step.value);
+    if (value === null) return { class: 'layout_changed', message: `no option "${step.value}"` };
+    await box.selectOption(value);
+    if (step.wait_ms) await page.waitForTimeout(step.wait_ms);
+    return null;
+  }
+  if ('wait_for' in step) {
+    const ms = step.timeout_ms ?? timeoutMs;
+    const ok = await page.waitForSelector(step.wait_for, { state: 'attached', timeout: ms }).then(() => true, () => false);
+    return ok ? null : { class: 'timeout', message: `did not appear within ${ms} ms` };
+  }
+  await page.waitForTimeout(step.wait_ms);
+  return null;
+}
+
+function describeStep(step: BrowserStep): string {
+  if ('click' in step) return `click "${step.click}"`;
+  if ('scroll' in step) return `scroll ${step.scroll}`;
+  if ('fill' in step) return `fill "${step.fill}"`;
+  if ('select' in step) return `select "${step.select}"`;
+  if ('wait_for' in step) return `wait_for "${step.wait_for}"`;
+  return `wait_ms ${step.wait_ms}`;
+}
+
+async function find(page: Page, selector: string, timeoutMs: number) {
+  const el = page.locator(selector).first();
+  return el.waitFor({ state: 'attached', timeout: timeoutMs }).then(() => el, () => null);
+}
+
+interface PageSize {
+  items: number;
+  height: number;
+}
+
+async function pageSize(page: Page, each: string | null): Promise<PageSize> {
+  return page.evaluate((sel) => ({ items: sel ? document.querySelectorAll(sel).length : 0, height: document.scrollingElement?.scrollHeight ?? 0 }), each);
+}
+
+/** After a click or a scroll: did more items (or more page) arrive within `ms`? */
+async function grew(page: Page, each: string | null, before: PageSize, ms: number): Promise<boolean> {
+  if (ms <= 0) return true;
+  return page
+    .waitForFunction(
+      ([sel, items, height]) => (sel ? document.querySelectorAll(sel).length !== items : false) || (document.scrollingElement?.scrollHeight ?? 0) > height,
+      [each, before.items, before.height] as const,
+      { timeout: ms, polling: 100 },
+    )
+    .then(() => true, () => false);
+}
+
+function classifyBrowserError(err: unknown, url: string, timeoutMs: number): FetchFailure {
+  if (err instanceof FetchFailure) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  const net = /net::(ERR_[A-Z_]+)/.exec(msg)?.[1];
+  let failure: Failure;
+  if (net === 'ERR_TOO_MANY_REDIRECTS') failure = { class: 'redirect_loop', message: 'redirect loop', url };
+  else if (net === 'ERR_TIMED_OUT' || (err instanceof Error && err.name === 'TimeoutError') || /Timeout \d+ms exceeded/.test(msg)) {
+    failure = { class: 'timeout', message: `no complete response within ${timeoutMs} ms`, url };
+  } else if (net) failure = { class: 'network', message: `network error: ${net}`, url };
+  else if (/has been closed|Target closed|browser has disconnected/i.test(msg)) failure = { class: 'network', message: 'the browser page was closed (run cancelled or browser crashed)', url };
+  else failure = { class: 'network', message: `browser error: ${msg.split('\n')[0]!.slice(0, 200)}`, url };
+  return new FetchFailure(failure, err);
+}
+
+// --- signals: close every browser before the process goes ---------------------------------
+
+const live = new Set<BrowserFetcher>();
+let exiting = false;
+const SIGNALS = { SIGTERM: 15, SIGINT: 2, SIGHUP: 1 } as const;
+type Sig = keyof typeof SIGNALS;
+const handlers = new Map<Sig, () => void>();
+
+function watchSignals(): void {
+  if (handlers.size) return;
+  for (const sig of Object.keys(SIGNALS) as Sig[]) {
+    const handler = () => {
+      // Alone with the signal, we do what it would have done once the browsers are gone; with a
+      // daemon listening too, shutting down is its call (it aborts the run through its signal).
+      const alone = process.listenerCount(sig) <= 1;
+      if (alone) exiting = true;
+      void Promise.all([...live].map((f) => f.close())).finally(() => {
+        if (alone) process.exit(128 + SIGNALS[sig]);
+      });
+    };
+    handlers.set(sig, handler);
+    process.on(sig, handler);
+  }
+}
+
+function unwatchSignals(): void {
+  for (const [sig, handler] of handlers) process.off(sig, handler);
+  handlers.clear();
+}
+
+export function makeBrowserFetcher(): Fetcher {
+  return new BrowserFetcher();
+}
