@@ -69,7 +69,7 @@ export function extractModels(title: string | null | undefined): ModelToken[] {
   for (let i = 0; i < runs.length; i++) {
     const r = runs[i]!;
     const next = runs[i + 1];
-    if (next && /^[A-Z]{2,4}$/.test(r.raw) && /^ +$/.test(text.slice(r.end, next.start)) && /^\d/.test(next.raw)) {
+    if (next && /^[A-Z]{2,4}$/.test(r.raw) && /^ +$/.test(text.slice(r.end, next.start)) && /^\d/.test(next.raw) && /[A-Za-z]/.test(next.raw)) {
       push(text.slice(r.start, next.end));
       i++;
       continue;
