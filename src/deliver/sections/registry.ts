@@ -5,6 +5,7 @@ import { mailSection } from './mail.js';
 import { tenderSection } from './tender.js';
 import { jobSection } from './job.js';
 import { comparisonSection } from './comparison.js';
+import { attritionSection } from './attrition.js';
 
 const sections = new Map<string, Section>();
 
@@ -23,3 +24,4 @@ registerSection(mailSection);
 registerSection(tenderSection);
 registerSection(jobSection);
 registerSection(comparisonSection);
+registerSection(attritionSection);
