@@ -13,7 +13,12 @@ import type { DecideContext, Decision, DetailPage, Item, ItemData, KindPlugin, N
 export interface JobPostingRef {
   title: string;
   url: string | null;
-  salary: string | null;
+  /** Pay as the site wrote it (15-25K·13薪), when it did. */
+  salaryText: string | null;
+  salaryMin: number | null;
+  salaryMax: number | null;
+  salaryPeriod: string | null;
+  currency: string | null;
 }
 
 export interface JobAlertPayload {
@@ -111,15 +116,6 @@ function jobData(fields: Record<string, string | null | undefined>, extra: Recor
   return data;
 }
 
-function salaryLabel(d: ItemData): string | null {
-  if (str(d.salaryText)) return str(d.salaryText);
-  const lo = num(d.salaryMin);
-  const hi = num(d.salaryMax);
-  if (lo === null && hi === null) return null;
-  const cur = str(d.currency) ?? '';
-  return `${cur} ${lo ?? ''}${hi !== null && hi !== lo ? `-${hi}` : ''}${d.salaryPeriod ? `/${d.salaryPeriod}` : ''}`.trim();
-}
-
 /**
  * Competitors' job postings: one posting per item (listing selectors, a JSON API, or JSON-LD
  * JobPosting). Signals are about hiring, not single postings: a spike in new postings per
@@ -178,7 +174,15 @@ export const jobKind: KindPlugin = {
     const alerts: Alert<JobAlertPayload>[] = [];
     const catOf = (d: ItemData) => roleCategory(str(d.title), rules.categories);
     const cityOf = (d: ItemData) => str(d.city) ?? '?';
-    const ref = (d: ItemData): JobPostingRef => ({ title: str(d.title) ?? '', url: str(d.url), salary: salaryLabel(d) });
+    const ref = (d: ItemData): JobPostingRef => ({
+      title: str(d.title) ?? '',
+      url: str(d.url),
+      salaryText: str(d.salaryText),
+      salaryMin: num(d.salaryMin),
+      salaryMax: num(d.salaryMax),
+      salaryPeriod: str(d.salaryPeriod),
+      currency: str(d.currency),
+    });
     const route = (d: ItemData) => {
       const m = resolveRegion([str(d.city), str(d.location), str(d.region)], regions);
       return m.region && ctx.rules.owners.regions[m.region] ? m.region : target.region;

@@ -64,7 +64,9 @@ export function resolveRegion(texts: ReadonlyArray<string | null | undefined>, m
       // 广东省深圳市: the city is the more precise of the two when the map names it.
       if (p.type === 'province' && places.some((q) => q.type === 'city' && q.province === p.name && c.byPlace.has(q.name))) continue;
       const region = c.byPlace.get(p.name) ?? c.byPlace.get(p.province);
-      if (region) candidates.push({ index: p.index, region, place: p.name });
+      // Report the most precise place the text names (广东省广州市 → 广州), whatever decided the region.
+      const city = p.type === 'province' ? places.find((q) => q.type === 'city' && q.province === p.name) : undefined;
+      if (region) candidates.push({ index: p.index, region, place: (city ?? p).name });
     }
     candidates.sort((a, b) => a.index - b.index);
     const first = candidates[0];

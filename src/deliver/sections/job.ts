@@ -1,5 +1,5 @@
 import type { Locale } from '../../alerts/route.js';
-import type { JobAlertPayload } from '../../kinds/job.js';
+import type { JobAlertPayload, JobPostingRef } from '../../kinds/job.js';
 import type { StoredAlert } from '../../store/outbox.js';
 import { formatPct } from '../format.js';
 import { fill, type Strings } from '../i18n.js';
@@ -19,6 +19,32 @@ export function formatAnnualRange(lo: number, hi: number, currency: string | nul
   return lo === hi ? `${sym}${k(lo)}/yr` : `${sym}${k(lo)}–${k(hi)}/yr`;
 }
 
+const PERIOD: Record<string, { zh: string; en: string }> = {
+  hour: { zh: '时', en: 'hr' },
+  day: { zh: '天', en: 'day' },
+  week: { zh: '周', en: 'wk' },
+  month: { zh: '月', en: 'mo' },
+  year: { zh: '年', en: 'yr' },
+};
+
+/** A posting's pay: as the site wrote it, else its range in the reader's style (2万–3万/月, ¥20k–30k/mo). */
+export function formatPay(p: JobPostingRef, locale: Locale): string | null {
+  if (p.salaryText) return p.salaryText;
+  const lo = p.salaryMin ?? p.salaryMax;
+  const hi = p.salaryMax ?? p.salaryMin;
+  if (lo === null || hi === null) return null;
+  const per = p.salaryPeriod ? PERIOD[p.salaryPeriod] : undefined;
+  const cny = p.currency === 'CNY' || p.currency === null;
+  const r = (x: number) => String(Math.round(x * 10) / 10);
+  if (locale === 'zh-CN' && cny && lo >= 1e4) {
+    const w = (x: number) => `${r(x / 1e4)}万`;
+    return `${lo === hi ? w(lo) : `${w(lo)}–${w(hi)}`}${per ? `/${per.zh}` : ''}`;
+  }
+  const sym = cny ? '¥' : p.currency === 'USD' ? '$' : p.currency === 'EUR' ? '€' : `${p.currency} `;
+  const k = (x: number) => (x >= 1000 ? `${r(x / 1e3)}k` : r(x));
+  return `${sym}${lo === hi ? k(lo) : `${k(lo)}–${k(hi)}`}${per ? `/${locale === 'zh-CN' ? per.zh : per.en}` : ''}`;
+}
+
 export function categoryLabel(category: string, t: Strings): string {
   return t[`job.category.${category}`] ?? category;
 }
@@ -36,7 +62,7 @@ export const jobSection: Section = {
       week: p.week,
       count: p.count,
       baseline: p.baseline,
-      postings: p.postings,
+      postings: p.postings.map((x) => ({ title: x.title, url: x.url, salary: formatPay(x, ctx.locale) })),
     });
     return {
       spikes: ps.filter((p) => p.signal === 'spike').sort((a, b) => b.count - a.count).map(base),
