@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/model.js';
 import type { Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
-import { canonical, type RawItem } from '../extract/items.js';
+import type { RawItem } from '../extract/items.js';
 import { extractJobPostings, type JobPostingData } from '../extract/jobposting.js';
 import { DEFAULT_TIME_ZONE, parseDate } from '../parse/date.js';
 import { parseSalary } from '../parse/salary.js';
@@ -63,6 +63,18 @@ function str(v: unknown): string | null {
 }
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** A posting's link as its key: without fragment or tracking parameters (extract/items.ts imports the kinds, so not from there). */
+function canonical(url: string): string {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    for (const p of [...u.searchParams.keys()]) if (/^(utm_|spm$|from$|ref$|source$)/i.test(p)) u.searchParams.delete(p);
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** JSON-LD JobPosting → raw item, numbers kept as numbers. */
