@@ -9,6 +9,8 @@ import { HostQueues } from '../fetch/host-queue.js';
 import { makeFetcher } from '../fetch/registry.js';
 import { scrapeTarget } from '../pipeline/scrape.js';
 import { judge } from '../pipeline/verdict.js';
+import { followDetails } from '../pipeline/details.js';
+import { getKind } from '../kinds/registry.js';
 import { readJsonFile } from '../store/atomic.js';
 import { snapshotFile, type Snapshot } from '../store/snapshot.js';
 import { pathsFrom, out, setExitCode } from './common.js';
@@ -31,16 +33,21 @@ export function register(program: Command): void {
       try {
         const outcome = await scrapeTarget(target, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } });
         const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, target.id));
-        const verdict = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
-        const items = outcome.ok ? outcome.items : [];
+        const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
+        // A `detail:` block: follow the first few items' own pages, so their fields show too.
+        const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;
+        const verdict = await followDetails(sampled, judged, {}, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } }, { keepDeferred: true });
+        const items = verdict.status === 'good' ? verdict.items : outcome.ok ? outcome.items : [];
         if (opts.json) {
           out(JSON.stringify({ target: target.id, verdict: verdict.status, failure: verdict.status === 'failed' ? verdict.failure : null, pages: outcome.pages, items, problems: outcome.ok ? outcome.problems : [] }, null, 2));
         } else {
           for (const p of outcome.pages) out(`page ${p.url}  HTTP ${p.status ?? '-'}  ${p.items} items`);
           if (items.length) {
             const cols = [...new Set(items.flatMap((i) => Object.keys(i.data)))].filter((c) => !['priceText', 'source', 'from'].includes(c));
-            const ordered = ['name', 'amount', 'currency', ...cols.filter((c) => !['name', 'amount', 'currency', 'url'].includes(c)), 'url'].filter((c) => cols.includes(c));
-            out(formatTable(['key', ...ordered], items.slice(0, opts.limit).map((i) => [i.key, ...ordered.map((c) => fmt(i.data[c]))])));
+            const kind = getKind(target.kind);
+            const ordered = kind?.columns ? [...kind.columns] : ['name', 'amount', 'currency', ...cols.filter((c) => !['name', 'amount', 'currency', 'url'].includes(c)), 'url'].filter((c) => cols.includes(c));
+            const why = (i: (typeof items)[number]) => (kind?.explain ? [kind.explain(i, target, rules, new Date())] : []);
+            out(formatTable(['key', ...ordered, ...(kind?.explain ? ['rules'] : [])], items.slice(0, opts.limit).map((i) => [i.key, ...ordered.map((c) => fmt(i.data[c])), ...why(i)])));
             if (items.length > opts.limit) out(`… ${items.length - opts.limit} more (use --limit)`);
           }
           if (outcome.ok) for (const p of outcome.problems.slice(0, 10)) out(`  skipped item ${p.key ?? '(no key)'}: ${p.error}`);

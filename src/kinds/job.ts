@@ -162,6 +162,15 @@ export const jobKind: KindPlugin = {
     return { key: item.key, data };
   },
 
+  columns: ['title', 'city', 'salaryText', 'annualMin', 'annualMax', 'datePosted'],
+
+  explain(item: Item, target: Target, rules: Rules): string {
+    const d = item.data;
+    const m = resolveRegion([str(d.city), str(d.location), str(d.region)], regionMap(rules));
+    const region = m.region && rules.owners.regions[m.region] ? m.region : target.region;
+    return `${roleCategory(str(d.title), jobRules(rules).categories)} → ${region}`;
+  },
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
     const fields = ['title', 'city', 'annualMin', 'annualMax'].filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
     return fields.length ? fields : null;

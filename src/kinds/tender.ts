@@ -112,6 +112,13 @@ export function tenderFacts(d: ItemData): TenderFacts {
   };
 }
 
+/** The region a tender goes to: the first place it names that the rules cover, else the source's region. */
+function routeTender(d: ItemData, target: Target, rules: Rules): { region: string; place: string | null } {
+  const m = resolveRegion([str(d.regionText), str(d.buyer), str(d.title), str(d.agency)], tenderRules(rules).regions);
+  // A region nobody owns would land with sales ops: the source's own region is the better guess.
+  return m.region && rules.owners.regions[m.region] ? { region: m.region, place: m.place } : { region: target.region, place: null };
+}
+
 function isTruncated(title: string): boolean {
   return /(\.\.\.|…)\s*$/.test(title);
 }
@@ -151,6 +158,16 @@ export const tenderKind: KindPlugin = {
     return { key: item.key, data };
   },
 
+  columns: ['title', 'budget', 'deadlineText', 'buyer', 'regionText', 'number'],
+
+  explain(item: Item, target: Target, rules: Rules, now: Date): string {
+    const r = tenderRules(rules);
+    const m = matchTender(tenderFacts(item.data), r, now);
+    if (!m.ok) return `skip: ${m.reason}`;
+    const to = routeTender(item.data, target, rules);
+    return `alert → ${to.region}${to.place ? ` (${to.place})` : ''}${m.keywords.length ? `: ${m.keywords.join(', ')}` : ''}`;
+  },
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
     const fields = ['title', 'deadline', 'budget', 'status'].filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
     return fields.length ? fields : null;
@@ -164,11 +181,7 @@ export const tenderKind: KindPlugin = {
     const alerts: Alert<TenderAlertPayload>[] = [];
     const newNow = new Set<string>();
 
-    const route = (d: ItemData) => {
-      const m = resolveRegion([str(d.regionText), str(d.buyer), str(d.title), str(d.agency)], rules.regions);
-      // A region nobody owns would land with sales ops: the source's own region is the better guess.
-      return m.region && ctx.rules.owners.regions[m.region] ? { region: m.region, place: m.place } : { region: target.region, place: null };
-    };
+    const route = (d: ItemData) => routeTender(d, target, ctx.rules);
     const payload = (change: TenderAlertPayload['change'], key: string, d: ItemData, dk: string, keywords: string[]): TenderAlertPayload => {
       const r = route(d);
       return {

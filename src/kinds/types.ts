@@ -70,6 +70,10 @@ export interface KindPlugin {
   detailFields?: Readonly<Record<string, string>>;
   /** Folds what an item's detail page gave into the listing item (only new items are followed). */
   withDetail?(item: Item, detail: DetailPage, target: Target): Item;
+  /** Columns `radar try` prints, in order (default: every field). */
+  columns?: readonly string[];
+  /** What the rules would make of an item, for `radar try`: "alert → south (空调)", "skip: excluded by 维修". */
+  explain?(item: Item, target: Target, rules: Rules, now: Date): string;
   /** Items from structured data on a page without `items:` (a job board's JSON-LD JobPostings); null = the default product reader. */
   extractStructured?(html: string, pageUrl: string, target: Target): RawItem[] | null;
 }

@@ -49,7 +49,13 @@ export function readDetailFields(html: string, url: string, specs: Record<string
  * it is retried); when more than half of the pages fail, or none of them has any detail field,
  * the whole run fails, as a broken listing would.
  */
-export async function followDetails(target: Target, verdict: Verdict, known: Record<string, StoredItem>, deps: DetailDeps, report?: DetailReport): Promise<Verdict> {
+export async function followDetails(
+  target: Target,
+  verdict: Verdict,
+  known: Record<string, StoredItem>,
+  deps: DetailDeps,
+  opts: { report?: DetailReport; /** `radar try`: show items over the limit too, without their details. */ keepDeferred?: boolean } = {},
+): Promise<Verdict> {
   if (verdict.status !== 'good' || !target.detail) return verdict;
   const kind = getKind(target.kind);
   const spec = target.detail;
@@ -70,6 +76,7 @@ export async function followDetails(target: Target, verdict: Verdict, known: Rec
     }
     if (fresh.length >= spec.max_per_run) {
       deferred++;
+      if (opts.keepDeferred) items.push(item);
       continue;
     }
     fresh.push({ item, url: link });
@@ -99,7 +106,7 @@ export async function followDetails(target: Target, verdict: Verdict, known: Rec
     const detail: DetailPage = { url: page.url, fields, html: page.text };
     items.push(kind?.withDetail ? kind.withDetail(item, detail, target) : { key: item.key, data: mergeFields(item.data, fields) });
   });
-  if (report) Object.assign(report, { followed: fresh.length, deferred, failed: failures.length });
+  if (opts.report) Object.assign(opts.report, { followed: fresh.length, deferred, failed: failures.length });
 
   const first = failures[0];
   if (first && failures.length * 2 > fresh.length) {
