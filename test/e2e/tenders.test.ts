@@ -189,6 +189,21 @@ items:
     expect(tenderAlertIds().sort()).toEqual(['tender:no:JS202688:new', 'tender:no:SZ20260417:new', 'tender:no:SZ20260417:reminder']);
   });
 
+  it('radar try shows the detail fields and what the rules would do with each notice, storing nothing', async () => {
+    // try judges against the real clock: give the notices dates that stay current.
+    const today = new Date().toISOString().slice(0, 10);
+    gov = [T1, T2, T3].map((n) => ({ ...n, date: today, deadline: '2099-12-01 09:30' }));
+    for (const n of gov) site.routes.set(`/gp/notice/${n.id}.html`, html(noticePage(n)));
+    const r = await ws.radar('try', 'gov-tenders');
+    expect(r.code).toBe(0);
+    const line = (title: string) => r.stdout.split('\n').find((l) => l.includes(title.slice(0, 12))) ?? '';
+    expect(line(T1.title)).toMatch(/3855000 .*深圳市第二人民医院 .*SZ-2026-0417 .*alert → south \(深圳\): 空调/);
+    expect(line(T2.title)).toContain('skip: excluded by 物业');
+    expect(line(T3.title)).toContain('skip: budget 120000 below 300000');
+    expect(r.stdout).toContain('Nothing was stored.');
+    expect(await ws.emails()).toHaveLength(0);
+  });
+
   it('a failing detail page fails the run without touching the snapshot; the tender alerts once the page is back', async () => {
     await run('2026-11-20T02:00:00Z');
     const snap = join(ws.state, 'targets', 'gov-tenders.snapshot.json');
