@@ -1,6 +1,7 @@
-import type { CheerioAPI } from 'cheerio';
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import type { Target } from '../config/target-schema.js';
-import { absoluteUrl, loadHtml, parseFieldSelector, readField } from './selector.js';
+import { absoluteUrl, loadHtml, parseFieldSelector, readValue, type FieldSelector } from './selector.js';
 import { extractProduct } from './product.js';
 import { getKind } from '../kinds/registry.js';
 
@@ -52,18 +53,65 @@ export function extractPage(html: string, pageUrl: string, target: Target, $?: C
   const fieldSels = Object.entries(spec.fields).map(([name, s]) => [name, parseFieldSelector(s)] as const);
   const keySel = spec.key ? parseFieldSelector(spec.key) : null;
   const linkSel = parseFieldSelector('a@href');
-  const items: RawItem[] = [];
   const nodes = doc(spec.each);
+  const found = new Matches(doc, nodes);
+  const items: RawItem[] = [];
   nodes.each((_i, node) => {
     const scope = doc(node);
+    const read = (sel: FieldSelector) => readValue(found.first(node, scope, sel.css), sel, pageUrl);
     const fields: Record<string, string | null> = {};
-    for (const [name, sel] of fieldSels) fields[name] = readField(doc, scope, sel, pageUrl);
+    for (const [name, sel] of fieldSels) fields[name] = read(sel);
     // No key selector, or an empty key: an item's link is the next most stable id it has.
-    let key = keySel ? readField(doc, scope, keySel, pageUrl) : null;
-    if (!key) key = fields.url ?? readField(doc, scope, linkSel, pageUrl);
+    let key = keySel ? read(keySel) : null;
+    if (!key) key = fields.url ?? read(linkSel);
     items.push({ key: key ? canonicalKey(key) : null, fields });
   });
   return { items, nextUrl, matched: nodes.length };
+}
+
+/**
+ * The first match of a field's selector inside each item, found with one query per page rather
+ * than one per item: cheerio compiles the selector on every call, and on a 24-item listing that
+ * compiling cost more than the matching (profiled: ~20 % of a crawl's CPU). Same result as
+ * `scope.find(css).first()`; items nested in items, and selectors that leave the item
+ * (`+ x`, `~ x`), go through that per-item path.
+ */
+class Matches {
+  private readonly byCss = new Map<string, Map<AnyNode, AnyNode> | null>();
+  private readonly nested: boolean;
+  private readonly itemSet: Set<AnyNode>;
+
+  constructor(private readonly $: CheerioAPI, private readonly items: Cheerio<AnyNode>) {
+    this.itemSet = new Set(items.toArray());
+    this.nested = items.toArray().some((n) => this.itemAbove(n) !== null);
+  }
+
+  first(node: AnyNode, scope: Cheerio<AnyNode>, css: string): Cheerio<AnyNode> {
+    if (!css) return scope;
+    let firsts = this.byCss.get(css);
+    if (firsts === undefined) {
+      firsts = this.nested || /^\s*[+~]/.test(css) ? null : this.query(css);
+      this.byCss.set(css, firsts);
+    }
+    if (!firsts) return scope.find(css).first();
+    const el = firsts.get(node);
+    return el ? this.$(el) : this.$([]);
+  }
+
+  private query(css: string): Map<AnyNode, AnyNode> {
+    const firsts = new Map<AnyNode, AnyNode>();
+    // Matches come in document order, so the first one seen for an item is its first match.
+    for (const m of this.items.find(css).toArray()) {
+      const item = this.itemAbove(m);
+      if (item && !firsts.has(item)) firsts.set(item, m);
+    }
+    return firsts;
+  }
+
+  private itemAbove(n: AnyNode): AnyNode | null {
+    for (let p = n.parent; p; p = p.parent) if (this.itemSet.has(p)) return p;
+    return null;
+  }
 }
 
 function readNext($: CheerioAPI, spec: string, pageUrl: string): string | null {
