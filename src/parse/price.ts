@@ -266,8 +266,24 @@ const SPACE_GROUPS_THEN_COMMA_DECIMAL = /(?: \d{3})+,\d{1,2}(?!\d)/y;
 /** A Latin word with its digits and joiners (`KFR-35GW`, `iPhone15`, `v1.2`): never a price. */
 const WORD = /[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*/y;
 
+/**
+ * The lexicon entries that can start with a given character, longest first. Scanning all ~250
+ * entries at every character was most of a price's parsing time (profiled on a 24,000-item crawl).
+ */
+const BY_FIRST = new Map<string, LexEntry[]>();
+function entriesStartingWith(c: string): LexEntry[] {
+  let list = BY_FIRST.get(c);
+  if (!list) {
+    const lower = c.toLowerCase();
+    list = LEXICON.filter((e) => e.text[0] === (e.fold ? lower : c));
+    // Characters seen once in odd input need no entry of their own.
+    if (list.length || BY_FIRST.size < 4096) BY_FIRST.set(c, list);
+  }
+  return list;
+}
+
 function matchLexicon(s: string, i: number): LexEntry | undefined {
-  for (const e of LEXICON) {
+  for (const e of entriesStartingWith(s[i]!)) {
     const piece = s.slice(i, i + e.text.length);
     if ((e.fold ? piece.toLowerCase() : piece) !== e.text) continue;
     // Latin entries must stand alone: "was" is not inside "wasabi", "RM" is not inside "RMX".
