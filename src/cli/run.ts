@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { displayPath } from '../config/load.js';
 import { failureText } from '../core/verdict.js';
 import { runAll, type RunSummary } from '../pipeline/run.js';
+import { removeStaleTempFiles } from '../schedule/housekeeping.js';
+import { acquireLock } from '../schedule/lock.js';
 import { pathsFrom, out, err, setExitCode } from './common.js';
+import { createProgress } from './progress.js';
 
 export function register(program: Command): void {
   program
@@ -10,15 +13,35 @@ export function register(program: Command): void {
     .description('Scrape every enabled target (or --target ID), compare with the last good snapshot, and send digests.')
     .option('-t, --target <id...>', 'only these target ids')
     .option('--json', 'print the run summary as JSON')
+    .option('--no-progress', 'no progress display on stderr')
     .addHelpText(
       'after',
       `
 Exit codes: 0 all targets good, 1 some targets failed, 2 bad usage or config.
 Mail goes over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.com:587);
-otherwise each email is written to data/outbox/ as .eml plus an .html preview.`,
+otherwise each email is written to data/outbox/ as .eml plus an .html preview.
+A manual run sends everything waiting, whatever the delivery window (rules/delivery.yaml).
+It refuses to start while \`radar daemon\` uses the same state folder.`,
     )
-    .action(async (opts: { target?: string[]; json?: boolean }, cmd: Command) => {
-      const summary = await runAll({ paths: pathsFrom(cmd), ...(opts.target ? { only: opts.target } : {}) });
+    .action(async (opts: { target?: string[]; json?: boolean; progress: boolean }, cmd: Command) => {
+      const paths = pathsFrom(cmd);
+      const lock = acquireLock(
+        paths.stateDir,
+        'run',
+        (h) =>
+          h.command === 'daemon'
+            ? `radar daemon (pid ${h.pid}, since ${h.startedAt}) is using ${displayPath(paths.stateDir)} and runs targets on their schedule; use "radar try" to test a target without storing anything, or stop the daemon to run by hand`
+            : `another radar ${h.command} (pid ${h.pid}, since ${h.startedAt}) is using ${displayPath(paths.stateDir)}; wait for it to finish`,
+      );
+      const progress = opts.progress && !opts.json ? createProgress() : null;
+      let summary: RunSummary;
+      try {
+        removeStaleTempFiles(paths.stateDir);
+        summary = await runAll({ paths, ...(opts.target ? { only: opts.target } : {}), ...(progress ? { onEvent: progress.onEvent } : {}) });
+      } finally {
+        progress?.finish();
+        lock.release();
+      }
       if (opts.json) out(JSON.stringify(summaryJson(summary), null, 2));
       else printSummary(summary);
       setExitCode(cmd, summary.exitCode);

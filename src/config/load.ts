@@ -6,6 +6,7 @@ import { readYamlSource, type YamlSource } from './yaml-source.js';
 import { targetSchema, type Target } from './target-schema.js';
 import { ownersSchema, priceRulesSchema, type OwnersRules, type PriceRules } from './rules-schema.js';
 import { allKinds, kindNames } from '../kinds/registry.js';
+import { deliveryRulesSchema, type DeliveryRules } from '../deliver/policy.js';
 
 /** Where a radar installation keeps its config. Tests and the demo point this at their own folders. */
 export interface Paths {
@@ -123,6 +124,8 @@ export interface Rules {
   price: PriceRules;
   /** Each kind's own rule file (rules/tenders.yaml → kinds.tender), validated by the kind's schema. */
   kinds?: Record<string, unknown>;
+  /** rules/delivery.yaml: windows, cooldown, digest limits, retries, daemon settings. */
+  delivery?: DeliveryRules;
 }
 
 function loadRuleFile<S extends z.ZodType>(rulesDir: string, name: string, schema: S, required: boolean): z.output<S> {
@@ -138,6 +141,7 @@ export function loadRules(rulesDir: string): Rules {
   return {
     owners: loadRuleFile(rulesDir, 'owners.yaml', ownersSchema, true),
     price: loadRuleFile(rulesDir, 'price.yaml', priceRulesSchema, false),
+    delivery: loadRuleFile(rulesDir, 'delivery.yaml', deliveryRulesSchema, false),
     kinds: Object.fromEntries(allKinds().flatMap((k) => (k.rules ? [[k.name, loadRuleFile(rulesDir, k.rules.file, k.rules.schema, false)]] : []))),
   };
 }

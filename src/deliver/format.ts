@@ -9,6 +9,11 @@ export function formatMoney(amount: number | null | undefined, currency: string 
   return `${sym}${amount.toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: 2 })}`;
 }
 
+/** "¥", "$", or the code and a space for currencies without a well-known sign. */
+export function currencySymbol(currency: string | null | undefined): string {
+  return currency ? (SYMBOLS[currency] ?? `${currency} `) : '';
+}
+
 export function formatPct(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return '';
   const s = Math.abs(p) >= 10 ? p.toFixed(0) : p.toFixed(1);

@@ -8,12 +8,14 @@ import type { StoredAlert } from '../store/outbox.js';
 import { formatDateTime } from './format.js';
 import { fill, loadStrings } from './i18n.js';
 import { getSection } from './sections/registry.js';
-import type { SectionContext } from './sections/types.js';
+import type { InlineImage, SectionContext } from './sections/types.js';
 
 export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** Inline images the HTML refers to as cid:<cid>. */
+  images: InlineImage[];
 }
 
 interface Compiled {
@@ -63,12 +65,21 @@ export interface RenderInput {
   alerts: StoredAlert[];
   owners: OwnersRules;
   now: Date;
+  /** For sections that chart history from snapshots. */
+  stateDir?: string;
+  /** Most inline charts in this email (0 = text only). */
+  charts?: number;
+  /** Part n of m of a digest split for size. */
+  part?: { n: number; of: number };
+  /** Alerts covered by this email but not listed (digest over its size limits). */
+  omitted?: number;
+  memo?: Map<string, unknown>;
 }
 
-export function renderDigest(input: RenderInput): RenderedEmail {
+export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
   const { recipient, owners, now, templatesDir } = input;
   const t = loadStrings(templatesDir, recipient.locale);
-  const ctx: SectionContext = { locale: recipient.locale, t, timeZone: owners.time_zone, now };
+  const ctx: SectionContext = { locale: recipient.locale, t, timeZone: owners.time_zone, now, images: new Map(), memo: input.memo ?? new Map(), ...(input.stateDir ? { stateDir: input.stateDir } : {}) };
   const byTopic = new Map<string, StoredAlert[]>();
   for (const a of input.alerts) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
   const sections = [...byTopic.entries()]
@@ -81,7 +92,23 @@ export function renderDigest(input: RenderInput): RenderedEmail {
     .filter((h): h is NonNullable<typeof h> => h !== null)
     .sort((a, b) => b.weight - a.weight);
   const prefix = subjectPrefix(input.alerts, recipient, owners, t);
-  const subject = `${prefix ? `[${prefix}] ` : ''}${headlines.map((h) => h.text).slice(0, 2).join(t['subject.joiner'] ?? '; ') || (t['subject.fallback'] ?? 'sales-radar digest')}`;
+  const part = input.part && input.part.of > 1 ? ` (${input.part.n}/${input.part.of})` : '';
+  const subject = `${prefix ? `[${prefix}] ` : ''}${headlines.map((h) => h.text).slice(0, 2).join(t['subject.joiner'] ?? '; ') || (t['subject.fallback'] ?? 'sales-radar digest')}${part}`;
+
+  // Charts go to the sections that come first, within the email's budget.
+  let budget = input.charts ?? 0;
+  const images: InlineImage[] = [];
+  for (const s of sections) {
+    if (budget <= 0 || !s.section.images) continue;
+    try {
+      const made = await s.section.images(s.alerts, ctx, budget);
+      for (const img of made) ctx.images!.set(img.alertId, img);
+      images.push(...made);
+      budget -= made.length;
+    } catch {
+      // A chart that cannot be drawn leaves the text history in place; the digest still goes out.
+    }
+  }
 
   const rendered = sections.map((s) => {
     const tpl = compile(templatesDir, `sections/${s.topic}`);
@@ -97,11 +124,14 @@ export function renderDigest(input: RenderInput): RenderedEmail {
     generatedAt: formatDateTime(now, owners.time_zone, recipient.locale),
     timeZone: owners.time_zone,
     sections: rendered.map((r) => ({ ...r, html: new Handlebars.SafeString(r.html) })),
+    omitted: input.omitted ? fill(t['digest.omitted'] ?? '{n} more alerts are not listed (digest size limit)', { n: input.omitted }) : null,
+    part: input.part && input.part.of > 1 ? fill(t['digest.part'] ?? 'Part {n} of {of}', input.part) : null,
   };
   return {
     subject,
     html: layout.html(view),
     text: layout.text({ ...view, sections: rendered }),
+    images,
   };
 }
 

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type Mail from 'nodemailer/lib/mailer/index.js';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { OutboxMessage } from '../store/outbox.js';
 
@@ -11,10 +11,16 @@ export interface SendResult {
   file?: string;
 }
 
+/** A stored message: its MIME bytes (built once at compose time) and the path of its HTML preview. */
+export interface MessageBody {
+  eml: Buffer;
+  previewHtml?: string;
+}
+
 /** A delivery channel. A new one (webhook, WeCom bot ...) is one file plus a line in `makeTransport`. */
 export interface Transport {
   name: string;
-  send(msg: OutboxMessage): Promise<SendResult>;
+  send(msg: OutboxMessage, body: MessageBody): Promise<SendResult>;
   close(): void;
 }
 
@@ -22,28 +28,23 @@ export function mailFrom(env: NodeJS.ProcessEnv = process.env): string {
   return env.MAIL_FROM ?? 'sales-radar <sales-radar@localhost>';
 }
 
-function toMail(msg: OutboxMessage, from: string): Mail.Options {
-  return {
-    from,
-    to: msg.to,
-    subject: msg.subject,
-    text: msg.text,
-    html: msg.html,
-    // Stable across retries, so a receiving server (and a person) can tell a resend from a new digest.
-    messageId: `<${msg.id}@sales-radar>`,
-    date: new Date(msg.createdAt),
-    headers: { 'X-Sales-Radar-Digest': msg.id },
-    attachments: (msg.attachments ?? []).map((a) => ({ cid: a.cid, filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') })),
-  };
+/** The bare address of "Name <addr>", for the SMTP envelope. */
+export function envelopeAddress(from: string): string {
+  const parsed = addressparser(from, { flatten: true });
+  return parsed[0]?.address || from;
 }
 
-/** SMTP through nodemailer; the URL (with its password) comes from the environment and is never printed. */
+/**
+ * SMTP through nodemailer; the URL (with its password) comes from the environment and is never
+ * printed. The stored bytes are sent as they are, so every retry is the identical message.
+ */
 export function smtpTransport(url: string, from = mailFrom()): Transport {
-  const t = nodemailer.createTransport(url);
+  // Timeouts well below nodemailer's defaults (minutes): a hung server must not stall a delivery round.
+  const t = nodemailer.createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 } as never);
   return {
     name: 'smtp',
-    async send(msg) {
-      const info = await t.sendMail(toMail(msg, from));
+    async send(msg, body) {
+      const info = await t.sendMail({ envelope: { from: envelopeAddress(from), to: [msg.to] }, raw: body.eml });
       return { detail: String(info.response ?? 'accepted') };
     },
     close: () => t.close(),
@@ -51,26 +52,24 @@ export function smtpTransport(url: string, from = mailFrom()): Transport {
 }
 
 /** The embedded default: each email becomes an .eml file (open it in any mail client) plus an .html preview. */
-export function fileTransport(dir: string, from = mailFrom()): Transport {
-  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+export function fileTransport(dir: string): Transport {
   return {
     name: 'file',
-    async send(msg) {
-      const info = (await t.sendMail(toMail(msg, from))) as unknown as { message: Buffer };
+    async send(msg, body) {
       mkdirSync(dir, { recursive: true });
       const stamp = msg.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
       const base = `${stamp}_${msg.to.replace(/[^a-zA-Z0-9._-]+/g, '_')}_${msg.id.slice(0, 8)}`;
       const file = join(dir, `${base}.eml`);
-      writeFileAtomic(file, info.message);
-      writeFileAtomic(join(dir, `${base}.html`), msg.html);
+      writeFileAtomic(file, body.eml);
+      if (body.previewHtml && existsSync(body.previewHtml)) copyFileSync(body.previewHtml, join(dir, `${base}.html`));
       return { detail: file, file };
     },
-    close: () => t.close(),
+    close: () => undefined,
   };
 }
 
 export function makeTransport(outboxDir: string, env: NodeJS.ProcessEnv = process.env): Transport {
-  return env.SMTP_URL ? smtpTransport(env.SMTP_URL, mailFrom(env)) : fileTransport(outboxDir, mailFrom(env));
+  return env.SMTP_URL ? smtpTransport(env.SMTP_URL, mailFrom(env)) : fileTransport(outboxDir);
 }
 
 /** For logs: an SMTP URL without its credentials. */

@@ -3,7 +3,9 @@ import type { Alert } from '../alerts/model.js';
 import { loadRules, loadTargets, displayPath, type Paths, type Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
-import { composeDigests, sendPending, type DeliveryReport } from '../deliver/deliver.js';
+import { crashPoint } from '../core/crashpoint.js';
+import { deliverOutbox, type DeliveryReport } from '../deliver/deliver.js';
+import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
 import type { ScraperAlertPayload } from '../deliver/sections/scraper.js';
 import { makeTransport, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
@@ -16,6 +18,7 @@ import { analysers } from './analysers.js';
 import { runTarget, type TargetRunResult } from './run-target.js';
 
 export type RunEvent =
+  | { type: 'run-start'; targets: Target[] }
   | { type: 'target-start'; target: Target }
   | { type: 'page'; target: Target; page: PageReport }
   | { type: 'target-done'; result: TargetRunResult };
@@ -30,6 +33,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Targets run at once (pages within them still obey per-host limits). */
   concurrency?: number;
+  /** Validated config to use instead of reading the folders (the daemon keeps its last good one across reloads). */
+  config?: { rules: Rules; targets: Target[] };
+  /** The daemon's one outbox for every run: a second instance in the same process would overwrite its writes. */
+  outbox?: Outbox;
+  /** Politeness queues shared by runs that overlap in time (the daemon), so two targets on one host still take turns. */
+  queues?: HostQueues;
+  /** At the end: send everything waiting (default, a manual run), only the immediate window (daemon runs), or nothing. */
+  deliver?: 'all' | 'immediate' | 'none';
 }
 
 export interface RunSummary {
@@ -45,15 +56,17 @@ export interface RunSummary {
 
 export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const now = opts.now ?? (() => new Date());
-  const rules = loadRules(opts.paths.rulesDir);
-  const loaded = loadTargets(opts.paths.scrapersDir);
+  const rules = opts.config?.rules ?? loadRules(opts.paths.rulesDir);
+  const loaded = opts.config ? { targets: opts.config.targets, errors: [] as RadarError[] } : loadTargets(opts.paths.scrapersDir);
   let targets = loaded.targets.filter((t) => t.enabled);
   if (opts.only?.length) {
     const unknown = opts.only.filter((id) => !loaded.targets.some((t) => t.id === id));
     if (unknown.length && !loaded.errors.length) throw new RadarError('usage', `no target with id ${unknown.join(', ')}`);
     targets = loaded.targets.filter((t) => opts.only!.includes(t.id));
   }
-  const outbox = new Outbox(opts.paths.stateDir);
+  const outbox = opts.outbox ?? new Outbox(opts.paths.stateDir);
+  outbox.policy = recordPolicy(rules.delivery ?? DEFAULT_DELIVERY);
+  opts.onEvent?.({ type: 'run-start', targets });
   const results = await scrapeAll(targets, rules, opts, now, outbox);
 
   const alerts: Alert[] = [];
@@ -69,20 +82,20 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   }
   outbox.record(alerts, now());
 
-  const messages = composeDigests(outbox, { owners: rules.owners, templatesDir: opts.paths.templatesDir, now: now() });
-  const transport = opts.transport ?? makeTransport(opts.paths.outboxDir);
-  let delivery: DeliveryReport;
-  try {
-    delivery = await sendPending(outbox, transport);
-  } finally {
-    if (!opts.transport) transport.close();
-  }
+  const { messages, delivery } = await deliverOutbox(outbox, {
+    rules,
+    paths: opts.paths,
+    now,
+    window: opts.deliver ?? 'all',
+    ...(opts.transport ? { transport: opts.transport } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const failed = results.some((r) => r.verdict === 'failed') || loaded.errors.length > 0;
   return { results, configErrors: loaded.errors, analyserErrors, alerts, messages, delivery, exitCode: failed || analyserErrors.length ? 1 : 0 };
 }
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {
-  const queues = new HostQueues(defaultPoliteness);
+  const queues = opts.queues ?? new HostQueues(defaultPoliteness);
   const robots = new RobotsCache(); // once per origin per run, shared by every target and mode
   const fetchers = new Map<string, Fetcher>();
   const pool = new PQueue({ concurrency: opts.concurrency ?? 4 });
@@ -91,6 +104,7 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
     await Promise.all(
       targets.map((target) =>
         pool.add(async () => {
+          crashPoint('fetch-start');
           opts.onEvent?.({ type: 'target-start', target });
           let fetcher = fetchers.get(target.fetch.mode);
           if (!fetcher) {
@@ -110,8 +124,14 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
               ...(opts.signal ? { signal: opts.signal } : {}),
             },
             now,
-            record: (a) => outbox.record(a, now()),
-            onPage: (page) => opts.onEvent?.({ type: 'page', target, page }),
+            record: (a) => {
+              crashPoint('outbox-record');
+              outbox.record(a, now());
+            },
+            onPage: (page) => {
+              crashPoint('page-fetched');
+              opts.onEvent?.({ type: 'page', target, page });
+            },
           });
           results.push(result);
           opts.onEvent?.({ type: 'target-done', result });
@@ -174,7 +194,7 @@ export function healthAlerts(r: TargetRunResult, rules: Rules, now: Date): Alert
   return [];
 }
 
-function configAlert(err: RadarError, now: Date): Alert<ScraperAlertPayload> {
+export function configAlert(err: RadarError, now: Date): Alert<ScraperAlertPayload> {
   const where = err.where ?? 'config';
   return {
     id: `config:${err.toLine()}`,

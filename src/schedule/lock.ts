@@ -16,8 +16,8 @@ export interface LockInfo {
 
 export class LockHeldError extends RadarError {
   readonly holder: LockInfo;
-  constructor(message: string, holder: LockInfo, where: string) {
-    super('usage', message, { where });
+  constructor(message: string, holder: LockInfo) {
+    super('usage', message);
     this.holder = holder;
   }
 }
@@ -95,7 +95,7 @@ export function acquireLock(stateDir: string, command: string, describe: (holder
       // Empty or torn: the holder died while writing it, before it could have done anything.
     }
     if (holder && typeof holder.pid === 'number' && holderAlive(holder)) {
-      throw new LockHeldError(describe(holder), holder, file);
+      throw new LockHeldError(describe(holder), holder);
     }
     takeOver(file, existing);
   }

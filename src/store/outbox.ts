@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/model.js';
 import { readJsonFile, writeFileAtomic } from './atomic.js';
+
+/** When an alert goes out: at the end of the run that found it, or in the daily digest. */
+export type DeliveryWindow = 'immediate' | 'daily';
 
 export interface StoredAlert extends Alert {
   recordedAt: string;
   /** recipient email → id of the message that carries this alert to them. */
   delivered: Record<string, string>;
+  window?: DeliveryWindow;
+  /** Groups alerts that say the same thing (a price flapping between two values); see deliver/cooldown.ts. */
+  cooldownKey?: string;
+  /** Set when the alert is kept for the record but never sent (why, e.g. "cooldown: repeats <id>"). */
+  suppressed?: string;
 }
 
-export type MessageStatus = 'pending' | 'sent' | 'dead';
+/**
+ * pending → sending → sent, or back to pending with a later nextAttemptAt, or dead after the
+ * attempt limit. "sending" is written before the SMTP conversation starts: a message found in
+ * that state at startup was interrupted mid-send (see `interrupted`).
+ */
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
 export interface OutboxMessage {
   /** Stable: derived from recipient + alert ids, so a rebuilt digest after a crash gets the same id. */
@@ -17,57 +31,294 @@ export interface OutboxMessage {
   to: string;
   locale: string;
   subject: string;
-  html: string;
-  text: string;
   alertIds: string[];
   createdAt: string;
   status: MessageStatus;
   attempts: number;
+  /** Which window built it; 'all' for a manual run that sends everything. */
+  window?: DeliveryWindow | 'all';
+  /** Size of the MIME message in mail/<id>.eml. */
+  bytes?: number;
+  charts?: number;
+  /** A digest too large for one email is split: part n of m. */
+  part?: { n: number; of: number };
+  /** Alerts counted in the summary but not listed (beyond the per-digest limits). */
+  omitted?: number;
   lastError?: string;
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
   sentAt?: string;
+  /** The server's reply (e.g. "250 2.0.0 OK queued as ...") or the file it was written to. */
+  response?: string;
+  /**
+   * Times a send was cut off by a crash after it began. If the server had already accepted the
+   * message, the resend is a second copy with the same Message-ID (see README, "Exactly once").
+   */
+  interrupted?: number;
+  /** Which "mail is stuck" notices sales ops already got for this message. */
+  opsNotified?: ('stuck' | 'dead')[];
   /** Where the .eml landed, in file delivery mode. */
   file?: string;
-  /** Inline images (CID), base64. */
+  /** Version-1 outboxes kept the body inline; still sendable. */
+  html?: string;
+  text?: string;
   attachments?: { cid: string; filename: string; contentType: string; base64: string }[];
 }
 
 export interface OutboxData {
-  version: 1;
+  version: 2;
   alerts: Record<string, StoredAlert>;
   messages: Record<string, OutboxMessage>;
 }
 
+export interface RecordPolicy {
+  /** Which window an alert belongs to (rules/delivery.yaml `immediate:`). */
+  window?: (a: Alert) => DeliveryWindow;
+  /** Cooldown key of an alert, or null if it has none. */
+  cooldownKey?: (a: Alert) => string | null;
+  cooldownMs?: number;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Wait after the 1st, 2nd ... failed attempt; the last value repeats. */
+  backoffMs: number[];
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoffMs: [60_000, 300_000, 900_000, 3_600_000, 10_800_000] };
+
 /**
  * The durable outbox: one JSON file replaced atomically on every change, so after a crash it
- * holds either the state before or after a step. Alerts are recorded here before anything is sent.
+ * holds either the state before or after a step. Alerts are recorded here before anything is
+ * sent; message bodies live next to it in mail/<id>.eml, written before the message that names
+ * them, so the outbox never points at a body that is not on disk.
  */
 export class Outbox {
   readonly file: string;
+  readonly mailDir: string;
   data: OutboxData;
+  policy: RecordPolicy = {};
+  /** cooldown key → when the last alert with it was recorded (ms). */
+  private cooldowns = new Map<string, number>();
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(stateDir: string) {
     this.file = join(stateDir, 'outbox.json');
-    this.data = readJsonFile<OutboxData>(this.file) ?? { version: 1, alerts: {}, messages: {} };
+    this.mailDir = join(stateDir, 'mail');
+    const raw = readJsonFile<{ version: number } & Omit<OutboxData, 'version'>>(this.file);
+    this.data = raw ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {} } : { version: 2, alerts: {}, messages: {} };
+    for (const a of Object.values(this.data.alerts)) {
+      if (a.cooldownKey && !a.suppressed) this.noteCooldown(a.cooldownKey, Date.parse(a.recordedAt));
+    }
+  }
+
+  /**
+   * Runs delivery work one round at a time. Composing and sending await (charts, SMTP); two
+   * rounds interleaving in one process could compose the same alerts twice or send one message
+   * twice, so every round goes through this queue.
+   */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   save(): void {
     writeFileAtomic(this.file, JSON.stringify(this.data) + '\n');
   }
 
-  /** Records new alerts; an id already present is the same alert and is not recorded twice. */
-  record(alerts: readonly Alert[], now: Date): Alert[] {
+  private noteCooldown(key: string, at: number): void {
+    if (at > (this.cooldowns.get(key) ?? -Infinity)) this.cooldowns.set(key, at);
+  }
+
+  /**
+   * Records new alerts in one atomic write; an id already present is the same alert and is not
+   * recorded twice. An alert repeating one sent within the cooldown is kept but marked suppressed.
+   * Returns the alerts that will be delivered.
+   */
+  record(alerts: readonly Alert[], now: Date, opts: { window?: DeliveryWindow } = {}): Alert[] {
     const added: Alert[] = [];
+    let changed = false;
+    const t = now.getTime();
     for (const a of alerts) {
       if (this.data.alerts[a.id]) continue;
-      this.data.alerts[a.id] = { ...a, recordedAt: now.toISOString(), delivered: {} };
-      added.push(a);
+      const stored: StoredAlert = { ...a, recordedAt: now.toISOString(), delivered: {}, window: opts.window ?? this.policy.window?.(a) ?? 'daily' };
+      const key = this.policy.cooldownKey?.(a) ?? null;
+      if (key) {
+        stored.cooldownKey = key;
+        const last = this.cooldowns.get(key);
+        if (last !== undefined && t - last < (this.policy.cooldownMs ?? 0)) {
+          stored.suppressed = `cooldown: same change as ${new Date(last).toISOString()}`;
+        } else {
+          this.noteCooldown(key, t);
+        }
+      }
+      this.data.alerts[a.id] = stored;
+      changed = true;
+      if (!stored.suppressed) added.push(a);
     }
-    if (added.length) this.save();
+    if (changed) this.save();
     return added;
   }
 
+  /** Messages to attempt now: pending ones whose backoff has passed, and ones a crash cut off mid-send. */
+  due(now: Date, force = false): OutboxMessage[] {
+    const t = now.getTime();
+    return Object.values(this.data.messages)
+      .filter((m) => (m.status === 'pending' || m.status === 'sending') && (force || !m.nextAttemptAt || Date.parse(m.nextAttemptAt) <= t))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   pendingMessages(): OutboxMessage[] {
-    return Object.values(this.data.messages).filter((m) => m.status === 'pending');
+    return Object.values(this.data.messages).filter((m) => m.status === 'pending' || m.status === 'sending');
+  }
+
+  /** The earliest time a pending message may be retried (for the daemon's delivery timer). */
+  nextAttemptAt(): Date | null {
+    let min = Infinity;
+    for (const m of this.pendingMessages()) min = Math.min(min, m.nextAttemptAt ? Date.parse(m.nextAttemptAt) : 0);
+    return min === Infinity ? null : new Date(min);
+  }
+
+  get(id: string): OutboxMessage | undefined {
+    return this.data.messages[id];
+  }
+
+  /** Durably notes that a send begins; if the previous one was cut off, counts it. */
+  markSending(msg: OutboxMessage, now: Date): void {
+    if (msg.status === 'sending') msg.interrupted = (msg.interrupted ?? 0) + 1;
+    msg.status = 'sending';
+    msg.attempts += 1;
+    msg.lastAttemptAt = now.toISOString();
+    this.save();
+  }
+
+  /** The sent journal entry: written right after the server accepted the message. */
+  markSent(msg: OutboxMessage, now: Date, response: string, file?: string): void {
+    msg.status = 'sent';
+    msg.sentAt = now.toISOString();
+    msg.response = response;
+    if (file) msg.file = file;
+    delete msg.lastError;
+    delete msg.nextAttemptAt;
+    this.save();
+  }
+
+  markFailed(msg: OutboxMessage, now: Date, error: string, retry: RetryPolicy, permanent = false): void {
+    msg.lastError = error;
+    if (permanent || msg.attempts >= retry.maxAttempts) {
+      msg.status = 'dead';
+      delete msg.nextAttemptAt;
+    } else {
+      msg.status = 'pending';
+      const wait = retry.backoffMs[Math.min(msg.attempts, retry.backoffMs.length) - 1] ?? retry.backoffMs.at(-1) ?? 60_000;
+      msg.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+    }
+    this.save();
+  }
+
+  /** Dead or waiting messages go back to pending with a fresh attempt budget, to be sent at once. */
+  retry(ids: readonly string[]): OutboxMessage[] {
+    const done: OutboxMessage[] = [];
+    for (const id of ids) {
+      const m = this.data.messages[id];
+      if (!m || m.status === 'sent') continue;
+      m.status = 'pending';
+      m.attempts = 0;
+      delete m.nextAttemptAt;
+      m.opsNotified = [];
+      done.push(m);
+    }
+    if (done.length) this.save();
+    return done;
+  }
+
+  /** Drops messages for good (their alerts stay marked as handled for that recipient). */
+  purge(ids: readonly string[]): OutboxMessage[] {
+    const gone: OutboxMessage[] = [];
+    for (const id of ids) {
+      const m = this.data.messages[id];
+      if (!m) continue;
+      delete this.data.messages[id];
+      gone.push(m);
+    }
+    if (gone.length) {
+      this.save();
+      for (const m of gone) this.removeBody(m.id);
+    }
+    return gone;
+  }
+
+  /**
+   * Forgets sent mail and handled alerts older than the retention, so the file stays small over
+   * months. Pending and dead mail is never dropped here (only by `radar outbox purge`). Alert ids
+   * older than the retention cannot come back: they embed the snapshot time they were found against.
+   */
+  prune(now: Date, retentionMs: number): { messages: number; alerts: number; files: number } {
+    const cutoff = now.getTime() - retentionMs;
+    let messages = 0;
+    let alerts = 0;
+    for (const m of Object.values(this.data.messages)) {
+      if (m.status === 'sent' && Date.parse(m.sentAt ?? m.createdAt) < cutoff) {
+        delete this.data.messages[m.id];
+        messages++;
+      }
+    }
+    const live = new Set(Object.values(this.data.messages).flatMap((m) => m.alertIds));
+    for (const a of Object.values(this.data.alerts)) {
+      if (Date.parse(a.recordedAt) < cutoff && !live.has(a.id)) {
+        delete this.data.alerts[a.id];
+        alerts++;
+      }
+    }
+    if (messages || alerts) this.save();
+    // Bodies of pruned messages, and orphans from a crash between writing a body and the outbox.
+    let files = 0;
+    if (existsSync(this.mailDir)) {
+      for (const f of readdirSync(this.mailDir)) {
+        const id = f.replace(/\.(eml|html)$/, '');
+        const m = this.data.messages[id];
+        const path = join(this.mailDir, f);
+        const old = statSync(path).mtimeMs < now.getTime() - 3_600_000;
+        if ((!m && old) || (m?.status === 'sent' && Date.parse(m.sentAt ?? m.createdAt) < cutoff)) {
+          try {
+            unlinkSync(path);
+            files++;
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    }
+    return { messages, alerts, files };
+  }
+
+  bodyFile(id: string, ext: 'eml' | 'html' = 'eml'): string {
+    return join(this.mailDir, `${id}.${ext}`);
+  }
+
+  /** Writes a message's MIME body (and an HTML preview for people) before the message is recorded. */
+  writeBody(id: string, eml: Buffer, previewHtml: string): void {
+    writeFileAtomic(this.bodyFile(id, 'html'), previewHtml);
+    writeFileAtomic(this.bodyFile(id, 'eml'), eml);
+  }
+
+  readBody(id: string): Buffer | null {
+    try {
+      return readFileSync(this.bodyFile(id, 'eml'));
+    } catch {
+      return null;
+    }
+  }
+
+  private removeBody(id: string): void {
+    for (const ext of ['eml', 'html'] as const) {
+      try {
+        unlinkSync(this.bodyFile(id, ext));
+      } catch {
+        /* not there */
+      }
+    }
   }
 }
 

@@ -7,6 +7,23 @@ export interface SectionContext {
   t: Strings;
   timeZone: string;
   now: Date;
+  /** State folder, for sections that show history from snapshots (price charts). */
+  stateDir?: string;
+  /** Images made by `images()` for this digest, by alert id. */
+  images?: Map<string, InlineImage>;
+  /** Shared by every digest of one compose pass (e.g. a chart drawn once for two recipients). */
+  memo?: Map<string, unknown>;
+}
+
+/** A PNG shown inline (Content-ID) in the HTML part. */
+export interface InlineImage {
+  alertId: string;
+  cid: string;
+  png: Buffer;
+  /** CSS pixels. */
+  width: number;
+  height: number;
+  alt: string;
 }
 
 /**
@@ -20,4 +37,8 @@ export interface Section {
   view(alerts: StoredAlert[], ctx: SectionContext): Record<string, unknown>;
   /** A short phrase for the subject line, the most important news first; null = nothing to say. */
   headline(alerts: StoredAlert[], ctx: SectionContext): { text: string; weight: number } | null;
+  /** Inline images for at most `max` of these alerts (the most important first). */
+  images?(alerts: StoredAlert[], ctx: SectionContext, max: number): Promise<InlineImage[]>;
+  /** How much an alert matters within its section, for splitting oversized digests (higher first). */
+  weight?(alert: StoredAlert): number;
 }

@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { displayPath, loadRules } from '../config/load.js';
+import { RadarError } from '../core/errors.js';
+import { retryPolicy, DEFAULT_DELIVERY } from '../deliver/policy.js';
+import { sendPending } from '../deliver/deliver.js';
+import { makeTransport } from '../deliver/transport.js';
+import { writeOutboxRequest, type OutboxRequest } from '../schedule/daemon.js';
+import { acquireLock, liveHolder } from '../schedule/lock.js';
+import { Outbox, type OutboxMessage } from '../store/outbox.js';
+import { out, pathsFrom, setExitCode } from './common.js';
+import { formatTable } from './table.js';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('outbox')
+    .description('Look at and act on the mail waiting in the outbox: list, retry, purge.')
+    .addHelpText(
+      'after',
+      `
+A message is pending until the SMTP server accepts it; failures are retried with backoff
+(rules/delivery.yaml retry:) and set aside as dead after the last attempt. Sales ops get a
+"mail is stuck" notice. While radar daemon runs, retry and purge are handed to it.`,
+    );
+
+  cmd
+    .command('list')
+    .description('Messages not yet sent (pending, sending, dead) and those sent in the last day; --all for everything.')
+    .option('--all', 'every message the outbox remembers')
+    .option('--json', 'as JSON')
+    .action((opts: { all?: boolean; json?: boolean }, sub: Command) => {
+      const outbox = new Outbox(pathsFrom(sub).stateDir);
+      const dayAgo = Date.now() - 86_400_000;
+      const msgs = Object.values(outbox.data.messages)
+        .filter((m) => opts.all || m.status !== 'sent' || Date.parse(m.sentAt ?? m.createdAt) >= dayAgo)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      if (opts.json) {
+        out(JSON.stringify(msgs.map(({ html: _h, text: _t, attachments: _a, ...m }) => m), null, 2));
+        return;
+      }
+      if (!msgs.length) {
+        out(opts.all ? 'the outbox is empty' : 'nothing waiting (radar outbox list --all shows sent mail too)');
+        return;
+      }
+      out(
+        formatTable(
+          ['id', 'status', 'tries', 'to', 'created', 'next / sent', 'subject'],
+          msgs.map((m) => [m.id.slice(0, 12), statusText(m), String(m.attempts), m.to, short(m.createdAt), short(m.status === 'sent' ? m.sentAt : m.nextAttemptAt), clip(m.subject, 48)]),
+        ),
+      );
+      for (const m of msgs.filter((m) => m.lastError && m.status !== 'sent')) out(`  ${m.id.slice(0, 12)}: ${m.lastError}`);
+      const counts = countBy(msgs);
+      out(`${msgs.length} messages: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    });
+
+  cmd
+    .command('retry')
+    .description('Send dead or waiting messages again now, with a fresh attempt budget (all unsent ones if no id is given).')
+    .argument('[ids...]', 'message ids or unique prefixes (see radar outbox list)')
+    .action(async (ids: string[], _opts: unknown, sub: Command) => {
+      const paths = pathsFrom(sub);
+      const outbox = new Outbox(paths.stateDir);
+      const chosen = ids.length ? resolveIds(outbox, ids) : Object.values(outbox.data.messages).filter((m) => m.status !== 'sent').map((m) => m.id);
+      if (!chosen.length) {
+        out('nothing to retry');
+        return;
+      }
+      if (handOver(paths.stateDir, { action: 'retry', ids: chosen })) return;
+      const lock = acquireLock(paths.stateDir, 'outbox');
+      try {
+        const fresh = new Outbox(paths.stateDir);
+        fresh.retry(chosen);
+        const rules = loadRules(paths.rulesDir);
+        const transport = makeTransport(paths.outboxDir);
+        try {
+          const r = await sendPending(fresh, transport, { force: true, retry: retryPolicy(rules.delivery ?? DEFAULT_DELIVERY), only: new Set(chosen) });
+          for (const m of r.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+          for (const f of r.failed) out(`! ${f.msg.id.slice(0, 12)} to ${f.msg.to} not sent (${f.msg.status}): ${f.error}`);
+          setExitCode(sub, r.failed.length ? 1 : 0);
+        } finally {
+          transport.close();
+        }
+      } finally {
+        lock.release();
+      }
+    });
+
+  cmd
+    .command('purge')
+    .description('Drop messages for good (they are never sent); --dead drops every dead one.')
+    .argument('[ids...]', 'message ids or unique prefixes')
+    .option('--dead', 'every dead message')
+    .action((ids: string[], opts: { dead?: boolean }, sub: Command) => {
+      const paths = pathsFrom(sub);
+      const outbox = new Outbox(paths.stateDir);
+      const chosen = [...resolveIds(outbox, ids), ...(opts.dead ? Object.values(outbox.data.messages).filter((m) => m.status === 'dead').map((m) => m.id) : [])];
+      if (!ids.length && !opts.dead) throw new RadarError('usage', 'name the messages to purge (ids from radar outbox list) or pass --dead');
+      if (!chosen.length) {
+        out('nothing to purge');
+        return;
+      }
+      if (handOver(paths.stateDir, { action: 'purge', ids: chosen })) return;
+      const lock = acquireLock(paths.stateDir, 'outbox');
+      try {
+        const gone = new Outbox(paths.stateDir).purge(chosen);
+        for (const m of gone) out(`purged ${m.id.slice(0, 12)} (${m.status}) to ${m.to}: ${m.subject}`);
+      } finally {
+        lock.release();
+      }
+    });
+}
+
+/** While the daemon owns the outbox, changes go to it as a request plus SIGUSR2. */
+function handOver(stateDir: string, req: OutboxRequest): boolean {
+  const holder = liveHolder(stateDir);
+  if (!holder || holder.command !== 'daemon') return false;
+  writeOutboxRequest(stateDir, req);
+  try {
+    process.kill(holder.pid, 'SIGUSR2');
+  } catch {
+    throw new RadarError('usage', `radar daemon (pid ${holder.pid}) could not be signalled; the request waits in ${displayPath(stateDir)}/requests/ for its next delivery round`);
+  }
+  out(`handed to radar daemon (pid ${holder.pid}): ${req.action} ${req.ids.length} message(s); its log shows the outcome`);
+  return true;
+}
+
+function resolveIds(outbox: Outbox, ids: string[]): string[] {
+  const all = Object.keys(outbox.data.messages);
+  return ids.map((p) => {
+    const hits = all.filter((id) => id.startsWith(p));
+    if (hits.length === 1) return hits[0]!;
+    throw new RadarError('usage', hits.length ? `"${p}" matches ${hits.length} messages; give more characters` : `no message with id "${p}" (see radar outbox list --all)`);
+  });
+}
+
+function statusText(m: OutboxMessage): string {
+  return m.status === 'sending' ? 'sending (interrupted)' : m.status;
+}
+
+function countBy(msgs: OutboxMessage[]): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const m of msgs) c[m.status] = (c[m.status] ?? 0) + 1;
+  return c;
+}
+
+function short(iso: string | undefined): string {
+  return iso ? iso.slice(0, 16).replace('T', ' ') : '-';
+}
+
+function clip(s: string, n: number): string {
+  return [...s].length > n ? `${[...s].slice(0, n - 1).join('')}…` : s;
+}

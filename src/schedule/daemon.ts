@@ -1,0 +1,387 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import type { Alert } from '../alerts/model.js';
+import { displayPath, loadRules, loadTargets, type Paths, type Rules } from '../config/load.js';
+import type { Target } from '../config/target-schema.js';
+import { errorLine, RadarError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { deliverOutbox } from '../deliver/deliver.js';
+import { DEFAULT_DELIVERY, dailyCron, recordPolicy } from '../deliver/policy.js';
+import { makeTransport, redactUrl, type Transport } from '../deliver/transport.js';
+import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
+import { configAlert, runAll } from '../pipeline/run.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { Outbox } from '../store/outbox.js';
+import { cronProblem, parseCron } from './cron.js';
+import { removeStaleTempFiles } from './housekeeping.js';
+import { getJob, jobNames } from './jobs.js';
+import { acquireLock, type StateLock } from './lock.js';
+import { realClock, Scheduler, type Clock, type JobSpec, type SchedulerEvent } from './scheduler.js';
+import { FileScheduleStore } from './state.js';
+
+export interface DaemonOptions {
+  paths: Paths;
+  log: Logger;
+  clock?: Clock;
+  /** Run every target once right after start, then follow the schedule. */
+  runNow?: boolean;
+  /** Replaces every target's schedule (the demo, trying a setup). */
+  scheduleOverride?: string;
+  /** Watch scrapers/ and rules/ for changes (SIGHUP reloads either way). */
+  watch?: boolean;
+  transport?: Transport;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A request from `radar outbox retry|purge` to the running daemon, which owns the outbox. */
+export interface OutboxRequest {
+  action: 'retry' | 'purge';
+  ids: string[];
+}
+
+export function requestsDir(stateDir: string): string {
+  return join(stateDir, 'requests');
+}
+
+export function writeOutboxRequest(stateDir: string, req: OutboxRequest): string {
+  const file = join(requestsDir(stateDir), `${Date.now()}-${process.pid}.json`);
+  mkdirSync(requestsDir(stateDir), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(req) + '\n');
+  return file;
+}
+
+interface LoadedConfig {
+  rules: Rules | null;
+  rulesError: RadarError | null;
+  targets: Target[];
+  errors: RadarError[];
+}
+
+/**
+ * `radar daemon`: owns a state folder (lock), keeps the last valid config, schedules each target
+ * by its cron, delivers the immediate window after each run and the daily digest at its hour,
+ * retries mail with backoff, runs scheduled jobs, reloads config on change or SIGHUP.
+ */
+export class Daemon {
+  private readonly paths: Paths;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly opts: DaemonOptions;
+  private lock: StateLock | null = null;
+  private rules!: Rules;
+  private targets = new Map<string, Target>();
+  private outbox!: Outbox;
+  private scheduler!: Scheduler;
+  private transport!: Transport;
+  private pool = new PQueue({ concurrency: 4 });
+  private readonly queues = new HostQueues(defaultPoliteness);
+  private watchers: FSWatcher[] = [];
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<{ abandoned: string[] }> | null = null;
+
+  constructor(opts: DaemonOptions) {
+    this.opts = opts;
+    this.paths = opts.paths;
+    this.log = opts.log;
+    this.clock = opts.clock ?? realClock;
+  }
+
+  private now = (): Date => new Date(this.clock.now());
+
+  get config(): { rules: Rules; targets: Target[] } {
+    return { rules: this.rules, targets: [...this.targets.values()] };
+  }
+
+  upcoming() {
+    return this.scheduler.upcoming();
+  }
+
+  async start(): Promise<void> {
+    const state = this.paths.stateDir;
+    this.lock = acquireLock(
+      state,
+      'daemon',
+      (h) =>
+        `another radar ${h.command} is using ${displayPath(state)} (pid ${h.pid} on ${h.host}, since ${h.startedAt}); ` +
+        (h.command === 'daemon' ? 'only one daemon may run per state folder: stop that one first, or give this one its own --state' : 'wait for it to finish'),
+    );
+    try {
+      const stale = removeStaleTempFiles(state);
+      if (stale) this.log.info({ files: stale }, 'removed temp files left by an interrupted write');
+      this.outbox = new Outbox(state);
+      const loaded = this.load();
+      if (!loaded.rules) throw loaded.rulesError!;
+      this.apply(loaded, 'start');
+      const env = this.opts.env ?? process.env;
+      this.transport = this.opts.transport ?? makeTransport(this.paths.outboxDir, env);
+      this.log.info(
+        { pid: process.pid, state: displayPath(state), targets: this.targets.size, mail: env.SMTP_URL ? redactUrl(env.SMTP_URL) : `files in ${displayPath(this.paths.outboxDir)}` },
+        'daemon started',
+      );
+      this.scheduler = new Scheduler({ clock: this.clock, store: new FileScheduleStore(state), onEvent: (e) => this.onSchedulerEvent(e) });
+      this.scheduler.setJobs(this.jobs());
+      this.scheduler.start();
+      // Resume what a previous process left: mail cut off mid-send, immediate alerts not yet composed.
+      this.scheduler.trigger('deliver:due');
+      if (this.opts.runNow) for (const id of this.targets.keys()) this.scheduler.trigger(`target:${id}`);
+      if (this.opts.watch !== false) this.watchConfig();
+      for (const u of this.scheduler.upcoming()) this.log.debug({ job: u.id, at: u.at?.toISOString() ?? null }, 'next run');
+    } catch (e) {
+      this.lock.release();
+      this.lock = null;
+      throw e;
+    }
+  }
+
+  /** Reads and validates scrapers/ and rules/ without applying anything. */
+  private load(): LoadedConfig {
+    let rules: Rules | null = null;
+    let rulesError: RadarError | null = null;
+    try {
+      rules = loadRules(this.paths.rulesDir);
+      const unknown = Object.keys((rules.delivery ?? DEFAULT_DELIVERY).daemon.jobs).filter((n) => !getJob(n));
+      if (unknown.length) {
+        throw new RadarError('config', `daemon.jobs.${unknown[0]}: unknown job (known: ${jobNames().join(', ') || 'none in this build'})`, {
+          where: displayPath(join(this.paths.rulesDir, 'delivery.yaml')),
+        });
+      }
+    } catch (e) {
+      rules = null;
+      rulesError = e instanceof RadarError ? e : new RadarError('config', errorLine(e), { where: displayPath(this.paths.rulesDir) });
+    }
+    const loaded = loadTargets(this.paths.scrapersDir);
+    const errors = [...loaded.errors];
+    const zone = (rules ?? this.rules)?.owners.time_zone ?? 'Asia/Shanghai';
+    const targets: Target[] = [];
+    for (const t of loaded.targets) {
+      const problem = cronProblem(this.opts.scheduleOverride ?? t.schedule, zone);
+      if (problem) errors.push(new RadarError('config', `schedule: ${problem}`, { where: displayPath(t.file) }));
+      else targets.push(t);
+    }
+    return { rules, rulesError, targets, errors };
+  }
+
+  /**
+   * Applies validated config. A broken rules file keeps all previous rules; a broken target file
+   * keeps that file's previous targets; everything else takes effect. Ops hear about each problem.
+   */
+  private apply(cfg: LoadedConfig, why: string): void {
+    const problems = [...cfg.errors, ...(cfg.rulesError ? [cfg.rulesError] : [])];
+    if (cfg.rules) this.rules = cfg.rules;
+    const next = new Map<string, Target>();
+    for (const t of cfg.targets) if (t.enabled) next.set(t.id, t);
+    const brokenFiles = new Set(cfg.errors.map((e) => (e.where ?? '').replace(/:\d+$/, '')));
+    for (const old of this.targets.values()) {
+      if (brokenFiles.has(displayPath(old.file)) && !next.has(old.id)) next.set(old.id, old);
+    }
+    const before = new Set(this.targets.keys());
+    this.targets = next;
+    const d = this.rules.delivery ?? DEFAULT_DELIVERY;
+    this.pool.concurrency = d.daemon.concurrency;
+    this.outbox.policy = recordPolicy(d);
+    const added = [...next.keys()].filter((id) => !before.has(id));
+    const removed = [...before].filter((id) => !next.has(id));
+    this.log.info({ why, targets: next.size, added, removed, problems: problems.length }, why === 'start' ? 'config loaded' : 'config reloaded');
+    if (problems.length) {
+      const now = this.now();
+      const day = now.toISOString().slice(0, 10);
+      const alerts: Alert[] = [];
+      for (const p of problems) {
+        const kept = p === cfg.rulesError ? 'keeping the previous rules' : 'keeping the previous version of this file';
+        this.log.error({ where: p.where ?? null, error: p.message }, `config error (${kept})`);
+        // One notice per problem per day, however often the file is saved.
+        const a = configAlert(p, now);
+        alerts.push({ ...a, id: `${a.id}@${day}` });
+      }
+      this.outbox.record(alerts, now);
+    }
+  }
+
+  private jobs(): JobSpec[] {
+    const d = this.rules.delivery ?? DEFAULT_DELIVERY;
+    const zone = this.rules.owners.time_zone;
+    const specs: JobSpec[] = [];
+    for (const t of this.targets.values()) {
+      specs.push({
+        id: `target:${t.id}`,
+        cron: parseCron(this.opts.scheduleOverride ?? t.schedule, zone),
+        jitterMs: (d.daemon.jitter[t.id] ?? d.daemon.jitter_seconds) * 1000,
+        catchUp: d.daemon.catch_up,
+        run: () => this.runTarget(t.id),
+      });
+    }
+    // Mail is never skipped: a daily digest missed while we were down goes out at start.
+    specs.push({ id: 'deliver:daily', cron: parseCron(dailyCron(d.daily_at), zone), catchUp: 'once', run: () => this.deliver('all') });
+    specs.push({ id: 'deliver:due', cron: parseCron(d.daemon.deliver_every, zone), catchUp: 'skip', run: () => this.deliver('immediate') });
+    for (const [name, cron] of Object.entries(d.daemon.jobs)) {
+      if (getJob(name)) specs.push({ id: `job:${name}`, cron: parseCron(cron, zone), catchUp: d.daemon.catch_up, run: () => this.runJob(name) });
+    }
+    return specs;
+  }
+
+  private async runTarget(id: string): Promise<void> {
+    await this.pool.add(async () => {
+      const target = this.targets.get(id);
+      if (!target || this.stopping) return;
+      const summary = await runAll({
+        paths: this.paths,
+        config: { rules: this.rules, targets: [target] },
+        outbox: this.outbox,
+        queues: this.queues,
+        deliver: 'immediate',
+        transport: this.transport,
+        now: this.now,
+      });
+      for (const r of summary.results) {
+        const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts: r.alerts.length, ms: r.durationMs };
+        if (r.verdict === 'good') this.log.info(base, 'target run');
+        else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
+      }
+      for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
+      this.logDelivery(summary.delivery);
+    });
+  }
+
+  private async runJob(name: string): Promise<void> {
+    const job = getJob(name);
+    if (!job) return;
+    const alerts = await job.run({ paths: this.paths, rules: this.rules, now: this.now(), log: this.log.child({ job: name }) });
+    this.outbox.record(alerts, this.now(), { window: 'immediate' });
+    this.log.info({ job: name, alerts: alerts.length }, 'job run');
+    await this.deliver('immediate');
+  }
+
+  /** One delivery round; `radar outbox` requests are applied first. */
+  async deliver(window: 'all' | 'immediate'): Promise<void> {
+    this.applyRequests();
+    const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
+    this.logDelivery(r.delivery);
+    for (const n of r.notices) this.log.error({ notice: n.id, ...(n.payload as object) }, 'mail is stuck: sales ops notified');
+    // Mail to ops itself cannot raise a notice (it would not arrive either): the log is where it shows.
+    for (const m of this.outbox.pendingMessages().filter((m) => m.attempts >= (this.rules.delivery ?? DEFAULT_DELIVERY).retry.notify_ops_after_attempts)) {
+      if (this.rules.owners.ops.includes(m.to)) this.log.error({ message: m.id, to: m.to, attempts: m.attempts, error: m.lastError ?? null }, 'mail to sales ops is stuck');
+    }
+  }
+
+  private logDelivery(d: { sent: { id: string; to: string; subject: string }[]; failed: { msg: { id: string; to: string; attempts: number; status: string; nextAttemptAt?: string }; error: string }[]; resumed: { id: string; to: string }[] }): void {
+    for (const m of d.resumed) this.log.warn({ message: m.id, to: m.to }, 'resending a message whose send was cut off by a crash (same Message-ID)');
+    for (const m of d.sent) this.log.info({ message: m.id, to: m.to, subject: m.subject }, 'mail sent');
+    for (const f of d.failed) {
+      this.log.warn({ message: f.msg.id, to: f.msg.to, attempts: f.msg.attempts, status: f.msg.status, next: f.msg.nextAttemptAt ?? null, error: f.error }, f.msg.status === 'dead' ? 'mail given up (dead letter)' : 'mail not sent, will retry');
+    }
+  }
+
+  /** Applies `radar outbox retry|purge` requests left in the requests folder. */
+  applyRequests(): number {
+    const dir = requestsDir(this.paths.stateDir);
+    if (!existsSync(dir)) return 0;
+    let n = 0;
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const file = join(dir, f);
+      try {
+        const req = JSON.parse(readFileSync(file, 'utf8')) as OutboxRequest;
+        const done = req.action === 'retry' ? this.outbox.retry(req.ids) : this.outbox.purge(req.ids);
+        this.log.info({ action: req.action, messages: done.map((m) => m.id) }, `outbox ${req.action} requested`);
+        n++;
+      } catch (e) {
+        this.log.error({ file, error: errorLine(e) }, 'unreadable outbox request ignored');
+      }
+      try {
+        unlinkSync(file);
+      } catch {
+        /* gone */
+      }
+    }
+    return n;
+  }
+
+  /** SIGUSR2 from `radar outbox retry|purge`: apply the request and deliver now. */
+  poke(): void {
+    if (this.stopping) return;
+    this.scheduler.trigger('deliver:due');
+  }
+
+  /** SIGHUP or a changed file: validate first, then apply what is valid. */
+  reload(why: string): void {
+    if (this.stopping) return;
+    const loaded = this.load();
+    this.apply(loaded, why);
+    this.scheduler.setJobs(this.jobs());
+  }
+
+  private watchConfig(): void {
+    for (const dir of [this.paths.scrapersDir, this.paths.rulesDir]) {
+      if (!existsSync(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: false }, () => this.scheduleReload());
+        w.on('error', (e) => this.log.warn({ dir, error: errorLine(e) }, 'cannot watch config folder; use SIGHUP to reload'));
+        this.watchers.push(w);
+      } catch (e) {
+        this.log.warn({ dir, error: errorLine(e) }, 'cannot watch config folder; use SIGHUP to reload');
+      }
+    }
+  }
+
+  /** Editors save in bursts (temp file, rename, chmod): reload once things settle. */
+  private scheduleReload(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      try {
+        this.reload('file change');
+      } catch (e) {
+        this.log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running');
+      }
+    }, 500);
+  }
+
+  private onSchedulerEvent(e: SchedulerEvent): void {
+    switch (e.type) {
+      case 'fire':
+        this.log[e.id.startsWith('deliver:due') ? 'debug' : 'info']({ job: e.id, slot: e.slot.toISOString(), reason: e.reason }, 'run started');
+        break;
+      case 'done':
+        this.log.debug({ job: e.id, ms: e.ms }, 'run finished');
+        break;
+      case 'failed':
+        this.log.error({ job: e.id, error: errorLine(e.error) }, 'run failed');
+        break;
+      case 'overlap':
+        this.log.warn({ job: e.id, slot: e.slot.toISOString() }, 'still running from the previous slot; this slot is skipped');
+        break;
+      case 'missed':
+        this.log.info({ job: e.id, missed: e.slots, policy: e.policy }, e.policy === 'once' ? 'missed runs while down: catching up once' : 'missed runs while down: skipped');
+        break;
+    }
+  }
+
+  /**
+   * Graceful stop: nothing new starts; running targets get the grace period to finish. Whatever
+   * is still running after it is abandoned: every write is atomic and alerts are recorded before
+   * snapshots move, so an abandoned run is exactly a run that never happened.
+   */
+  stop(reason: string): Promise<{ abandoned: string[] }> {
+    this.stopping ??= (async () => {
+      const running = this.scheduler?.runningJobs() ?? [];
+      this.log.info({ reason, running }, 'stopping');
+      this.scheduler?.stop();
+      for (const w of this.watchers) w.close();
+      if (this.reloadTimer) clearTimeout(this.reloadTimer);
+      const graceMs = (this.rules?.delivery ?? DEFAULT_DELIVERY).daemon.shutdown_grace_seconds * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = this.scheduler
+        ? await Promise.race([this.scheduler.idle().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)))])
+        : true;
+      if (timer) clearTimeout(timer);
+      const abandoned = finished ? [] : this.scheduler.runningJobs();
+      if (abandoned.length) this.log.warn({ abandoned }, 'abandoning runs still going after the grace period (their state is untouched; they run again at their next slot)');
+      this.transport?.close();
+      this.lock?.release();
+      this.lock = null;
+      this.log.info({ abandoned: abandoned.length }, 'stopped');
+      return { abandoned };
+    })();
+    return this.stopping;
+  }
+}
