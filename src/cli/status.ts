@@ -43,6 +43,8 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
             60,
           ),
         );
+        // The whole reason, untruncated, for whoever has to fix it.
+        for (const r of rows.filter((x) => x.status === 'failing' && x.message)) out(`  ${r.id}: ${r.message}`);
         const count = (s: string) => rows.filter((r) => r.status === s).length;
         out(`${rows.length} targets: ${count('healthy')} healthy, ${count('failing')} failing, ${count('stale')} stale, ${count('never_run')} never run (times in ${tz})`);
       }
@@ -53,7 +55,7 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
 function detail(r: TargetHealth, tz: string): string {
   if (r.status === 'failing') {
     const status = r.httpStatus ? ` HTTP ${r.httpStatus}` : '';
-    return `${r.failureClass}${status}, ${r.failures} run${r.failures === 1 ? '' : 's'} in a row since ${r.failingSince ? localTime(r.failingSince, tz) : '?'}: ${r.message ?? ''}`;
+    return `${r.failureClass}${status}, ${r.failures} run${r.failures === 1 ? '' : 's'} in a row since ${r.failingSince ? localTime(r.failingSince, tz) : '?'}`;
   }
   if (r.scheduleProblem) return r.scheduleProblem;
   if (r.status === 'stale') return `no good run since ${r.lastGoodAt ? localTime(r.lastGoodAt, tz) : '?'} (schedule "${r.schedule}")`;

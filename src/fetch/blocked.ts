@@ -13,6 +13,8 @@ import type { FetchedPage } from './types.js';
 interface Marker {
   vendor: string;
   re: RegExp;
+  /** A widget real pages embed too (a reCAPTCHA on a newsletter form): only counts on a near-empty page. */
+  weak?: true;
 }
 
 /** Evidence in headers alone. */
@@ -32,28 +34,31 @@ const BODY_MARKERS: Marker[] = [
   { vendor: 'Imperva', re: /_Incapsula_Resource|Incapsula incident ID|Request unsuccessful\. Incapsula/i },
   { vendor: 'Akamai', re: /<title>\s*Access Denied\s*<\/title>[\s\S]{0,2000}Reference\s*#/i },
   { vendor: 'Sucuri', re: /Sucuri WebSite Firewall|sucuri_cloudproxy/i },
-  { vendor: 'reCAPTCHA', re: /class="g-recaptcha"|google\.com\/recaptcha\/api|recaptcha\/enterprise\.js/i },
-  { vendor: 'hCaptcha', re: /class="h-captcha"|hcaptcha\.com\/1\/api\.js/i },
-  { vendor: 'GeeTest', re: /geetest_|static\.geetest\.com|initGeetest/i },
+  { vendor: 'reCAPTCHA', re: /class="g-recaptcha"|google\.com\/recaptcha\/api|recaptcha\/enterprise\.js/i, weak: true },
+  { vendor: 'hCaptcha', re: /class="h-captcha"|hcaptcha\.com\/1\/api\.js/i, weak: true },
+  { vendor: 'GeeTest', re: /geetest_|static\.geetest\.com|initGeetest/i, weak: true },
   { vendor: 'Alibaba slider', re: /baxia-dialog|nc_1_n1z|x5secdata|_____tmd_____|punish\?x5/i },
   { vendor: 'Tencent captcha', re: /TencentCaptcha|turing\.captcha\.qcloud|tcaptcha/i },
-  { vendor: 'captcha page', re: /滑动验证|拖动滑块|人机验证|安全验证|访问验证|请完成验证|验证后继续访问|访问过于频繁|异常访问|访问受限/ },
-  { vendor: 'captcha page', re: /verify (that )?you are (a )?human|are you a robot|unusual traffic from your (computer )?network|please enable (javascript and )?cookies to continue/i },
+  { vendor: 'captcha page', re: /滑动验证|拖动滑块|人机验证|安全验证|访问验证|请完成验证|验证后继续访问|访问过于频繁|异常访问|访问受限/, weak: true },
+  { vendor: 'captcha page', re: /verify (that )?you are (a )?human|are you a robot|unusual traffic from your (computer )?network|please enable (javascript and )?cookies to continue/i, weak: true },
 ];
 
 /** Visible text below this size counts as "a page with little on it" (interstitials are short). */
 const SMALL_PAGE_CHARS = 2500;
+/** For weak markers: next to nothing besides the widget. */
+const NEAR_EMPTY_CHARS = 600;
 
 export function detectBlock(page: Pick<FetchedPage, 'status' | 'headers' | 'text' | 'url'>): Failure | null {
   for (const sign of HEADER_SIGNS) {
     if (sign.test(page.headers, page.status)) return blocked(sign.vendor, page);
   }
   const head = page.text.slice(0, 65_536);
-  const marker = BODY_MARKERS.find((m) => m.re.test(head));
-  if (!marker) return null;
+  const markers = BODY_MARKERS.filter((m) => m.re.test(head));
+  if (markers.length === 0) return null;
   const errorStatus = page.status === 403 || page.status === 429 || page.status === 503 || page.status === 405 || page.status === 401;
-  if (errorStatus || visibleText(head).length < SMALL_PAGE_CHARS) return blocked(marker.vendor, page);
-  return null;
+  const textLength = visibleText(head).length;
+  const marker = markers.find((m) => errorStatus || textLength < (m.weak ? NEAR_EMPTY_CHARS : SMALL_PAGE_CHARS));
+  return marker ? blocked(marker.vendor, page) : null;
 }
 
 function blocked(vendor: string, page: Pick<FetchedPage, 'status' | 'text' | 'url'>): Failure {

@@ -15,6 +15,7 @@ import type { BrowserStep, Target } from '../config/target-schema.js';
 import { interpolateEnv } from '../config/env.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
+import { detectLoginWall } from './blocked.js';
 import { defaultHeaders } from './http.js';
 import { politely } from './polite.js';
 import { playwrightProxy, proxyFor } from './proxy.js';
@@ -186,7 +187,7 @@ export class BrowserFetcher implements Fetcher {
         throw classifyBrowserError(err, url, f.timeout_ms);
       }
       let notReady: FetchedPage['notReady'];
-      if (status < 400) notReady = await this.prepare(page, target);
+      if (status < 400 && !(await sentToLogin(page, url, status))) notReady = await this.prepare(page, target);
       const text = await page.content();
       const bytes = Buffer.byteLength(text);
       if (bytes > f.max_bytes) throw new FetchFailure({ class: 'too_large', message: `page of ${bytes} bytes exceeds max_bytes ${f.max_bytes}`, url, httpStatus: status });
@@ -223,6 +224,13 @@ export class BrowserFetcher implements Fetcher {
     }
     return undefined;
   }
+}
+
+/** A redirect to a login page: nothing to wait for there (the scrape reports the login wall). */
+async function sentToLogin(page: Page, url: string, status: number): Promise<boolean> {
+  if (page.url() === url) return false;
+  const text = await page.content().catch(() => '');
+  return detectLoginWall({ status, text, url: page.url(), requestedUrl: url }, 0) !== null;
 }
 
 type StepProblem = { class: 'timeout' | 'layout_changed'; message: string };

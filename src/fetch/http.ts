@@ -144,6 +144,14 @@ const NETWORK_CODES: Record<string, string> = {
   EPIPE: 'connection broken',
 };
 
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, i = 0; e && i < 6; e = (e as { cause?: unknown }).cause, i++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+  }
+  return parts.join(' | ');
+}
+
 function classifyError(err: unknown, url: string, timedOut: boolean, timeoutMs: number, proxy?: string | null): FetchFailure {
   if (err instanceof FetchFailure) return err;
   const cause = (err as { cause?: { code?: string; message?: string; name?: string } }).cause;
@@ -153,9 +161,13 @@ function classifyError(err: unknown, url: string, timedOut: boolean, timeoutMs: 
   const code = cause?.code ?? '';
   let detail = NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : code || cause?.message || (err instanceof Error ? err.message : String(err));
   if (/^(CERT_|ERR_TLS|UNABLE_TO_VERIFY|DEPTH_ZERO|SELF_SIGNED)/.test(code)) detail = `TLS certificate problem (${code})`;
-  // undici's proxy errors name the proxy; never its credentials.
-  if (proxy && (/proxy/i.test(cause?.message ?? '') || /proxy/i.test(cause?.name ?? '') || code === 'ECONNREFUSED')) {
-    detail = `via proxy ${describeProxy(proxy)}: ${detail.replace(/\/\/[^@\s]*@/g, '//')}`;
+  if (proxy) {
+    // The proxy's own answer is deep in undici's cause chain ("Proxy response (407) !== 200 ...").
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(causeChain(err))?.[1];
+    const via = `proxy ${describeProxy(proxy)}`; // host:port only, never its credentials
+    detail = proxyStatus
+      ? `${via} answered HTTP ${proxyStatus}${proxyStatus === '407' ? ' (proxy credentials refused)' : ''}`
+      : `${detail.replace(/\/\/[^@\s]*@/g, '//')} (via ${via})`;
   }
   return new FetchFailure({ class: 'network', message: `network error: ${detail}`, url }, err);
 }

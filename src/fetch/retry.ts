@@ -31,6 +31,7 @@ export function retryAfterMs(value: string | undefined | null, now = Date.now())
   const v = value.trim();
   if (v === '') return null;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/[a-z]/i.test(v)) return null; // "-5" is no date, whatever Date.parse thinks
   const at = Date.parse(v);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now);
