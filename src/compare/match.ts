@@ -17,7 +17,7 @@ import type { ExplicitMatches, MatchEntry } from './config.js';
 import { extractModels, modelSeries, normaliseGtin, normaliseModel } from './model.js';
 import { offerId, type Offer } from './offers.js';
 import type { OurProduct } from './pricelist.js';
-import { titleTokens, weightedDice } from './tokens.js';
+import { titleTokens, weightedDice, type Tokens } from './tokens.js';
 
 export type Method = 'explicit' | 'identifier' | 'model' | 'fuzzy';
 
@@ -53,7 +53,17 @@ export interface MatchResult {
   unknownSku: MatchEntry[];
 }
 
-const lc = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+const lcMemo = new Map<string, string>();
+/** Case- and width-insensitive form; memoised, since matching compares the same few names millions of times. */
+function lc(s: string): string {
+  let v = lcMemo.get(s);
+  if (v === undefined) {
+    v = s.normalize('NFKC').trim().toLowerCase();
+    if (lcMemo.size > 50_000) lcMemo.clear();
+    lcMemo.set(s, v);
+  }
+  return v;
+}
 const pairKey = (sku: string, competitor: string) => `${sku}\0${lc(competitor)}`;
 
 function entryHits(e: MatchEntry, o: Offer): boolean {
@@ -123,22 +133,34 @@ export function matchProducts(ours: readonly OurProduct[], offers: readonly Offe
   // items still count for the tie, so taking one of three KFR-35GW out explicitly does not make
   // one of the other two look unique.
   const free = offers.filter((o) => !claimed.has(offerId(o)));
-  const offerModels = new Map(offers.map((o) => [offerId(o), [...extractModels(o.name), ...(o.mpn ? extractModels(o.mpn) : [])]]));
+  const byFull = new Map<string, { o: Offer; raw: string }[]>();
+  const bySeries = new Map<string, { o: Offer; raw: string }[]>();
+  const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  for (const o of offers) {
+    for (const m of [...extractModels(o.name), ...(o.mpn ? extractModels(o.mpn) : [])]) {
+      push(byFull, m.full, { o, raw: m.raw });
+      push(bySeries, m.series, { o, raw: m.raw });
+    }
+  }
+  const score = scorer(ours);
   for (const k of keys) {
     if (!k.full) continue;
-    const perShop = new Map<string, { o: Offer; strength: number; raw: string }[]>();
-    for (const o of offers) {
-      if (blocked(k.p.sku, o) || haveConfirmed.has(skuTarget(k.p.sku, o))) continue;
-      let best: { strength: number; raw: string } | null = null;
-      for (const m of offerModels.get(offerId(o)) ?? []) {
-        const strength = m.full === k.full ? 2 : opts.modelSeries && k.series && k.series.length >= 5 && m.series === k.series ? 1 : 0;
-        if (strength > (best?.strength ?? 0)) best = { strength, raw: m.raw };
-      }
-      if (!best) continue;
-      const shop = skuTarget(k.p.sku, o);
-      perShop.set(shop, [...(perShop.get(shop) ?? []), { o, ...best }]);
-    }
-    for (const cands of perShop.values()) {
+    const perShop = new Map<string, Map<Offer, { o: Offer; strength: number; raw: string }>>();
+    const consider = (c: { o: Offer; raw: string }, strength: number) => {
+      if (blocked(k.p.sku, c.o) || haveConfirmed.has(skuTarget(k.p.sku, c.o))) return;
+      const shop = skuTarget(k.p.sku, c.o);
+      const inShop = perShop.get(shop) ?? new Map();
+      perShop.set(shop, inShop);
+      if (strength > (inShop.get(c.o)?.strength ?? 0)) inShop.set(c.o, { ...c, strength });
+    };
+    for (const c of byFull.get(k.full) ?? []) consider(c, 2);
+    if (opts.modelSeries && k.series && k.series.length >= 5) for (const c of bySeries.get(k.series) ?? []) consider(c, 1);
+    for (const inShop of perShop.values()) {
+      const cands = [...inShop.values()];
       const top = Math.max(...cands.map((c) => c.strength));
       const best = cands.filter((c) => c.strength === top);
       const conf = top === 2 ? 0.95 : 0.85;
@@ -150,44 +172,84 @@ export function matchProducts(ours: readonly OurProduct[], offers: readonly Offe
       } else {
         for (const c of best.filter((c) => !claimed.has(offerId(c.o)))) {
           // Confidence here is the title similarity, the best hint for ops choosing among the tied items.
-          suggested.push({ sku: k.p.sku, offer: c.o, method: 'model', confidence: fuzzyScore(k.p, c.o), detail: `${top === 2 ? 'model' : 'series'} ${c.raw}; ambiguous: ${best.length} ${c.o.competitor} items`, confirmed: false, ambiguous: true });
+          suggested.push({ sku: k.p.sku, offer: c.o, method: 'model', confidence: score(k.p, c.o), detail: `${top === 2 ? 'model' : 'series'} ${c.raw}; ambiguous: ${best.length} ${c.o.competitor} items`, confirmed: false, ambiguous: true });
         }
       }
     }
   }
 
-  // 4. Fuzzy suggestions, only where a SKU has nothing confirmed in that shop.
+  // 4. Fuzzy suggestions, only where a SKU has nothing confirmed in that shop. The shared weight
+  // of every pair is accumulated through an inverted index (token → items), so 2,000 SKUs
+  // against 5,000 items costs array additions, not ten million set comparisons.
   const matchedOffers = new Set(confirmed.map((m) => offerId(m.offer)));
+  const alreadySuggested = new Set(suggested.map((m) => `${m.sku}\0${offerId(m.offer)}`));
+  const open = free.filter((o) => !matchedOffers.has(offerId(o)));
+  const postings = new Map<string, { j: number; w: number }[]>();
+  const totals = new Float64Array(open.length);
+  open.forEach((o, j) => {
+    for (const [t, w] of score.offerTokens(o)) {
+      push(postings, t, { j, w });
+      totals[j]! += w;
+    }
+  });
+  const shared = new Float64Array(open.length);
   for (const k of keys) {
-    for (const o of free) {
-      if (matchedOffers.has(offerId(o)) || blocked(k.p.sku, o) || haveConfirmed.has(skuTarget(k.p.sku, o))) continue;
-      if (suggested.some((s) => s.sku === k.p.sku && s.offer === o)) continue;
-      const score = fuzzyScore(k.p, o);
-      if (score >= opts.fuzzyThreshold) suggested.push({ sku: k.p.sku, offer: o, method: 'fuzzy', confidence: score, detail: `title ${score.toFixed(2)}`, confirmed: false });
+    const touched: number[] = [];
+    let total = 0;
+    for (const [t, wa] of score.ourTokens(k.p)) {
+      total += wa;
+      for (const { j, w } of postings.get(t) ?? []) {
+        if (shared[j] === 0) touched.push(j);
+        shared[j]! += Math.min(wa, w);
+      }
+    }
+    for (const j of touched) {
+      const o = open[j]!;
+      const s = score.adjust(k.p, o, (2 * shared[j]!) / (total + totals[j]!));
+      shared[j] = 0;
+      if (s < opts.fuzzyThreshold) continue;
+      if (blocked(k.p.sku, o) || haveConfirmed.has(skuTarget(k.p.sku, o)) || alreadySuggested.has(`${k.p.sku}\0${offerId(o)}`)) continue;
+      suggested.push({ sku: k.p.sku, offer: o, method: 'fuzzy', confidence: s, detail: `title ${s.toFixed(2)}`, confirmed: false });
     }
   }
   suggested.sort((a, b) => Number(a.ambiguous ?? false) - Number(b.ambiguous ?? false) || b.confidence - a.confidence || a.sku.localeCompare(b.sku));
   return { confirmed, suggested, unseen, unknownSku };
 }
 
-function dropWords(p: OurProduct, o: Offer | null): string[] {
-  return [p.brand, o?.competitor, o?.brand].filter((w): w is string => !!w && w.trim().length > 0);
-}
+type Scorer = ((p: OurProduct, o: Offer) => number) & {
+  ourTokens(p: OurProduct): Tokens;
+  offerTokens(o: Offer): Tokens;
+  /** Category penalty and own-brand bonus applied to a title similarity. */
+  adjust(p: OurProduct, o: Offer, dice: number): number;
+};
 
 /**
  * Title similarity with brand and category: brand words are dropped from both titles (they
  * differ between makers and say nothing about equivalence), a title that does not name our
- * category is penalised, and a listing of our own brand (a dealer) gets a bonus.
+ * category is penalised, and a listing of our own brand (a dealer) gets a bonus. Tokens are
+ * computed once per title.
  */
+function scorer(ours: readonly OurProduct[]): Scorer {
+  const ourBrands = [...new Set(ours.map((p) => p.brand).filter((b): b is string => !!b?.trim()))];
+  const mine = new Map<OurProduct, Tokens>();
+  const theirs = new Map<Offer, Tokens>();
+  const ourTokens = (p: OurProduct) => mine.get(p) ?? mine.set(p, titleTokens(p.name ?? p.model ?? '', { drop: p.brand ? [p.brand] : [] })).get(p)!;
+  const offerTokens = (o: Offer) => theirs.get(o) ?? theirs.set(o, titleTokens(o.name ?? '', { drop: [o.competitor, ...(o.brand ? [o.brand] : []), ...ourBrands] })).get(o)!;
+  const titles = new Map<Offer, string>();
+  const adjust = (p: OurProduct, o: Offer, dice: number) => {
+    let s = dice;
+    const title = titles.get(o) ?? titles.set(o, lc(o.name ?? '')).get(o)!;
+    if (p.category && !title.includes(lc(p.category))) s *= 0.7;
+    if (p.brand && (lc(o.brand ?? '') === lc(p.brand) || title.includes(lc(p.brand)))) s = Math.min(1, s + 0.15);
+    return round2(s);
+  };
+  const score = (p: OurProduct, o: Offer) => adjust(p, o, weightedDice(ourTokens(p), offerTokens(o)));
+  return Object.assign(score, { ourTokens, offerTokens, adjust });
+}
+
+/** Title similarity of one of our products and one competitor item, 0..1. */
 export function fuzzyScore(p: OurProduct, o: Offer): number {
-  const drop = dropWords(p, o);
-  const a = titleTokens(p.name ?? p.model ?? '', { drop });
-  const b = titleTokens(o.name ?? '', { drop });
-  let score = weightedDice(a, b);
-  const title = (o.name ?? '').normalize('NFKC').toLowerCase();
-  if (p.category && !title.includes(p.category.normalize('NFKC').toLowerCase())) score *= 0.7;
-  if (p.brand && (lc(o.brand ?? '') === lc(p.brand) || title.includes(lc(p.brand)))) score = Math.min(1, score + 0.15);
-  return round2(score);
+  return scorer([p])(p, o);
 }
 
 function round2(n: number): number {
