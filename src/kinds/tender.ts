@@ -5,7 +5,7 @@ import type { RawItem } from '../extract/items.js';
 import { DEFAULT_TIME_ZONE, parseDate } from '../parse/date.js';
 import { parseMoney } from '../parse/money.js';
 import { resolveRegion } from '../rules/regions.js';
-import { isOpen, matchTender, tenderDedupeKey, tenderRulesSchema, type TenderFacts, type TenderRules } from '../rules/tender-rules.js';
+import { isOpen, keywordsIn, matchTender, tenderDedupeKey, tenderRulesSchema, type TenderFacts, type TenderRules } from '../rules/tender-rules.js';
 import type { DecideContext, Decision, DetailPage, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
 
 export interface TenderAlertPayload {
@@ -142,6 +142,15 @@ export const tenderKind: KindPlugin = {
     const data: ItemData = { title: null, url: null, ...parseTenderFields(raw.fields, target) };
     for (const [k, v] of Object.entries(raw.fields)) if (!(k in data) && !['date', 'published', 'region', 'budget', 'deadline', 'opening'].includes(k)) data[k] = v;
     return { ok: true, item: { key, data } };
+  },
+
+  wantsDetail(item: Item, rules: Rules, now: Date): boolean {
+    const r = tenderRules(rules);
+    const f = tenderFacts(item.data);
+    if (f.publishedAt && now.getTime() - f.publishedAt.getTime() > r.max_age_days * DAY) return false;
+    if (!isOpen(f, r, now)) return false;
+    // Excluded by the title alone: no budget or deadline on the notice can change that.
+    return keywordsIn([f.title, f.category].filter(Boolean).join(' '), r.exclude).length === 0;
   },
 
   withDetail(item: Item, detail: DetailPage, target: Target): Item {

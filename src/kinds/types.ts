@@ -68,6 +68,8 @@ export interface KindPlugin {
   rules?: { file: string; schema: ZodType };
   /** Detail-page fields used where a target's `detail.fields` leaves them out. */
   detailFields?: Readonly<Record<string, string>>;
+  /** False when the listing already shows an item can never alert (a long-closed tender): its page is not fetched. */
+  wantsDetail?(item: Item, rules: Rules, now: Date): boolean;
   /** Folds what an item's detail page gave into the listing item (only new items are followed). */
   withDetail?(item: Item, detail: DetailPage, target: Target): Item;
   /** Columns `radar try` prints, in order (default: every field). */

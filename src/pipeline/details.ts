@@ -1,3 +1,4 @@
+import type { Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import type { StoredItem } from '../diff/diff.js';
@@ -12,6 +13,9 @@ import type { Verdict } from './verdict.js';
 export interface DetailDeps {
   fetcher: Fetcher;
   ctx: FetchContext;
+  /** For the kind to tell which new items are worth their page (`wantsDetail`). */
+  rules?: Rules;
+  now?: Date;
 }
 
 export interface DetailReport {
@@ -67,6 +71,10 @@ export async function followDetails(
     const old = known[item.key];
     if (old) {
       items.push({ key: item.key, data: carryOver(old.data, item.data) });
+      continue;
+    }
+    if (kind?.wantsDetail && deps.rules && !kind.wantsDetail(item, deps.rules, deps.now ?? new Date())) {
+      items.push(item); // the listing already says it will never alert: spare the site the request
       continue;
     }
     const link = item.data[spec.link];

@@ -42,7 +42,7 @@ export async function runTarget(target: Target, deps: RunTargetDeps): Promise<Ta
   const outcome: ScrapeOutcome = await scrapeTarget(target, { fetcher: deps.fetcher, ctx: deps.ctx, ...(deps.onPage ? { onPage: deps.onPage } : {}) });
   const judged = judge(outcome, { target, lastGoodCount: db.data.lastGoodCount, minItemRatio: deps.rules.price.min_item_ratio });
   // Targets with a `detail:` block follow each new item's own page before the diff.
-  const verdict = await followDetails(target, judged, db.data.items, { fetcher: deps.fetcher, ctx: deps.ctx });
+  const verdict = await followDetails(target, judged, db.data.items, { fetcher: deps.fetcher, ctx: deps.ctx, rules: deps.rules, now: deps.now() });
   const now = deps.now();
   const at = now.toISOString();
   const log = readRunLog(deps.stateDir, target.id);

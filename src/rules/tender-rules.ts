@@ -26,7 +26,9 @@ export const tenderRulesSchema = z.strictObject({
   /** Alert on matching open tenders on a source's first run too (they are news to the regional head). */
   alert_first_run: z.boolean().default(true),
   /** Words that mark a notice as closed or not an invitation (终止, 废标, 中标公告 ...). */
-  closed_words: z.array(z.string().min(1)).default(['终止', '废标', '流标', '撤销', '取消', '暂停', '中标公告', '成交公告', '结果公告', '中标结果', '成交结果', '合同公告']),
+  closed_words: z
+    .array(z.string().min(1))
+    .default(['终止', '废标', '流标', '撤销', '取消', '暂停', '已截止', '已结束', '中标公告', '成交公告', '结果公告', '中标结果', '成交结果', '合同公告']),
 });
 
 export type TenderRules = z.output<typeof tenderRulesSchema>;

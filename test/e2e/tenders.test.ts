@@ -173,6 +173,8 @@ items:
     // Detail pages are followed for new items only.
     expect(site.hits.filter((h) => h.path.startsWith('/gp/notice/1001')).length).toBe(1);
     expect(site.hits.filter((h) => h.path.startsWith('/gp/notice/1004')).length).toBe(1);
+    // A notice the list already rules out (物业 in its title) is not worth its page.
+    expect(site.hits.some((h) => h.path.startsWith('/gp/notice/1002'))).toBe(false);
 
     // Run 3: 2.7 days before T1's deadline and still listed → one reminder; T4 is not due yet.
     await run('2026-11-28T10:00:00Z');
