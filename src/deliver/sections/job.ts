@@ -78,6 +78,11 @@ export const jobSection: Section = {
         })),
     };
   },
+  // When a digest must be split: spikes (largest first), then new cities, then pay.
+  weight(a) {
+    const p = a.payload as unknown as JobAlertPayload;
+    return p.signal === 'spike' ? 3000 + p.count : p.signal === 'new_city' ? 2000 : 1000;
+  },
   headline(alerts, ctx) {
     const ps = payloads(alerts);
     const vars = (p: JobAlertPayload) => ({ competitor: p.competitor, city: p.city, count: p.count, category: categoryLabel(p.category, ctx.t) });

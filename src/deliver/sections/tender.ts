@@ -70,6 +70,11 @@ export const tenderSection: Section = {
       reminders: ps.filter((p) => p.change === 'reminder').sort(byDeadline).map(row),
     };
   },
+  // When a digest must be split: reminders first (their deadline is near), then the biggest budgets.
+  weight(a) {
+    const p = a.payload as unknown as TenderAlertPayload;
+    return p.change === 'reminder' ? 1e13 : (p.budget ?? 0);
+  },
   headline(alerts, ctx) {
     const ps = payloads(alerts);
     const fresh = ps.filter((p) => p.change === 'new');
