@@ -77,6 +77,23 @@ describe('competitor hiring end to end: careers page (JSON-LD) → weekly counts
     runAll({ paths: resolvePaths({ home: ws.home, stateDir: ws.state, outboxDir: ws.outbox, templatesDir: join(REPO, 'templates') }), now: () => new Date(iso) });
   const to = (m: { to?: unknown }) => (m.to as { text: string }).text;
 
+  it('a plain HTML list with `detail: {}` reads each new posting\'s own JSON-LD for city, pay and date', async () => {
+    const one = (p: Posting) => careersPage([p]);
+    site.routes.set('/jobs', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<ul>${postings.slice(0, 3).map((p) => `<li class="job"><a href="/careers/job/${p.id}">${p.title}</a></li>`).join('')}</ul>`);
+    });
+    for (const p of postings.slice(0, 3)) site.routes.set(`/careers/job/${p.id}`, (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(one({ ...p, pay: [15000, 25000] }));
+    });
+    ws.writeTarget('html-careers.yaml', `id: html-careers\nkind: job\ncompetitor: Acme\nregion: north\nfetch:\n  url: ${site.url}/jobs\n  min_interval_ms: 0\nitems:\n  each: "li.job"\n  fields:\n    title: "a"\n    url: "a@href"\ndetail: {}\n`);
+    const r = await ws.radar('try', 'html-careers');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/销售经理（华南） +深圳 +180000 +300000 +2026-10-27T16:00:00\.000Z +sales → south/);
+    expect(r.stdout).toMatch(/渠道销售 +深圳 .*sales → south/); // "Shenzhen" in the JSON-LD is 深圳
+  });
+
   it('alerts a spike against the trailing weeks, a first posting in a new city and a salary shift, each once, to the region of the city', async () => {
     // Run 1 (Thursday of week 48): the backdated postings are the baseline; nothing to say yet.
     const first = await run('2026-11-26T02:00:00Z');
