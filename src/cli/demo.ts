@@ -6,6 +6,10 @@ import { resolvePaths, displayPath } from '../config/load.js';
 import { DemoSite } from '../demo/site.js';
 import { demoExtensions } from '../demo/extensions.js';
 import { runAll } from '../pipeline/run.js';
+import { loadRules } from '../config/load.js';
+import { deliverOutbox } from '../deliver/deliver.js';
+import { Outbox } from '../store/outbox.js';
+import { runAttritionJob } from '../signals/job.js';
 import { out, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -42,7 +46,19 @@ export function register(program: Command): void {
         out('\n== run 2 ==');
         const second = await runAll({ paths });
         printSummary(second);
-        const emails = [...first.delivery.sent, ...second.delivery.sent];
+        // The sample exports in data/samples/ were generated for the week of 2026-11-23.
+        const sampleNow = new Date('2026-11-23T01:00:00Z');
+        const rules = loadRules(paths.rulesDir);
+        const outbox = new Outbox(paths.stateDir);
+
+        out('\n== weekly HR job: attrition scores from the sample exports (HR only) ==');
+        const hr = await runAttritionJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples') });
+        out(`scored ${hr.scored} people, ${hr.alerts.length} above the threshold, ${hr.badRows.length} bad rows reported`);
+        outbox.record(hr.alerts, new Date());
+        const hrMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
+        for (const m of hrMail.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+
+        const emails = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent];
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
         out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);

@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, messageId, type Outbox, type OutboxMessage, type RetryPo
 import { DEFAULT_DELIVERY, retryPolicy, type DeliveryRules } from './policy.js';
 import { renderDigest, type RenderedEmail } from './render.js';
 import { getSection } from './sections/registry.js';
+import { notifyDelivered } from './observers.js';
 import type { MailAlertPayload } from './sections/mail.js';
 import { mailFrom, makeTransport, type Transport } from './transport.js';
 
@@ -344,6 +345,10 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
       ...(opts.onSent ? { onSent: opts.onSent } : {}),
       ...(opts.onFailed ? { onFailed: opts.onFailed } : {}),
     });
+    for (const msg of r.sent) {
+      const alerts = msg.alertIds.map((id) => outbox.data.alerts[id]).filter((a): a is NonNullable<typeof a> => a !== undefined);
+      await notifyDelivered({ msg, alerts, stateDir: opts.paths.stateDir, owners: opts.rules.owners, at: opts.now() });
+    }
     delivery.sent.push(...r.sent);
     delivery.failed.push(...r.failed);
     delivery.resumed.push(...r.resumed);

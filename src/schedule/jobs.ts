@@ -1,6 +1,7 @@
 import type { Alert } from '../alerts/model.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { Logger } from '../core/log.js';
+import { attritionJob } from '../signals/scheduled.js';
 
 export interface JobContext {
   paths: Paths;
@@ -34,3 +35,6 @@ export function getJob(name: string): ScheduledJob | undefined {
 export function jobNames(): string[] {
   return [...jobs.keys()].sort();
 }
+
+// Registered jobs: one line each.
+registerJob(attritionJob);

@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import type { ScheduledJob } from '../schedule/jobs.js';
+import { loadSignalsConfig } from './config.js';
+import { runAttritionJob } from './job.js';
+
+/** The weekly HR attrition digest as a daemon job (enable it under daemon.jobs in rules/delivery.yaml). */
+export const attritionJob: ScheduledJob = {
+  name: 'attrition',
+  describe: 'weekly attrition scores from the HR/CRM exports; alerts go to HR only',
+  async run(ctx) {
+    const cfg = await loadSignalsConfig(ctx.paths.rulesDir);
+    // inputs_dir is relative to the radar home, not to wherever the daemon was started.
+    const samplesDir = resolve(ctx.paths.home, cfg.inputs_dir);
+    const r = await runAttritionJob({ rulesDir: ctx.paths.rulesDir, stateDir: ctx.paths.stateDir, now: ctx.now, samplesDir });
+    ctx.log.info({ scored: r.scored, alerts: r.alerts.length, badRows: r.badRows.length }, 'attrition job done');
+    return r.alerts;
+  },
+};
