@@ -41,7 +41,8 @@ function truncate(s: string, n: number): string {
 
 export const tenderSection: Section = {
   topic: 'tender',
-  order: 10,
+  // After the price comparison (10), which leads a regional digest, before plain price moves (20).
+  order: 15,
   title: (ctx) => ctx.t['tender.title'] ?? 'Tenders',
   view(alerts, ctx: SectionContext) {
     const row = (p: TenderAlertPayload) => {
