@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RadarError } from '../core/errors.js';
 import { failureText } from '../core/verdict.js';
+import { getKind } from '../kinds/registry.js';
 import { readJsonFile } from '../store/atomic.js';
 import { readRunLog } from '../store/runlog.js';
 import { snapshotFile, type Snapshot } from '../store/snapshot.js';
@@ -32,7 +33,10 @@ export function register(program: Command): void {
       out(formatTable(['run at', 'verdict', 'items', 'pages', '+', '~', '-', 'detail'], log.runs.slice(-20).map((r) => [r.at, r.verdict, String(r.items), String(r.pages), String(r.added ?? ''), String(r.changed ?? ''), String(r.removed ?? ''), r.failure ? failureText(r.failure) : ''])));
       if (snap) {
         out('');
-        out(formatTable(['key', 'name', 'price', 'points', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, String(i.data.name ?? ''), String(i.data.amount ?? ''), String(snap.history[i.key]?.length ?? 0), i.lastSeen])));
+        // Kinds without a price (tender, job) name the columns that say what their items are.
+        const cols = getKind(snap.kind)?.columns?.slice(0, 3);
+        if (cols) out(formatTable(['key', ...cols, 'first seen', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, ...cols.map((c) => String(i.data[c] ?? '')), i.firstSeen, i.lastSeen])));
+        else out(formatTable(['key', 'name', 'price', 'points', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, String(i.data.name ?? ''), String(i.data.amount ?? ''), String(snap.history[i.key]?.length ?? 0), i.lastSeen])));
       }
     });
 }

@@ -189,6 +189,11 @@ items:
     await run('2026-11-29T10:00:00Z');
     expect(await ws.emails()).toHaveLength(3);
     expect(tenderAlertIds().sort()).toEqual(['tender:no:JS202688:new', 'tender:no:SZ20260417:new', 'tender:no:SZ20260417:reminder']);
+
+    // radar history lists the stored notices by what they are, not by a price they do not have.
+    const h = await ws.radar('history', 'gov-tenders');
+    expect(h.stdout).toMatch(/key +title +budget +deadlineText +first seen/);
+    expect(h.stdout).toMatch(/苏州工业园区某学校新风系统采购项目 +680000 +2026年12月10日 14:00/);
   });
 
   it('radar try shows the detail fields and what the rules would do with each notice, storing nothing', async () => {
