@@ -64,7 +64,9 @@ export const priceKind: KindPlugin = {
 
   decide(diff, ctx: DecideContext): Decision {
     const { target, rules, now } = ctx;
-    const alerted: Record<string, Alerted> = { ...((ctx.state.alerted as Record<string, Alerted> | undefined) ?? {}) };
+    // Updated in place: the state is the run's own copy, just read from the snapshot, and copying
+    // a map with one entry per item cost 150 ms of a 100 k-item run (bench/ diff row).
+    const alerted: Record<string, Alerted> = (ctx.state.alerted as Record<string, Alerted> | undefined) ?? {};
     const pct = target.thresholds?.change_percent ?? rules.price.alert_when.change_percent;
     const abs = target.thresholds?.change_abs ?? rules.price.alert_when.change_abs;
     const at = now.toISOString();

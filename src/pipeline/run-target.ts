@@ -5,7 +5,7 @@ import type { Failure } from '../core/verdict.js';
 import { diffItems, type ItemDiff } from '../diff/diff.js';
 import type { FetchContext, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
-import { openSnapshot, type HistoryPoint } from '../store/snapshot.js';
+import { openSnapshot, recordHistory } from '../store/snapshot.js';
 import { appendRun, readRunLog, type TargetLog } from '../store/runlog.js';
 import { scrapeTarget, type PageReport, type ScrapeOutcome } from './scrape.js';
 import { judge } from './verdict.js';
@@ -68,21 +68,7 @@ export async function runTarget(target: Target, deps: RunTargetDeps): Promise<Ta
   const decision = kind.decide(diff, { target, rules: deps.rules, now, hasBaseline, epoch: db.data.lastGoodAt ?? 'first', state: db.data.kindState });
   deps.record(decision.alerts);
 
-  if (kind.historyPoint) {
-    const history = db.data.history;
-    for (const item of verdict.items) {
-      const point = kind.historyPoint(item);
-      if (!point) continue;
-      const series = history[item.key] ?? [];
-      const last = series[series.length - 1];
-      // History records moves, not every sighting: an unchanged value is not a new point.
-      if (!last || Object.entries(point).some(([k, v]) => last[k] !== v)) {
-        series.push({ at, ...point } as HistoryPoint);
-        history[item.key] = series.slice(-target.history_limit);
-      }
-    }
-    for (const gone of diff.removed) delete history[gone.key];
-  }
+  if (kind.historyPoint) recordHistory(db.data.history, verdict.items, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed });
   db.data.items = diff.next;
   db.data.kindState = decision.state;
   db.data.lastGoodAt = at;
