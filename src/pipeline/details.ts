@@ -1,5 +1,6 @@
 import type { Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
+import { redactFailure } from '../config/target-url.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import type { StoredItem } from '../diff/diff.js';
 import { pageLines, readLabel } from '../extract/labels.js';
@@ -16,13 +17,6 @@ export interface DetailDeps {
   /** For the kind to tell which new items are worth their page (`wantsDetail`). */
   rules?: Rules;
   now?: Date;
-}
-
-export interface DetailReport {
-  followed: number;
-  /** New items left for a later run: over `max_per_run`, or their page failed this time. */
-  deferred: number;
-  failed: number;
 }
 
 /** The target's detail fields over the kind's defaults. */
@@ -58,7 +52,8 @@ export async function followDetails(
   verdict: Verdict,
   known: Record<string, StoredItem>,
   deps: DetailDeps,
-  opts: { report?: DetailReport; /** `radar try`: show items over the limit too, without their details. */ keepDeferred?: boolean } = {},
+  /** keepDeferred (`radar try`): show items over the limit too, without their details. */
+  opts: { keepDeferred?: boolean } = {},
 ): Promise<Verdict> {
   if (verdict.status !== 'good' || !target.detail) return verdict;
   const kind = getKind(target.kind);
@@ -66,7 +61,6 @@ export async function followDetails(
   const specs = detailFieldSpecs(target, kind);
   const items: Item[] = [];
   const fresh: { item: Item; url: string }[] = [];
-  let deferred = 0;
   for (const item of verdict.items) {
     const old = known[item.key];
     if (old) {
@@ -83,9 +77,8 @@ export async function followDetails(
       continue;
     }
     if (fresh.length >= spec.max_per_run) {
-      deferred++;
       if (opts.keepDeferred) items.push(item);
-      continue;
+      continue; // still new next run, when its turn comes
     }
     fresh.push({ item, url: link });
   }
@@ -105,7 +98,6 @@ export async function followDetails(
             : { class: 'network', message: r.reason instanceof Error ? r.reason.message : String(r.reason), url }
           : { class: `http_${r.value.status}`, message: `the site answered HTTP ${r.value.status}`, url, httpStatus: r.value.status },
       );
-      deferred++;
       return;
     }
     const page = r.value;
@@ -114,11 +106,11 @@ export async function followDetails(
     const detail: DetailPage = { url: page.url, fields, html: page.text };
     items.push(kind?.withDetail ? kind.withDetail(item, detail, target) : { key: item.key, data: mergeFields(item.data, fields) });
   });
-  if (opts.report) Object.assign(opts.report, { followed: fresh.length, deferred, failed: failures.length });
 
   const first = failures[0];
   if (first && failures.length * 2 > fresh.length) {
-    return { status: 'failed', failure: { ...first, message: `detail pages: ${failures.length} of ${fresh.length} failed, e.g. ${first.message}` } };
+    // Secrets in the target's URL or headers never reach a log or an email, from here either.
+    return { status: 'failed', failure: redactFailure({ ...first, message: `detail pages: ${failures.length} of ${fresh.length} failed, e.g. ${first.message}` }, target) };
   }
   const ok = fresh.length - failures.length;
   if (ok > 0 && empty * 2 > ok) {
