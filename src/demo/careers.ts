@@ -22,8 +22,7 @@ const WEEK = 7 * 86_400_000;
 
 /**
  * Two competitors' careers pages: Acme's lists its openings as schema.org JobPostings (JSON-LD),
- * Bolt's page fills itself from a JSON API (also served as an HTML page with JSON-LD, for a
- * build without the JSON fetch mode). Posting dates reach back a few weeks, so the first run
+ * Bolt's page fills itself from a JSON API, which the target reads directly. Posting dates reach back a few weeks, so the first run
  * already has a weekly baseline; before the second run Acme hires sales people in Shenzhen,
  * Bolt opens in Hangzhou and raises its Guangzhou sales pay.
  */
@@ -82,5 +81,4 @@ export function mountCareers(site: DemoSite, dataDir: string): void {
     }));
     send(res, 'application/json', JSON.stringify({ code: 0, msg: 'ok', data: { total: bolt.length, page: pageNo, list } }));
   });
-  site.route('/bolt/jobs.html', (_req, res) => send(res, 'text/html', page(`${data.bolt.company} · 招聘`, jsonLd(data.bolt.company, bolt, '/bolt/jobs'), bolt)));
 }
