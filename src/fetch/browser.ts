@@ -150,7 +150,7 @@ export class BrowserFetcher implements Fetcher {
   }
 
   private async load(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
-    if (this.closed) throw new FetchFailure({ class: 'network', message: 'the browser was closed (run cancelled)', url });
+    if (this.closed || ctx.signal?.aborted) throw new FetchFailure({ class: 'network', message: 'the browser was closed (run cancelled)', url });
     const browser = await this.launch(url);
     const f = target.fetch;
     const proxy = proxyFor(url, target);
@@ -194,6 +194,7 @@ export class BrowserFetcher implements Fetcher {
       return { requestedUrl: url, url: page.url(), status, headers: responseHeaders, text, charset: 'utf-8', bytes, ...(notReady ? { notReady } : {}) };
     } catch (err) {
       if (exiting) await new Promise(() => undefined); // the process is going; record nothing
+      if (ctx.signal?.aborted) throw new FetchFailure({ class: 'network', message: 'run cancelled: the page was closed', url }, err);
       if (err instanceof FetchFailure) throw err;
       throw classifyBrowserError(err, url, f.timeout_ms);
     } finally {
@@ -349,13 +350,12 @@ function watchSignals(): void {
   if (handlers.size) return;
   for (const sig of Object.keys(SIGNALS) as Sig[]) {
     const handler = () => {
-      // Alone with the signal, we do what it would have done once the browsers are gone; with a
-      // daemon listening too, shutting down is its call (it aborts the run through its signal).
-      const alone = process.listenerCount(sig) <= 1;
-      if (alone) exiting = true;
-      void Promise.all([...live].map((f) => f.close())).finally(() => {
-        if (alone) process.exit(128 + SIGNALS[sig]);
-      });
+      // With a daemon listening too, shutting down is its call: it aborts the run (which closes the
+      // pages) and the run's end closes the browser. Alone with the signal, we do what it would have
+      // done, once the browsers are gone.
+      if (process.listenerCount(sig) > 1) return;
+      exiting = true;
+      void Promise.all([...live].map((f) => f.close())).finally(() => process.exit(128 + SIGNALS[sig]));
     };
     handlers.set(sig, handler);
     process.on(sig, handler);

@@ -70,6 +70,8 @@ ${extra}items:
     { fault: 'redirect_loop', cls: 'redirect_loop' },
     { fault: 'layout_changed', cls: 'layout_changed', detail: /matched nothing/ },
     { fault: 'half_items', cls: 'layout_changed', detail: /found 5 items, the last good run found 10/ },
+    { fault: 'prices_missing', cls: 'layout_changed', detail: /8 of 10 items lack a required field/ },
+    { fault: 'prices_unreadable', cls: 'parse_error', detail: /7 of 10 prices could not be read/ },
     { fault: 'huge_body', cls: 'too_large' },
   ];
 

@@ -177,12 +177,14 @@ items:
     expect(log.lastFailure.sample).toContain('系统维护中');
   });
 
-  it('radar validate explains a json target without items and a paginate next to pages', async () => {
+  it('radar validate explains a json target without items, a paginate next to pages, browser options on an http target', async () => {
     ws.writeTarget('bad.yaml', `id: bad\nkind: price\ncompetitor: X\nregion: east\nfetch:\n  mode: json\n  url: ${api.url}/api\n`);
     ws.writeTarget('bad2.yaml', `id: bad2\nkind: price\ncompetitor: X\nregion: east\nfetch:\n  url: ${api.url}/x?p={page}\n  pages: 1..3\n  paginate: { param: p }\nitems: { each: ".a", fields: { name: ".n" } }\n`);
+    ws.writeTarget('bad3.yaml', `id: bad3\nkind: price\ncompetitor: X\nregion: east\nfetch:\n  url: ${api.url}/x\n  wait_for: ".price"\nitems: { each: ".a", fields: { name: ".n" } }\n`);
     const r = await ws.radar('validate');
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout).toMatch(/bad\.yaml:\d+: items: required with fetch\.mode: json/);
     expect(r.stderr + r.stdout).toMatch(/bad2\.yaml:8: fetch\.paginate: use one of pages, next or paginate/);
+    expect(r.stderr + r.stdout).toMatch(/bad3\.yaml:7: fetch\.wait_for: only used with mode: browser/);
   });
 });

@@ -22,6 +22,8 @@ export type Fault =
   | 'redirect_loop'
   | 'layout_changed'
   | 'half_items'
+  | 'prices_missing'
+  | 'prices_unreadable'
   | 'huge_body'
   | 'wrong_charset';
 
@@ -139,6 +141,13 @@ export async function startFaultServer(): Promise<FaultServer> {
         return ok(res, `<html><body><div class="grid">${state.products.map((p) => `<div class="card" data-id="${p.sku}"><h3>${p.name}</h3><b>${p.price}</b></div>`).join('')}</div></body></html>`);
       case 'half_items':
         return ok(res, listHtml(state.products.slice(0, Math.floor(state.products.length / 2))));
+      case 'prices_missing': {
+        // The price moved into an element the target does not know: present on 2 items of 10.
+        let n = 0;
+        return ok(res, listHtml(state.products).replace(/<span class="price">/g, (m) => (n++ % 5 === 0 ? m : '<span class="cost">')));
+      }
+      case 'prices_unreadable':
+        return ok(res, listHtml(state.products.map((p, i) => ({ ...p, price: i < 7 ? '登录后查看价格' : p.price }))));
       case 'huge_body':
         return streamHuge(res, 20 * 1024 * 1024);
       case 'wrong_charset':
