@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { displayPath, loadRules, loadTargetFile, loadTargets } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
 import { pathsFrom, out, err, setExitCode } from './common.js';
+import { ruleChecks } from './validate-checks.js';
 
 export function register(program: Command): void {
   program
     .command('validate')
     .description('Check scrapers/*.yaml and rules/*.yaml (or the given files) without fetching anything.')
     .argument('[files...]', 'target files to check (default: every file in scrapers/)')
-    .action((files: string[], _opts: unknown, cmd: Command) => {
+    .action(async (files: string[], _opts: unknown, cmd: Command) => {
       const paths = pathsFrom(cmd);
       const errors: RadarError[] = [];
       let rules;
@@ -38,6 +39,7 @@ export function register(program: Command): void {
           }
         }
       }
+      if (rules && !files.length) for (const c of ruleChecks) errors.push(...(await c.check(paths, rules)));
       for (const t of targets) out(`ok  ${t.id}  (${displayPath(t.file)}, ${t.kind}, ${t.fetch.mode})`);
       for (const e of errors) err(`error  ${e.toLine()}`);
       out(errors.length ? `${errors.length} problem(s)` : `all ${targets.length} targets and rules are valid`);

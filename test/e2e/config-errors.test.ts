@@ -59,6 +59,15 @@ describe('config errors name the file, line and field, and the run goes on', () 
     expect(ops[0]!.text).toContain('fetch.colour: unknown field');
   });
 
+  it('validate also checks the comparison rules and our price list, naming file:line', async () => {
+    ws.writeRule('compare.yaml', 'price_list:\n  file: prices.csv\n');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${ws.home}/prices.csv`, 'SKU,商品名称,型号,品牌,品类,指导价\nR1,Radar 空调,KFR-35GW,Radar,空调,2499\nR2,Radar 风扇,FS-1,Radar,风扇,not-a-price\n');
+    const r = await ws.radar('validate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/prices\.csv:3: /);
+  });
+
   it('bad rules file stops the run with exit code 2', async () => {
     ws.writeRule('owners.yaml', 'regions:\n  east: { owners: [not-an-email] }\n');
     const r = await ws.radar('run');

@@ -1,0 +1,48 @@
+import type { Paths, Rules } from '../config/load.js';
+import { RadarError } from '../core/errors.js';
+import { loadCompareRules, loadExplicitMatches } from '../compare/config.js';
+import { loadPriceList } from '../compare/pricelist.js';
+import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
+
+/**
+ * Checks of rule files beyond owners/price: each feature that reads its own rules adds one here,
+ * so `radar validate` catches a broken file before the run (or the daemon) trips over it.
+ */
+export interface RuleCheck {
+  name: string;
+  check(paths: Paths, rules: Rules): Promise<RadarError[]>;
+}
+
+const asError = (e: unknown): RadarError => (e instanceof RadarError ? e : new RadarError('config', String(e)));
+
+const compareCheck: RuleCheck = {
+  name: 'price comparison (rules/compare.yaml, rules/matches.yaml, price list)',
+  async check(paths, rules) {
+    try {
+      const loaded = loadCompareRules(paths);
+      if (!loaded.enabled) return [];
+      loadExplicitMatches(paths, loaded.rules);
+      const list = await loadPriceList(loaded.priceListFile, loaded.rules, rules.owners);
+      return list.problems.map((p) => new RadarError('config', p.message, { where: p.where }));
+    } catch (e) {
+      return [asError(e)];
+    }
+  },
+};
+
+const signalsCheck: RuleCheck = {
+  name: 'attrition signals (rules/signals.yaml, rules/attrition.yaml)',
+  async check(paths) {
+    const errors: RadarError[] = [];
+    for (const load of [loadSignalsConfig, loadAttritionConfig]) {
+      try {
+        await load(paths.rulesDir);
+      } catch (e) {
+        errors.push(asError(e));
+      }
+    }
+    return errors;
+  },
+};
+
+export const ruleChecks: RuleCheck[] = [compareCheck, signalsCheck];
