@@ -256,12 +256,12 @@ export class Outbox {
    */
   prune(now: Date, retentionMs: number): { messages: number; alerts: number; files: number } {
     const cutoff = now.getTime() - retentionMs;
-    let messages = 0;
+    const pruned: string[] = [];
     let alerts = 0;
     for (const m of Object.values(this.data.messages)) {
       if (m.status === 'sent' && Date.parse(m.sentAt ?? m.createdAt) < cutoff) {
         delete this.data.messages[m.id];
-        messages++;
+        pruned.push(m.id);
       }
     }
     const live = new Set(Object.values(this.data.messages).flatMap((m) => m.alertIds));
@@ -271,26 +271,26 @@ export class Outbox {
         alerts++;
       }
     }
-    if (messages || alerts) this.save();
-    // Bodies of pruned messages, and orphans from a crash between writing a body and the outbox.
+    if (pruned.length || alerts) this.save();
     let files = 0;
+    for (const id of pruned) files += this.removeBody(id);
+    // Orphans: bodies written just before a crash kept the message from being recorded. Judged by
+    // file age on the real clock, so a body being composed right now is never one of them.
     if (existsSync(this.mailDir)) {
       for (const f of readdirSync(this.mailDir)) {
-        const id = f.replace(/\.(eml|html)$/, '');
-        const m = this.data.messages[id];
         const path = join(this.mailDir, f);
-        const old = statSync(path).mtimeMs < now.getTime() - 3_600_000;
-        if ((!m && old) || (m?.status === 'sent' && Date.parse(m.sentAt ?? m.createdAt) < cutoff)) {
-          try {
+        if (this.data.messages[f.replace(/\.(eml|html)$/, '')]) continue;
+        try {
+          if (statSync(path).mtimeMs < Date.now() - 3_600_000) {
             unlinkSync(path);
             files++;
-          } catch {
-            /* gone */
           }
+        } catch {
+          /* gone */
         }
       }
     }
-    return { messages, alerts, files };
+    return { messages: pruned.length, alerts, files };
   }
 
   bodyFile(id: string, ext: 'eml' | 'html' = 'eml'): string {
@@ -311,14 +311,17 @@ export class Outbox {
     }
   }
 
-  private removeBody(id: string): void {
+  private removeBody(id: string): number {
+    let n = 0;
     for (const ext of ['eml', 'html'] as const) {
       try {
         unlinkSync(this.bodyFile(id, ext));
+        n++;
       } catch {
         /* not there */
       }
     }
+    return n;
   }
 }
 
