@@ -1,8 +1,16 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { resolvePaths } from '../config/load.js';
 import { errorLine } from '../core/errors.js';
-import { createLogger, resolveLogFormat } from '../core/log.js';
+import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
+import { demoExtensions } from '../demo/extensions.js';
+import { DemoSite } from '../demo/site.js';
 import { Daemon } from '../schedule/daemon.js';
 import { pathsFrom, setExitCode } from './common.js';
+import { PACKAGE_ROOT } from './demo.js';
+
+/** Every 20 s: the demo should show a digest within a minute, not at 08:00 tomorrow. */
+const DEMO_SCHEDULE = '*/20 * * * * *';
 
 export function register(program: Command): void {
   program
@@ -12,6 +20,7 @@ export function register(program: Command): void {
     .option('--run-now', 'run every target once at start, then follow the schedule')
     .option('--schedule <cron>', 'use this cron for every target instead of their own (trying a setup, the demo)')
     .option('--no-watch', 'do not watch scrapers/ and rules/ for changes (SIGHUP still reloads)')
+    .option('--demo', `the bundled demo: start the local demo shops, run the demo targets every 20 s (or --schedule); prices change after the first round`)
     .addHelpText(
       'after',
       `
@@ -21,16 +30,24 @@ SIGUSR2 delivers pending mail now (radar outbox retry sends it).
 One daemon per state folder: a second one refuses to start. Settings: rules/delivery.yaml.
 Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
     )
-    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean }, cmd: Command) => {
+    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean }, cmd: Command) => {
       const log = createLogger({ format: resolveLogFormat(opts.log) });
+      const demo = opts.demo ? await startDemo(cmd, log) : null;
       const daemon = new Daemon({
-        paths: pathsFrom(cmd),
+        paths: demo?.paths ?? pathsFrom(cmd),
         log,
-        ...(opts.runNow ? { runNow: true } : {}),
-        ...(opts.schedule ? { scheduleOverride: opts.schedule } : {}),
+        ...(opts.runNow || demo ? { runNow: true } : {}),
+        ...(opts.schedule || demo ? { scheduleOverride: opts.schedule ?? DEMO_SCHEDULE } : {}),
         watch: opts.watch,
+        ...(demo ? { onTargetRun: demo.onTargetRun, noJitter: true } : {}),
       });
-      await daemon.start();
+      try {
+        await daemon.start();
+      } catch (e) {
+        await demo?.stop();
+        throw e;
+      }
+      demo?.setTargets(daemon.targetIds());
       let abandoned = 0;
       const handlers: [NodeJS.Signals, (sig: NodeJS.Signals) => void][] = [];
       const code = await new Promise<number>((resolve) => {
@@ -66,8 +83,46 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
         for (const [sig, fn] of handlers) process.on(sig, fn);
       });
       for (const [sig, fn] of handlers) process.removeListener(sig, fn);
+      await demo?.stop();
       setExitCode(cmd, code);
       // Abandoned runs still hold sockets and timers; their state is safe, so the process ends here.
       if (abandoned) process.exit(code);
     });
+}
+
+/** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */
+async function startDemo(cmd: Command, log: Logger) {
+  const o = cmd.optsWithGlobals() as { state?: string };
+  const paths = resolvePaths({ home: PACKAGE_ROOT, stateDir: o.state ?? join(PACKAGE_ROOT, 'data', 'state', 'daemon-demo'), outboxDir: join(PACKAGE_ROOT, 'data', 'outbox') });
+  const site = new DemoSite(join(PACKAGE_ROOT, 'data', 'demo', 'catalog.json'));
+  for (const extend of demoExtensions) extend(site, join(PACKAGE_ROOT, 'data', 'demo'));
+  let base: string;
+  try {
+    base = await site.start(8765);
+  } catch {
+    base = await site.start(0);
+  }
+  process.env.RADAR_DEMO_URL = base;
+  log.info({ shops: base, state: paths.stateDir, outbox: paths.outboxDir }, 'demo shops started');
+  let targets: string[] | null = null;
+  const ran = new Set<string>();
+  let changed = false;
+  const check = () => {
+    if (changed || !targets || !targets.every((id) => ran.has(id))) return;
+    changed = true;
+    site.applyChanges();
+    log.info('demo: competitors changed their prices; the next round alerts (big moves at once, the rest in the daily digest)');
+  };
+  return {
+    paths,
+    setTargets(ids: string[]) {
+      targets = ids;
+      check();
+    },
+    onTargetRun(id: string) {
+      ran.add(id);
+      check();
+    },
+    stop: () => site.stop(),
+  };
 }

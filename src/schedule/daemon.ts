@@ -28,10 +28,14 @@ export interface DaemonOptions {
   runNow?: boolean;
   /** Replaces every target's schedule (the demo, trying a setup). */
   scheduleOverride?: string;
+  /** No random delay before target runs, whatever rules/delivery.yaml says (the demo). */
+  noJitter?: boolean;
   /** Watch scrapers/ and rules/ for changes (SIGHUP reloads either way). */
   watch?: boolean;
   transport?: Transport;
   env?: NodeJS.ProcessEnv;
+  /** Called after each target run (the demo changes its shops' prices after the first round). */
+  onTargetRun?: (targetId: string, verdict: 'good' | 'failed') => void;
 }
 
 /** A request from `radar outbox retry|purge` to the running daemon, which owns the outbox. */
@@ -88,6 +92,10 @@ export class Daemon {
   }
 
   private now = (): Date => new Date(this.clock.now());
+
+  targetIds(): string[] {
+    return [...this.targets.keys()];
+  }
 
   get config(): { rules: Rules; targets: Target[] } {
     return { rules: this.rules, targets: [...this.targets.values()] };
@@ -206,7 +214,7 @@ export class Daemon {
       specs.push({
         id: `target:${t.id}`,
         cron: parseCron(this.opts.scheduleOverride ?? t.schedule, zone),
-        jitterMs: (d.daemon.jitter[t.id] ?? d.daemon.jitter_seconds) * 1000,
+        jitterMs: this.opts.noJitter ? 0 : (d.daemon.jitter[t.id] ?? d.daemon.jitter_seconds) * 1000,
         catchUp: d.daemon.catch_up,
         run: () => this.runTarget(t.id),
       });
@@ -237,6 +245,7 @@ export class Daemon {
         const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts: r.alerts.length, ms: r.durationMs };
         if (r.verdict === 'good') this.log.info(base, 'target run');
         else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
+        this.opts.onTargetRun?.(r.target.id, r.verdict);
       }
       for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
       this.logDelivery(summary.delivery);

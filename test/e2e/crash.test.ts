@@ -53,13 +53,13 @@ const LANES: string[][][] = [
     ['fetch-start:1', 'page-fetched:1', 'page-fetched:3', 'before-rename:snapshot:1', 'after-rename:snapshot:1', 'before-rename:runlog:2', 'after-rename:runlog:1', 'before-rename:snapshot:2'],
     ['fetch-start:2', 'page-fetched:2', 'outbox-record:1', 'before-rename:outbox:1', 'after-rename:outbox:2', 'before-rename:snapshot:2', 'after-rename:snapshot:2', 'compose:1', 'before-smtp:1'],
     ['outbox-record:2', 'after-rename:snapshot:1', 'before-rename:runlog:1', 'before-rename:mail:1', 'after-rename:mail:2', 'before-rename:outbox:3', 'after-rename:outbox:3', 'after-smtp-accept:1', 'after-journal:1'],
-    ['page-fetched:3', 'before-rename:snapshot:1', 'before-rename:mail:3', 'after-rename:mail:4', 'before-rename:outbox:4', 'after-rename:outbox:4', 'before-smtp:2', 'after-journal:2'],
+    ['page-fetched:3', 'before-rename:snapshot:1', 'before-rename:mail:3', 'after-rename:mail:4', 'before-rename:outbox:4', 'before-smtp:1', 'after-journal:1'],
   ],
   [
     ['page-fetched:2', 'fetch-start:2', 'before-rename:snapshot:2', 'after-rename:runlog:2', 'after-rename:snapshot:1', 'before-rename:runlog:1'],
-    ['after-rename:outbox:1', 'after-rename:runlog:2', 'before-rename:mail:2', 'after-rename:mail:1', 'compose:1', 'before-rename:outbox:5', 'after-rename:outbox:5', 'after-smtp-accept:2'],
-    ['fetch-start:1', 'outbox-record:1', 'before-rename:outbox:2', 'before-rename:mail:4', 'after-rename:mail:3', 'before-rename:outbox:6', 'after-rename:outbox:6', 'before-smtp:1', 'after-journal:2'],
-    ['page-fetched:1', 'after-rename:snapshot:2', 'compose:1', 'before-smtp:1', 'before-smtp:1', 'after-smtp-accept:1', 'after-rename:outbox:7', 'before-rename:outbox:7'],
+    ['after-rename:outbox:1', 'after-rename:runlog:2', 'before-rename:mail:2', 'after-rename:mail:1', 'compose:1', 'before-rename:outbox:5', 'after-smtp-accept:1', 'after-journal:1'],
+    ['fetch-start:1', 'outbox-record:1', 'before-rename:outbox:2', 'before-rename:mail:4', 'after-rename:mail:3', 'before-rename:outbox:4', 'before-smtp:1', 'after-journal:1'],
+    ['page-fetched:1', 'after-rename:snapshot:2', 'compose:1', 'before-smtp:1', 'before-smtp:1', 'after-smtp-accept:1', 'after-rename:outbox:2', 'before-rename:outbox:2', 'after-journal:1'],
   ],
 ];
 
@@ -158,9 +158,11 @@ describe('crash safety: SIGKILL at many points, then restart, against a real SMT
             expect(point).toMatch(/^(after-smtp-accept|before-rename:outbox):\d+$/);
           }
         } else {
-          // The plan is ordered so most points are reached; one the state had already moved past just completes.
+          // A point the state had already moved past: the process just completed the phase, so the
+          // rest of this phase's points have nothing left to interrupt.
           report.missed.push({ phase: p, point });
           expect(r.code, r.stderr).toBe(0);
+          break;
         }
         expect(checkStateFiles(state), `lane ${n}: after ${point} in phase ${p}`).toEqual([]);
       }
