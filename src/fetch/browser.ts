@@ -166,14 +166,19 @@ export class BrowserFetcher implements Fetcher {
     this.contexts.add(context);
     const cancel = () => void context.close().catch(() => undefined);
     ctx.signal?.addEventListener('abort', cancel, { once: true });
+    if (ctx.signal?.aborted) cancel(); // aborted while the context was being made: the event is gone
     try {
       const cookies = Object.entries(f.cookies).map(([name, value]) => ({ name, value: interpolateEnv(value, process.env, target.file), url: new URL(url).origin + '/' }));
-      if (cookies.length) await context.addCookies(cookies);
+      if (cookies.length) await untilAborted(context.addCookies(cookies), ctx.signal);
       const blocked = new Set<string>(f.block_resources);
       if (blocked.size) {
-        await context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue()));
+        await untilAborted(
+          context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue())),
+          ctx.signal,
+        );
       }
-      const page = await context.newPage();
+      // newPage() never settles on a context closed under it: every setup step races the abort.
+      const page = await untilAborted(context.newPage(), ctx.signal);
       page.setDefaultTimeout(f.timeout_ms);
       let status = 200;
       let responseHeaders: Record<string, string> = {};
@@ -225,6 +230,19 @@ export class BrowserFetcher implements Fetcher {
     }
     return undefined;
   }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new Error('run cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('run cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 /** A redirect to a login page: nothing to wait for there (the scrape reports the login wall). */

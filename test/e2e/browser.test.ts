@@ -255,13 +255,16 @@ items:
 
   it('a cancelled run (the daemon shutting down) closes the page at once instead of waiting it out', async () => {
     const target = loadTargetFile(ws.writeTarget('cancel.yaml', shopTarget('cancel', '/never').replace('  timeout_ms: 20000\n', '  timeout_ms: 20000\n  wait_timeout_ms: 50000\n')));
-    const ac = new AbortController();
-    const pending = scrapeTarget(target, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, 0), robots, signal: ac.signal } });
-    setTimeout(() => ac.abort(), 500);
-    const outcome = await pending; // well inside the test timeout, far from the 50 s wait
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.failure.message).toMatch(/closed|cancelled/);
-    expect(fetcher.openPages).toBe(0);
+    // Abort at different moments: while the page is being set up, loading, and waiting for wait_for.
+    for (const ms of [0, 10, 30, 80, 150, 300, 600]) {
+      const ac = new AbortController();
+      const pending = scrapeTarget(target, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, 0), robots, signal: ac.signal } });
+      setTimeout(() => ac.abort(), ms);
+      const outcome = await pending; // well inside the test timeout, far from the 50 s wait
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.failure.message).toMatch(/closed|cancelled/);
+      expect(fetcher.openPages).toBe(0);
+    }
   });
 
   it('on SIGTERM the browser is closed before the process exits', async () => {
