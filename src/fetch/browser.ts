@@ -173,7 +173,8 @@ export class BrowserFetcher implements Fetcher {
       const blocked = new Set<string>(f.block_resources);
       if (blocked.size) {
         await untilAborted(
-          context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue())),
+          // A request still in flight when the context closes rejects here; that is no error of ours.
+          context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue()).catch(() => undefined)),
           ctx.signal,
         );
       }
