@@ -1,10 +1,12 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import type { AnyNode } from 'domhandler';
 
 /**
  * htmlparser2 in HTML mode: about twice as fast as cheerio's default parse5 and forgiving of
  * the broken markup shops serve. We never need parse5's spec-exact tree for reading prices.
+ * `cheerio/slim` is that parser alone: the full entry also loads parse5 and undici (for its
+ * fromURL), ~16 MB of memory in every process that imports this file.
  */
 export function loadHtml(html: string): CheerioAPI {
   return load(html, { xml: { xmlMode: false, decodeEntities: true } });
