@@ -3,6 +3,7 @@ import { displayPath, loadRules } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
 import { retryPolicy, DEFAULT_DELIVERY } from '../deliver/policy.js';
 import { sendPending } from '../deliver/deliver.js';
+import { notifyDelivered } from '../deliver/observers.js';
 import { makeTransport } from '../deliver/transport.js';
 import { writeOutboxRequest, type OutboxRequest } from '../schedule/daemon.js';
 import { acquireLock, liveHolder } from '../schedule/lock.js';
@@ -73,6 +74,11 @@ A message is pending until the SMTP server accepts it; failures are retried with
         const transport = makeTransport(paths.outboxDir);
         try {
           const r = await sendPending(fresh, transport, { force: true, retry: retryPolicy(rules.delivery ?? DEFAULT_DELIVERY), only: new Set(chosen) });
+          // The same after-delivery records as a normal round (HR's audit of who received which score).
+          for (const msg of r.sent) {
+            const alerts = msg.alertIds.map((id) => fresh.data.alerts[id]).filter((a): a is NonNullable<typeof a> => a !== undefined);
+            await notifyDelivered({ msg, alerts, stateDir: paths.stateDir, owners: rules.owners, at: new Date() });
+          }
           for (const m of r.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
           for (const f of r.failed) out(`! ${f.msg.id.slice(0, 12)} to ${f.msg.to} not sent (${f.msg.status}): ${f.error}`);
           setExitCode(sub, r.failed.length ? 1 : 0);

@@ -1,0 +1,76 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress } from '../../src/cli/progress.js';
+import type { Target } from '../../src/config/target-schema.js';
+import { createLogger, resolveLogFormat } from '../../src/core/log.js';
+import type { TargetRunResult } from '../../src/pipeline/run-target.js';
+
+function sink(isTTY: boolean) {
+  let text = '';
+  const s = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  }) as Writable & { isTTY?: boolean; columns?: number };
+  s.isTTY = isTTY;
+  s.columns = 60;
+  return { stream: s, text: () => text };
+}
+
+const t = (id: string) => ({ id }) as Target;
+const done = (id: string, verdict: 'good' | 'failed') => ({ type: 'target-done', result: { target: t(id), verdict } as TargetRunResult }) as const;
+
+describe('progress of radar run', () => {
+  it('prints one plain line per finished target when piped or in CI', () => {
+    const out = sink(false);
+    const p = createProgress(out.stream);
+    p.onEvent({ type: 'run-start', targets: [t('a'), t('b')] });
+    p.onEvent({ type: 'target-start', target: t('a') });
+    p.onEvent({ type: 'page', target: t('a'), page: { url: 'u', status: 200, items: 12 } });
+    p.onEvent({ type: 'page', target: t('a'), page: { url: 'u2', status: 200, items: 8 } });
+    p.onEvent(done('a', 'good'));
+    p.onEvent({ type: 'target-start', target: t('b') });
+    p.onEvent(done('b', 'failed'));
+    p.finish();
+    expect(out.text()).toBe('radar: 1/2 targets · 2 pages · 20 items (a ok)\nradar: 2/2 targets · 1 failed · 2 pages · 20 items (b failed)\n');
+    expect(out.text()).not.toContain('\r');
+  });
+
+  it('redraws one status line in place on a terminal and clears it at the end', () => {
+    const out = sink(true);
+    const p = createProgress(out.stream);
+    p.onEvent({ type: 'run-start', targets: [t('acme-prices'), t('bolt-prices')] });
+    p.onEvent({ type: 'target-start', target: t('acme-prices') });
+    p.onEvent(done('acme-prices', 'good'));
+    p.finish();
+    const text = out.text();
+    expect(text.startsWith('\r\x1b[2K')).toBe(true);
+    expect(text).not.toContain('\n');
+    expect(text.endsWith('\r\x1b[2K')).toBe(true);
+    for (const line of text.split('\r\x1b[2K').filter(Boolean)) expect([...line].length).toBeLessThanOrEqual(59);
+  });
+});
+
+describe('logger', () => {
+  it('writes one JSON object per line and never a password or cookie', () => {
+    const out = sink(false);
+    const log = createLogger({ format: 'json', destination: out.stream });
+    log.info({ smtpUrl: 'smtp://u:hunter2@mail.example.com', fetch: { headers: { cookie: 'session=abc123', accept: 'text/html' } }, target: 'acme' }, 'target run');
+    const line = JSON.parse(out.text().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: 'target run', target: 'acme', smtpUrl: '[redacted]', level: 30 });
+    expect(out.text()).not.toContain('hunter2');
+    expect(out.text()).not.toContain('abc123');
+    expect(out.text()).toContain('text/html');
+  });
+
+  it('is pretty when a person watches, JSON otherwise, unless told', () => {
+    expect(resolveLogFormat('auto', true)).toBe('pretty');
+    expect(resolveLogFormat('auto', false)).toBe('json');
+    expect(resolveLogFormat('json', true)).toBe('json');
+    const out = sink(false);
+    createLogger({ format: 'pretty', destination: out.stream }).warn({ job: 'target:acme' }, 'still running');
+    expect(out.text()).toMatch(/WARN.*still running/);
+    expect(out.text()).toContain('job: "target:acme"');
+  });
+});
