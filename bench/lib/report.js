@@ -1,0 +1,149 @@
+// Turns the repeated samples into medians (with min and max), one table, and the goals met or not.
+
+const MB = 2 ** 20;
+
+export function stats(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = v.length >> 1;
+  return { median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2, min: v[0], max: v[v.length - 1], n: v.length };
+}
+
+const METRICS = {
+  pagesPerS: (s) => (s.pages && s.wallMs ? s.pages / (s.wallMs / 1000) : undefined),
+  wallS: (s) => (s.wallMs === undefined ? undefined : s.wallMs / 1000),
+  items: (s) => s.items,
+  rows: (s) => s.rows,
+  peakRssMB: (s) => (s.peakRssBytes === undefined ? undefined : s.peakRssBytes / MB),
+  restRssMB: (s) => (s.restRssBytes === undefined ? undefined : s.restRssBytes / MB),
+  cpuS: (s) => s.cpuS,
+  windowCpuS: (s) => s.windowCpuS,
+  totalMs: (s) => s.totalMs,
+  diffMs: (s) => s.diffMs,
+  decideMs: (s) => s.decideMs,
+  historyMs: (s) => s.historyMs,
+  writeMs: (s) => s.writeMs,
+  readMs: (s) => s.readMs,
+  fileMB: (s) => (s.fileBytes === undefined ? undefined : s.fileBytes / MB),
+};
+
+/** Per row: every metric as { median, min, max, n }, plus the errors of failed samples. */
+export function summarise(rows) {
+  return rows.map((row) => {
+    const ok = row.samples.filter((s) => s.ok);
+    const out = { id: row.id, runs: ok.length, errors: row.samples.filter((s) => !s.ok && s.error).map((s) => s.error), metrics: {}, samples: row.samples };
+    const notBuilt = row.samples.find((s) => s.notBuilt)?.notBuilt;
+    if (notBuilt) out.notBuilt = notBuilt;
+    for (const [name, get] of Object.entries(METRICS)) {
+      const st = stats(ok.map(get));
+      if (st) out.metrics[name] = st;
+    }
+    return out;
+  });
+}
+
+const f = (x, digits = 0) => (x === undefined || x === null ? '–' : x.toFixed(digits));
+const range = (st, digits = 0, unit = '') => (st ? `${f(st.median, digits)}${unit} (${f(st.min, digits)}–${f(st.max, digits)})` : '–');
+const ratio = (a, b) => (a && b ? a.median / b.median : undefined);
+
+const LABELS = {
+  'crawl.agent': 'crawl: sales-radar (full pipeline)',
+  'crawl.crawlee-default': 'crawl: Crawlee CheerioCrawler, default',
+  'crawl.crawlee-memory': 'crawl: Crawlee CheerioCrawler, in-memory',
+  'crawl.floor': 'crawl: floor (fetch+cheerio+p-queue)',
+  'diff.10000': 'diff+snapshot: 10 k items, 5 % changed',
+  'diff.100000': 'diff+snapshot: 100 k items, 5 % changed',
+  'exports.parse': 'exports: parse the CSV only (csv-parse)',
+  'exports.score': 'exports: import + score (attrition)',
+  'daemon.rest': 'daemon at rest: 500 targets, none due',
+};
+
+/** The table (text) and the goals with their measured numbers. */
+export function renderReport(result) {
+  const byId = Object.fromEntries(result.rows.map((r) => [r.id, r]));
+  const m = (id, k) => byId[id]?.metrics[k];
+  const p = result.params;
+  const lines = [];
+  const head = ['row', 'speed', 'items', 'peak RSS MB', 'CPU s', 'notes'];
+  const body = [];
+  const agentPps = m('crawl.agent', 'pagesPerS');
+  for (const row of result.rows) {
+    const label = LABELS[row.id] ?? row.id;
+    if (row.notBuilt) {
+      body.push([label, 'not built yet', '', '', '', row.notBuilt]);
+      continue;
+    }
+    if (!row.runs) {
+      body.push([label, 'FAILED', '', '', '', (row.errors[0] ?? '').slice(0, 120)]);
+      continue;
+    }
+    const x = row.metrics;
+    const failed = row.errors.length ? ` ${row.errors.length} run(s) failed` : '';
+    if (row.id.startsWith('crawl.')) {
+      let note = '';
+      if (row.id === 'crawl.agent') {
+        note = ['crawlee-default', 'crawlee-memory', 'floor']
+          .map((o) => [o, ratio(agentPps, m(`crawl.${o}`, 'pagesPerS'))])
+          .filter(([, r]) => r)
+          .map(([o, r]) => `${r.toFixed(2)}× ${o}`)
+          .join(', ');
+        const rss = ratio(m('crawl.agent', 'peakRssMB'), m('crawl.crawlee-memory', 'peakRssMB'));
+        if (rss) note += `; RSS ${rss.toFixed(2)}× crawlee-memory`;
+      }
+      body.push([label, range(x.pagesPerS, 1, ' p/s'), f(x.items?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
+    } else if (row.id.startsWith('diff.')) {
+      const note = `file ${f(x.fileMB?.median, 1)} MB; diff ${f(x.diffMs?.median)} + decide ${f(x.decideMs?.median)} + history ${f(x.historyMs?.median)} + write ${f(x.writeMs?.median)} ms; read ${f(x.readMs?.median)} ms`;
+      body.push([label, range(x.totalMs, 0, ' ms'), f(x.items?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
+    } else if (row.id.startsWith('exports.')) {
+      let note = '';
+      if (row.id === 'exports.score') {
+        const r = ratio(m('exports.score', 'wallS'), m('exports.parse', 'wallS'));
+        if (r) note = `${r.toFixed(2)}× parse time`;
+      }
+      body.push([label, range(x.wallS, 2, ' s'), f(x.rows?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
+    } else if (row.id.startsWith('daemon.')) {
+      body.push([label, '', '500 targets', range(x.restRssMB), range(x.cpuS, 1), `RSS at rest (peak ${f(x.peakRssMB?.median)} MB)` + failed]);
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const fmt = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join(' | ').trimEnd();
+  lines.push(
+    `sales-radar benchmarks — ${result.machine.cores} cores (${result.machine.cpu}), node ${result.versions.node}, crawlee ${result.versions.crawlee ?? '–'}, cheerio ${result.versions.cheerio}`,
+    `crawl: ${p.pages} pages × 24 products, concurrency ${p.concurrency}, latency ${p.latencyMs} ms; ${p.reps} runs per row, median (min–max)`,
+    '',
+    fmt(head),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...body.map(fmt),
+  );
+
+  const goals = [];
+  const goal = (name, measured, met, detail) => goals.push({ goal: name, measured, met });
+  const cd = ratio(agentPps, m('crawl.crawlee-default', 'pagesPerS'));
+  const cm = ratio(agentPps, m('crawl.crawlee-memory', 'pagesPerS'));
+  const fl = ratio(agentPps, m('crawl.floor', 'pagesPerS'));
+  const rss = ratio(m('crawl.agent', 'peakRssMB'), m('crawl.crawlee-memory', 'peakRssMB'));
+  if (cd !== undefined) goal('crawl ≥ 2× Crawlee default pages/s', `${cd.toFixed(2)}×`, cd >= 2);
+  if (cm !== undefined) goal('crawl ≥ 1.5× Crawlee in-memory pages/s', `${cm.toFixed(2)}×`, cm >= 1.5);
+  if (fl !== undefined) goal('crawl ≥ 0.8× the floor pages/s', `${fl.toFixed(2)}×`, fl >= 0.8);
+  if (rss !== undefined) goal('crawl peak RSS ≤ 0.5× Crawlee in-memory', `${rss.toFixed(2)}× (${f(m('crawl.agent', 'peakRssMB')?.median)} vs ${f(m('crawl.crawlee-memory', 'peakRssMB')?.median)} MB)`, rss <= 0.5);
+  const d10 = m('diff.10000', 'totalMs');
+  const d100 = m('diff.100000', 'totalMs');
+  if (d100) goal('100 k diff + snapshot write < 1 s', `${f(d100.median)} ms`, d100.median < 1000);
+  // Linear: 10× the items may take up to 12× the time (a little slack for noise and GC).
+  if (d10 && d100) goal('diff + snapshot grows linearly (10 k → 100 k)', `${(d100.median / d10.median).toFixed(1)}× time for 10× items`, d100.median / d10.median <= 12);
+  const es = m('exports.score', 'wallS');
+  const ep = m('exports.parse', 'wallS');
+  const n = byId['exports.score']?.metrics.rows?.median;
+  const rowsLabel = n ? `${n >= 1e6 ? `${n / 1e6} M` : `${n / 1e3} k`} rows` : 'export rows';
+  if (es && ep) goal(`${rowsLabel} scored in ≤ 2× parse time`, `${(es.median / ep.median).toFixed(2)}× (${f(es.median, 1)} s vs ${f(ep.median, 1)} s)`, es.median / ep.median <= 2);
+  const er = m('exports.score', 'peakRssMB');
+  if (er) goal(`${rowsLabel} scored with peak RSS < 300 MB`, `${f(er.median)} MB`, er.median < 300);
+  if (byId['exports.score']?.notBuilt) goals.push({ goal: 'exports (1 M rows)', measured: 'not built yet', met: null });
+  const dr = m('daemon.rest', 'restRssMB');
+  if (dr) goal('daemon at rest < 100 MB RSS', `${f(dr.median)} MB`, dr.median < 100);
+  if (byId['daemon.rest']?.notBuilt) goals.push({ goal: 'daemon at rest', measured: 'not built yet', met: null });
+
+  lines.push('', 'goals:');
+  for (const g of goals) lines.push(`  ${g.met === null ? '·' : g.met ? '✓ met    ' : '✗ not met'} ${g.goal}: ${g.measured}`);
+  return { table: lines.join('\n'), goals };
+}

@@ -1,0 +1,55 @@
+// The agent scraping the catalog as a normal target, through its real pipeline (runAll: config,
+// robots, polite fetch, charset, cheerio extraction, price parsing, verdict, diff, snapshot,
+// outbox, digest), compiled to plain JavaScript like dist/.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { args, report, window } from '../lib/child.js';
+
+const a = args();
+const root = join(import.meta.dirname, '..', '..');
+const pages = Number(a.pages);
+const concurrency = Number(a.concurrency);
+
+// Per-host concurrency, set before the product is loaded (it reads the environment once).
+process.env.RADAR_HOST_CONCURRENCY = String(concurrency);
+
+const home = mkdtempSync(join(tmpdir(), 'radar-bench-agent-'));
+mkdirSync(join(home, 'scrapers'));
+mkdirSync(join(home, 'rules'));
+for (const f of ['owners.yaml', 'price.yaml']) copyFileSync(join(root, 'rules', f), join(home, 'rules', f));
+writeFileSync(
+  join(home, 'scrapers', 'catalog.yaml'),
+  `id: bench-catalog
+kind: price
+competitor: Bench Shop
+region: east
+currency: CNY
+fetch:
+  url: ${a.url}/list?page={page}
+  pages: 1..${pages}
+  min_interval_ms: 0
+items:
+  each: ".product"
+  key: "@data-sku"
+  fields:
+    name: ".title"
+    price: ".price"
+    url: ".title a@href"
+`,
+);
+
+const { runAll } = await import(join(a.dist, 'pipeline', 'run.js'));
+const { resolvePaths } = await import(join(a.dist, 'config', 'load.js'));
+const paths = resolvePaths({ home, stateDir: join(home, 'state'), outboxDir: join(home, 'outbox'), templatesDir: join(root, 'templates') });
+
+const done = window();
+const summary = await runAll({ paths });
+const w = done();
+const r = summary.results[0];
+rmSync(home, { recursive: true, force: true });
+if (!r || r.verdict !== 'good') {
+  console.error(`agent run failed: ${JSON.stringify(r?.failure ?? summary.configErrors.map((e) => e.toLine()))}`);
+  process.exit(1);
+}
+report(a.out, { pages: r.pages.length, items: r.items, ...w });

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// `npm run bench`: every row in its own child process, repeated and interleaved so a noisy
+// machine slows all rows alike; prints one table and writes it as JSON (bench/results/latest.json).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, totalmem, tmpdir, release, platform } from 'node:os';
+import { join } from 'node:path';
+import { startCatalog } from './lib/catalog.js';
+import { args as parseArgs } from './lib/child.js';
+import { renderReport, summarise } from './lib/report.js';
+
+const HERE = import.meta.dirname;
+const ROOT = join(HERE, '..');
+const a = parseArgs();
+const opts = {
+  pages: Number(a.pages ?? 1000),
+  reps: Number(a.reps ?? 3),
+  concurrency: Number(a.concurrency ?? 10),
+  latencyMs: Number(a.latency ?? 0),
+  only: a.only ? a.only.split(',') : ['crawl', 'diff', 'exports', 'daemon'],
+  exportRows: Number(a['export-rows'] ?? 1_000_000),
+  daemonSettleMs: Number(a['daemon-settle'] ?? 5000),
+  out: a.out ?? join(HERE, 'results', 'latest.json'),
+};
+if (a.help) {
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 5000 --out FILE]`);
+  process.exit(0);
+}
+
+/**
+ * Crawlee and esbuild live in bench/'s own install so the product's stays light; `npm ci` there
+ * on first use (from bench/package-lock.json).
+ */
+function ensureBenchDeps() {
+  const have = () => ['crawlee', 'esbuild'].every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json')));
+  if (have()) return;
+  process.stderr.write("installing the benchmark's own dependencies (crawlee, esbuild) into bench/node_modules ...\n");
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: HERE, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !have()) {
+    console.error('bench: could not install bench/ dependencies (npm ci in bench/ failed)');
+    process.exit(2);
+  }
+}
+
+ensureBenchDeps();
+const { buildProduct } = await import('./lib/build.js');
+const tmp = mkdtempSync(join(tmpdir(), 'radar-bench-run-'));
+process.stderr.write('compiling src/ for the measured rows ...\n');
+const product = await buildProduct(ROOT);
+
+/**
+ * Runs one measured child; product rows get the compiled product (`--dist`). The child writes its
+ * measurements to a file, so its stdout stays free for the library's own logging.
+ */
+function runChild(script, childArgs, { env = {}, cwd = ROOT, timeoutMs = 240_000 } = {}) {
+  const out = join(tmp, `result-${Math.random().toString(36).slice(2)}.json`);
+  const nodeArgs = [join(HERE, script), ...childArgs, '--dist', product.dist, '--out', out];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, nodeArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const keep = (d) => (log = (log + d).slice(-4000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && existsSync(out)) return resolve({ ok: true, ...JSON.parse(readFileSync(out, 'utf8')) });
+      resolve({ ok: false, error: `exit ${code ?? signal}: ${log.trim().split('\n').slice(-3).join(' | ')}` });
+    });
+  });
+}
+
+const rows = [];
+const addSample = (id, sample) => {
+  let row = rows.find((r) => r.id === id);
+  if (!row) rows.push((row = { id, samples: [] }));
+  row.samples.push(sample);
+};
+const progress = (msg) => process.stderr.write(`  ${msg}\n`);
+const started = Date.now();
+
+if (opts.only.includes('crawl')) {
+  const site = await startCatalog({ pages: opts.pages, latencyMs: opts.latencyMs });
+  const common = ['--url', site.url, '--pages', String(opts.pages), '--concurrency', String(opts.concurrency)];
+  const crawlRows = [
+    ['crawl.agent', 'rows/agent.js', [], {}],
+    ['crawl.crawlee-default', 'rows/crawlee.js', ['--mode', 'default'], {}],
+    ['crawl.crawlee-memory', 'rows/crawlee.js', ['--mode', 'memory'], {}],
+    ['crawl.floor', 'rows/floor.js', [], {}],
+  ];
+  progress(`crawl: ${opts.pages} pages (${(site.stats.bytes / opts.pages / 1024).toFixed(0)} KB avg) at ${site.url}, concurrency ${opts.concurrency}, latency ${opts.latencyMs} ms`);
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const [id, script, extra, o] of crawlRows) {
+      const cwd = mkdtempSync(join(tmp, 'cwd-'));
+      // Crawlee keeps ./storage under its working folder; each run starts from an empty one.
+      const r = await runChild(script, [...common, ...extra], { ...o, cwd, env: { CRAWLEE_STORAGE_DIR: join(cwd, 'storage') } });
+      rmSync(cwd, { recursive: true, force: true });
+      addSample(id, r);
+      progress(`${id} #${rep}: ${r.ok ? `${(r.pages / (r.wallMs / 1000)).toFixed(1)} pages/s, ${r.items} items, ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB` : r.error}`);
+    }
+  }
+  await site.close();
+}
+
+if (opts.only.includes('diff')) {
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const n of [10_000, 100_000]) {
+      const r = await runChild('rows/diff.js', ['--items', String(n), '--changed', '0.05', '--dir', tmp]);
+      addSample(`diff.${n}`, r);
+      progress(`diff ${n} #${rep}: ${r.ok ? `${r.totalMs.toFixed(0)} ms, ${(r.fileBytes / 2 ** 20).toFixed(1)} MB` : r.error}`);
+    }
+  }
+}
+
+if (opts.only.includes('exports')) {
+  const prep = await runChild('rows/exports.js', ['--prepare', '--rows', String(opts.exportRows), '--dir', tmp]);
+  if (!prep.ok || prep.notBuilt) {
+    for (const id of ['exports.parse', 'exports.score']) addSample(id, prep.ok ? { ok: false, notBuilt: prep.notBuilt } : prep);
+    progress(`exports: ${prep.notBuilt ?? prep.error}`);
+  } else {
+    progress(`exports: ${prep.rows} rows, ${(prep.fileBytes / 2 ** 20).toFixed(0)} MB of CSV`);
+    const slow = new Set();
+    for (let rep = 1; rep <= opts.reps; rep++) {
+      for (const mode of ['parse', 'score']) {
+        // A row that takes minutes is measured once: the whole bench must stay under 5 minutes.
+        if (slow.has(mode)) continue;
+        const r = await runChild('rows/exports.js', ['--mode', mode, '--file', prep.file, '--dir', tmp], { timeoutMs: 600_000 });
+        addSample(`exports.${mode}`, r);
+        if (r.ok && r.wallMs > 60_000) slow.add(mode);
+        progress(`exports ${mode} #${rep}: ${r.ok ? `${(r.wallMs / 1000).toFixed(2)} s, ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB${slow.has(mode) ? ' (over a minute: not repeated)' : ''}` : r.error}`);
+      }
+    }
+  }
+}
+
+if (opts.only.includes('daemon')) {
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    const r = await runChild('rows/daemon.js', ['--targets', '500', '--dir', tmp, '--settle', String(opts.daemonSettleMs)]);
+    addSample('daemon.rest', r);
+    progress(`daemon #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.restRssBytes / 2 ** 20).toFixed(0)} MB at rest` : r.error)}`);
+    if (r.notBuilt) break;
+  }
+}
+
+rmSync(tmp, { recursive: true, force: true });
+product.cleanup();
+
+const crawleeVersion = (() => {
+  try {
+    return JSON.parse(readFileSync(join(HERE, 'node_modules', 'crawlee', 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+})();
+const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+const result = {
+  at: new Date().toISOString(),
+  durationS: Math.round((Date.now() - started) / 1000),
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+    os: `${platform()} ${release()}`,
+  },
+  versions: {
+    node: process.version,
+    'sales-radar': version(ROOT),
+    crawlee: crawleeVersion,
+    cheerio: version(join(ROOT, 'node_modules', 'cheerio')),
+    'p-queue': version(join(ROOT, 'node_modules', 'p-queue')),
+  },
+  params: opts,
+  rows: summarise(rows),
+};
+const { table, goals } = renderReport(result);
+result.goals = goals;
+mkdirSync(join(opts.out, '..'), { recursive: true });
+writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n');
+console.log(table);
+console.log(`\n(${result.durationS} s; JSON: ${opts.out})`);
