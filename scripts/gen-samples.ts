@@ -1,5 +1,5 @@
 /**
- * Writes the sample exports into data/samples/ (see src/signals/samples.ts for what is in them).
+ * Writes the sample exports into data/samples/ (see src/signals/samples.ts and src/health/samples.ts for what is in them).
  *   npx tsx scripts/gen-samples.ts [--out DIR] [--seed N] [--stable]
  * Deterministic: the same seed writes the same bytes. `--stable` plants no leavers.
  */
@@ -21,6 +21,7 @@ const manifest = await generateSamples({
 });
 const planted = manifest.people.filter((p) => p.kind !== 'stable');
 process.stdout.write(
-  `wrote ${manifest.files.length} files to ${outDir} (now ${manifest.now}, scored week ${manifest.scoredWeek})\n` +
-    planted.map((p) => `  ${p.employeeId} ${p.kind}${p.pattern ? ` (${p.pattern})` : ''}\n`).join(''),
+  `wrote ${manifest.files.length + manifest.healthFiles.length} files to ${outDir} (now ${manifest.now}, scored week ${manifest.scoredWeek})\n` +
+    planted.map((p) => `  ${p.employeeId} ${p.kind}${p.pattern ? ` (${p.pattern})` : ''}\n`).join('') +
+    manifest.healthSlips.map((s) => `  ${s.employeeId} health slip from ${s.from}: ${Object.entries(s.habits).map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${v}`).join(', ')}\n`).join(''),
 );

@@ -83,6 +83,8 @@ const ORG: Aliases = {
   team: ['团队', '小组', 'team'],
   manager_email: ['经理邮箱', '直属上级邮箱', '上级邮箱', 'manageremail'],
   manager_name: ['直属上级', '经理', '上级', 'manager'],
+  // The person's own address: only the health index's optional weekly card uses it.
+  email: ['邮箱', '员工邮箱', '工作邮箱', 'email'],
 };
 
 export const BUILTIN_PRESETS: Record<string, Preset> = {
@@ -100,6 +102,83 @@ const REQUIRED_BY_KIND: Record<SourceKind, string[]> = {
   transfers: ['from_owner', 'time', 'operation'],
   roster: ['employee_id'],
   org: ['employee_id'],
+};
+
+/**
+ * Event-level CRM exports read by the sales health index (src/health/), not by the attrition
+ * importer: one row per follow-up, lead, customer record, deal stage change, or per person-day
+ * of customer-chat statistics. Their kinds belong to the health importer.
+ */
+export type HealthSourceKind = 'followups' | 'leads' | 'customers' | 'deals' | 'chats';
+
+export interface HealthPreset {
+  kind: HealthSourceKind;
+  columns: Aliases;
+  required: string[];
+}
+
+const CUSTOMER_ID = ['客户编号', '客户id', '客户代码', 'customerid', 'customerno'];
+// Event exports carry record ids too: a bare "ID" column is never taken for the employee number.
+const OWNER_ID = [...ID.filter((a) => a !== 'id'), '负责人工号', '所有人工号'];
+
+const FOLLOWUPS: Aliases = {
+  time: ['跟进时间', '拜访时间', '记录时间', '时间', 'time', 'datetime'],
+  employee_id: OWNER_ID,
+  name: NAME,
+  customer: [...CUSTOMER_ID, '线索编号', '客户', '客户名称', 'customer'],
+  method: ['跟进方式', '方式', '联系方式', 'method', 'channel'],
+  type: ['跟进类型', '拜访类型', '类型', 'type'],
+  notes: ['拜访纪要', '纪要', '拜访记录', '备注', 'notes'],
+};
+
+const LEADS: Aliases = {
+  created: ['创建时间', '线索创建时间', '时间', 'created', 'createdat'],
+  employee_id: OWNER_ID,
+  name: [...NAME, '负责人'],
+  lead: ['线索编号', '线索id', 'leadid', 'lead'],
+  source: ['线索来源', '来源', 'source'],
+};
+
+const CUSTOMERS: Aliases = {
+  created: ['创建时间', '建档时间', 'created', 'createdat'],
+  employee_id: OWNER_ID,
+  name: ['负责人', ...NAME],
+  customer: CUSTOMER_ID,
+  customer_name: ['客户名称', '公司名称', 'customername'],
+  contact: ['联系人', '联系人姓名', 'contact'],
+  phone: ['联系电话', '电话', '手机', 'phone'],
+  industry: ['行业', '所属行业', 'industry'],
+  address: ['地址', '详细地址', 'address'],
+  source: ['客户来源', '来源', 'source'],
+  level: ['客户级别', '级别', 'level'],
+};
+
+const DEALS: Aliases = {
+  time: ['变更时间', '阶段变更时间', '时间', 'time', 'changedat'],
+  deal: ['商机编号', '商机id', 'dealid', 'opportunityid'],
+  employee_id: OWNER_ID,
+  name: ['负责人', ...NAME],
+  from_stage: ['原阶段', '变更前阶段', 'fromstage'],
+  to_stage: ['新阶段', '变更后阶段', '阶段', 'tostage', 'stage'],
+  amount: ['商机金额(万元)', '金额(万元)', '商机金额', '金额', 'amount'],
+  margin: ['毛利(万元)', '预计毛利(万元)', '毛利', 'grossmargin', 'margin'],
+};
+
+const CHATS: Aliases = {
+  date: ['日期', '统计日期', 'date'],
+  employee_id: OWNER_ID,
+  name: NAME,
+  chats: ['客户聊天数', '聊天总数', '聊天数', 'chats'],
+  replied: ['已回复聊天数', '已回复聊天', 'repliedchats', 'replied'],
+  reply_minutes: ['平均首次回复时长(分钟)', '平均首次回复时长', '平均回复时长(分钟)', 'avgfirstreplyminutes', 'avgreplyminutes'],
+};
+
+export const HEALTH_PRESETS: Record<string, HealthPreset> = {
+  'crm-followups': { kind: 'followups', columns: FOLLOWUPS, required: ['time', 'employee_id|name', 'customer'] },
+  'crm-leads': { kind: 'leads', columns: LEADS, required: ['created', 'employee_id|name', 'lead'] },
+  'crm-customers': { kind: 'customers', columns: CUSTOMERS, required: ['created', 'employee_id|name', 'customer'] },
+  'crm-opportunities': { kind: 'deals', columns: DEALS, required: ['time', 'deal', 'employee_id|name', 'to_stage'] },
+  'wecom-customer-stats': { kind: 'chats', columns: CHATS, required: ['date', 'employee_id|name', 'chats'] },
 };
 
 /** Normalised header text: NFKC (full-width to ASCII), lower case, no spaces or separators. */
@@ -146,7 +225,7 @@ export function withOverrides(p: Preset, columns: Record<string, string | string
 export type ColumnIndex = Record<string, number>;
 
 /** Maps a header row; every field takes the first alias found, each column is used once. */
-export function mapHeader(header: Cell[], p: Preset): ColumnIndex {
+export function mapHeader(header: Cell[], p: Pick<Preset, 'columns'>): ColumnIndex {
   const norm = header.map(normHeader);
   const taken = new Set<number>();
   const index: ColumnIndex = {};
@@ -165,7 +244,7 @@ export function mapHeader(header: Cell[], p: Preset): ColumnIndex {
   return index;
 }
 
-export function missingRequired(index: ColumnIndex, p: Preset): string[] {
+export function missingRequired(index: ColumnIndex, p: Pick<Preset, 'required'>): string[] {
   return p.required.filter((r) => !r.split('|').some((f) => index[f] !== undefined));
 }
 

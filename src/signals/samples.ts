@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { dayNumber, dayToIso, isoWeek, weekday, weekStart } from './dates.js';
 import { Rng } from './random.js';
+import { demoSlips, generateHealthExports, type HealthSlip } from '../health/samples.js';
 
 export interface SampleOptions {
   outDir: string;
@@ -35,6 +36,12 @@ export interface SampleOptions {
   labelledRows?: number;
   /** Add a few broken rows so the bad-row report has something to show. */
   brokenRows?: boolean;
+  /** Also write the CRM exports of the sales health index (src/health/samples.ts); default true. */
+  health?: boolean;
+  /** Weeks the health exports cover, ending with the week before `now` (at most `weeks`; default 13). */
+  healthWeeks?: number;
+  /** Planted habit slips in the health exports; default: the demo's three (none for a stable population). */
+  healthSlips?: HealthSlip[];
 }
 
 export type SampleRole = 'stable' | 'leaver' | 'notice' | 'left' | 'newhire';
@@ -54,7 +61,11 @@ export interface SampleManifest {
   now: string;
   scoredWeek: string;
   people: SamplePerson[];
+  /** The exports the attrition signals read. */
   files: string[];
+  /** The CRM exports only the health index reads. */
+  healthFiles: string[];
+  healthSlips: HealthSlip[];
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高', '郑', '梁', '谢', '宋', '唐', '韩', '冯', '邓', '曹', '彭'];
@@ -103,6 +114,8 @@ interface Sim extends SamplePerson {
   customers: string[];
   managerEmail: string;
   managerName: string;
+  /** Days worked (not on leave, not absent): the health exports have no activity on other days. */
+  worked: Set<number>;
 }
 
 function hhmm(min: number): string {
@@ -187,6 +200,7 @@ export async function generateSamples(opts: SampleOptions): Promise<SampleManife
       customers,
       managerEmail: `sales-${region.en}-head@example.com`,
       managerName: `${region.key}总监`,
+      worked: new Set(),
     });
   }
 
@@ -279,6 +293,7 @@ export async function generateSamples(opts: SampleOptions): Promise<SampleManife
         status = field ? '外勤' : flags.length ? flags.join(',') : '正常';
       }
       rows.push([p.name, p.employeeId, p.department, dateText, inT, outT, status]);
+      if (working) p.worked.add(day);
       // Communication and CRM: a person on leave still answers a few messages.
       const act = working ? 1 : 0.1;
       const fc = factor(p, day, 0.45);
@@ -372,8 +387,8 @@ export async function generateSamples(opts: SampleOptions): Promise<SampleManife
   await put(
     'org.csv',
     csv(
-      ['工号', '姓名', '部门', '岗位', '区域', '团队', '直属上级', '经理邮箱'],
-      people.map((p) => [p.employeeId, p.name, p.department, p.role, p.region, `${p.region}${Number(p.employeeId) % 2 === 0 ? '一' : '二'}组`, p.managerName, p.managerEmail]),
+      ['工号', '姓名', '部门', '岗位', '区域', '团队', '直属上级', '经理邮箱', '邮箱'],
+      people.map((p) => [p.employeeId, p.name, p.department, p.role, p.region, `${p.region}${Number(p.employeeId) % 2 === 0 ? '一' : '二'}组`, p.managerName, p.managerEmail, `s${p.employeeId}@example.com`]),
     ),
   );
   await put(
@@ -416,12 +431,29 @@ export async function generateSamples(opts: SampleOptions): Promise<SampleManife
   if (opts.labelled !== false) {
     await put('hr-attrition-labelled.csv', labelledTable(new Rng((opts.seed ?? 20261123) + 1), opts.labelledRows ?? 400));
   }
+  // The health exports draw from their own random streams: the files above stay byte-identical.
+  const healthSlips = opts.healthSlips ?? (withExtras ? demoSlips(people, lastDay) : []);
+  const healthFiles =
+    opts.health === false
+      ? []
+      : await generateHealthExports({
+          outDir: opts.outDir,
+          seed: opts.seed ?? 20261123,
+          people,
+          firstDay: weekStart(nowDay) - Math.min(nWeeks, opts.healthWeeks ?? 13) * 7,
+          lastDay,
+          factor: (p, day) => factor(p as Sim, day, 0.5),
+          slips: healthSlips,
+          isHoliday,
+        });
 
   return {
     now: dayToIso(nowDay),
     scoredWeek,
     people: people.map(({ employeeId, name, region, role, department, kind, pattern }) => ({ employeeId, name, region, role, department, kind, ...(pattern ? { pattern } : {}) })),
     files,
+    healthFiles,
+    healthSlips,
   };
 }
 
