@@ -10,6 +10,7 @@ import { loadRules } from '../config/load.js';
 import { deliverOutbox } from '../deliver/deliver.js';
 import { Outbox } from '../store/outbox.js';
 import { runAttritionJob } from '../signals/job.js';
+import { runHealthJob } from '../health/job.js';
 import { out, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -58,7 +59,14 @@ export function register(program: Command): void {
         const hrMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of hrMail.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
 
-        const emails = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent];
+        out('\n== weekly sales health job: team heat maps and coaching prompts to managers ==');
+        const health = await runHealthJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples') });
+        out(`scored ${health.scored} people in ${health.teams} teams, ${health.prompts} coaching prompts`);
+        outbox.record(health.alerts, new Date());
+        const healthMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
+        for (const m of healthMail.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+
+        const emails = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent];
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
         out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);

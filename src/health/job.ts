@@ -55,12 +55,18 @@ export async function loadHealthData(cfg: HealthConfig, opts: { rulesDir: string
   return importHealth({ cfg, signals, inputsDir: opts.samplesDir ?? resolve(cfg.inputs_dir), pseudo, asOf });
 }
 
-export async function runHealthJob(opts: HealthJobOptions): Promise<HealthJobResult> {
+/** Import and score, deciding and recording nothing (`radar health show`). */
+export async function scoreHealth(opts: HealthJobOptions): Promise<{ config: HealthConfig; week: string; data: HealthData; series: Map<string, PersonWeek[]> }> {
   const cfg = loadHealthConfig(opts.rulesDir);
   const week = opts.week ?? lastCompleteWeek(dayInZone(opts.now, cfg.timezone));
   const data = opts.data ?? (await loadHealthData(cfg, { ...opts, asOfWeek: week }));
   // Only people in the org export are scored: it says who they report to.
   const series = new Map([...scoreAll(data, cfg, week)].filter(([pid]) => data.people.has(pid)));
+  return { config: cfg, week, data, series };
+}
+
+export async function runHealthJob(opts: HealthJobOptions): Promise<HealthJobResult> {
+  const { config: cfg, week, data, series } = await scoreHealth(opts);
   const coaching = await decideCoaching({ stateDir: opts.stateDir, scored: series, people: data.people, cfg, week, now: opts.now });
   const teamAlerts = teamDigests(series, data, cfg, week, opts.now);
   const cards = cfg.digest.cards ? personCards(series, data, cfg, week, opts.now) : [];

@@ -388,7 +388,7 @@ export async function generateSamples(opts: SampleOptions): Promise<SampleManife
     'org.csv',
     csv(
       ['工号', '姓名', '部门', '岗位', '区域', '团队', '直属上级', '经理邮箱', '邮箱'],
-      people.map((p) => [p.employeeId, p.name, p.department, p.role, p.region, `${p.region}${Number(p.employeeId) % 2 === 0 ? '一' : '二'}组`, p.managerName, p.managerEmail, `s${p.employeeId}@example.com`]),
+      people.map((p) => [p.employeeId, p.name, p.department, p.role, p.region, `${p.region}${Math.floor((Number(p.employeeId) - 10001) / 4) % 2 === 0 ? '一' : '二'}组`, p.managerName, p.managerEmail, `s${p.employeeId}@example.com`]),
     ),
   );
   await put(

@@ -6,6 +6,9 @@ import { tenderSection } from './tender.js';
 import { jobSection } from './job.js';
 import { comparisonSection } from './comparison.js';
 import { attritionSection } from './attrition.js';
+import { coachingSection } from './coaching.js';
+import { teamSection } from './team.js';
+import { cardSection } from './card.js';
 
 const sections = new Map<string, Section>();
 
@@ -25,3 +28,6 @@ registerSection(tenderSection);
 registerSection(jobSection);
 registerSection(comparisonSection);
 registerSection(attritionSection);
+registerSection(coachingSection);
+registerSection(teamSection);
+registerSection(cardSection);

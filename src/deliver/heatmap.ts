@@ -1,0 +1,158 @@
+/**
+ * The team heat map for the manager digest: people × metrics, each cell coloured by its band,
+ * drawn as SVG here and rendered to PNG on the server with resvg (fonts as for the price charts,
+ * see charts.ts). Mail clients block scripts and strip SVG; a PNG attached inline (CID) shows
+ * everywhere, and the digest carries the same matrix as an HTML table for clients that block images.
+ */
+import { chartFonts, FONT_FAMILIES } from './charts.js';
+
+export type HeatBand = 'green' | 'yellow' | 'red';
+
+export interface HeatCell {
+  text: string;
+  band: HeatBand | null;
+}
+
+export interface HeatRow {
+  name: string;
+  cells: HeatCell[];
+  /** The last column (the index), drawn bold. */
+  total: HeatCell;
+  /** Shown after the name, e.g. "↓3". */
+  note?: string;
+}
+
+export interface HeatmapInput {
+  columns: string[];
+  totalLabel: string;
+  rows: HeatRow[];
+  /** Legend words for green, yellow, red, e.g. ["≥ 90", "70–89", "< 70"]. */
+  legend: [string, string, string];
+  title?: string;
+}
+
+export interface Heatmap {
+  png: Buffer;
+  /** CSS pixels; the PNG has twice as many. */
+  width: number;
+  height: number;
+}
+
+export const BAND_COLORS: Record<HeatBand | 'none', { fill: string; text: string }> = {
+  green: { fill: '#cdeed6', text: '#0f5b29' },
+  yellow: { fill: '#fbe7a6', text: '#6b4500' },
+  red: { fill: '#f9c4c0', text: '#8f0d1f' },
+  none: { fill: '#eef0f2', text: '#6b7785' },
+};
+
+const NAME_W = 74;
+const CELL_W = 42;
+const TOTAL_W = 46;
+const ROW_H = 22;
+const HEAD_H = 34;
+const PAD = 6;
+const SCALE = 2;
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Rough text width: CJK glyphs are square, Latin about half as wide. */
+function textWidth(s: string, size: number): number {
+  let w = 0;
+  for (const ch of s) w += CJK.test(ch) ? size : size * 0.58;
+  return w;
+}
+
+function fit(s: string, size: number, max: number): string {
+  if (textWidth(s, size) <= max) return s;
+  let out = '';
+  for (const ch of s) {
+    if (textWidth(out + ch + '…', size) > max) break;
+    out += ch;
+  }
+  return out + '…';
+}
+
+/** A column label in at most two lines that fit the cell. */
+export function wrapLabel(s: string, size: number, max: number): string[] {
+  if (textWidth(s, size) <= max) return [s];
+  if (CJK.test(s) && !/\s/.test(s)) {
+    // Chinese has no spaces: split in the middle, so "客户资料完整度" reads 客户资料 / 完整度.
+    const chars = [...s];
+    const half = Math.ceil(chars.length / 2);
+    return [fit(chars.slice(0, half).join(''), size, max), fit(chars.slice(half).join(''), size, max)];
+  }
+  const words = s.split(/(\s+)/).filter((w) => w !== '');
+  let first = '';
+  let i = 0;
+  for (; i < words.length; i++) {
+    const next = first + words[i];
+    if (textWidth(next.trim(), size) > max && first.trim() !== '') break;
+    first = next;
+  }
+  return [fit(first.trim(), size, max), fit(words.slice(i).join('').trim(), size, max)].filter((l) => l !== '');
+}
+
+export function heatmapSvg(input: HeatmapInput): { svg: string; width: number; height: number } {
+  const family = FONT_FAMILIES.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(', ');
+  const cols = input.columns.length;
+  const width = PAD * 2 + NAME_W + cols * CELL_W + TOTAL_W;
+  const titleH = input.title ? 20 : 0;
+  const top = PAD + titleH;
+  const height = top + HEAD_H + input.rows.length * ROW_H + 26 + PAD;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(family)}">`);
+  parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  if (input.title) parts.push(`<text x="${PAD}" y="${PAD + 13}" font-size="13" font-weight="bold" fill="#1f2933">${esc(fit(input.title, 13, width - PAD * 2))}</text>`);
+  // Column heads.
+  const head = (label: string, x: number, w: number, bold = false): void => {
+    const lines = wrapLabel(label, 10, w - 2);
+    const y0 = top + HEAD_H - 6 - (lines.length - 1) * 12;
+    lines.forEach((l, i) => parts.push(`<text x="${x + w / 2}" y="${y0 + i * 12}" font-size="10" text-anchor="middle" fill="#4b5563"${bold ? ' font-weight="bold"' : ''}>${esc(l)}</text>`));
+  };
+  input.columns.forEach((c, j) => head(c, PAD + NAME_W + j * CELL_W, CELL_W));
+  head(input.totalLabel, PAD + NAME_W + cols * CELL_W, TOTAL_W, true);
+  // Rows.
+  input.rows.forEach((r, i) => {
+    const y = top + HEAD_H + i * ROW_H;
+    const name = r.note ? `${r.name} ${r.note}` : r.name;
+    parts.push(`<text x="${PAD + 2}" y="${y + 15}" font-size="12" fill="#1f2933">${esc(fit(name, 12, NAME_W - 6))}</text>`);
+    const cell = (c: HeatCell, x: number, w: number, bold: boolean): void => {
+      const col = BAND_COLORS[c.band ?? 'none'];
+      parts.push(`<rect x="${x + 1}" y="${y + 1}" width="${w - 2}" height="${ROW_H - 2}" rx="2" fill="${col.fill}"/>`);
+      parts.push(`<text x="${x + w / 2}" y="${y + 15}" font-size="10" text-anchor="middle" fill="${col.text}"${bold ? ' font-weight="bold"' : ''}>${esc(fit(c.text, 10, w - 4))}</text>`);
+    };
+    r.cells.forEach((c, j) => cell(c, PAD + NAME_W + j * CELL_W, CELL_W, false));
+    cell(r.total, PAD + NAME_W + cols * CELL_W, TOTAL_W, true);
+  });
+  // Legend.
+  const ly = top + HEAD_H + input.rows.length * ROW_H + 10;
+  let lx = PAD + NAME_W;
+  (['green', 'yellow', 'red'] as const).forEach((b, k) => {
+    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" rx="2" fill="${BAND_COLORS[b].fill}"/>`);
+    parts.push(`<text x="${lx + 16}" y="${ly + 10}" font-size="10" fill="#4b5563">${esc(input.legend[k] ?? "")}</text>`);
+    lx += 16 + textWidth(input.legend[k] ?? "", 10) + 14;
+  });
+  parts.push('</svg>');
+  return { svg: parts.join(''), width, height };
+}
+
+let resvg: Promise<typeof import('@resvg/resvg-js')> | null = null;
+
+/** Renders the heat map to PNG. Loads resvg and the fonts on first use. */
+export async function renderHeatmap(input: HeatmapInput): Promise<Heatmap> {
+  const { svg, width, height } = heatmapSvg(input);
+  resvg ??= import('@resvg/resvg-js');
+  const { Resvg } = await resvg;
+  const needCjk = CJK.test(svg);
+  const files = chartFonts(needCjk);
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: SCALE },
+    background: 'white',
+    font: files ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: needCjk ? 'Noto Sans CJK SC' : 'DejaVu Sans' } : { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
+  });
+  return { png: Buffer.from(r.render().asPng()), width, height };
+}
