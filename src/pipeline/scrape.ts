@@ -53,9 +53,6 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   const raw: { page: string; item: RawItem }[] = [];
   const secrets = targetSecrets(target);
   let firstSample: string | undefined;
-  if (target.fetch.ignore_robots) {
-    (deps.ctx.warn ?? warnStderr)(`${target.id}: fetch.ignore_robots is set, robots.txt is not consulted for ${redact(safeOrigin(targetUrl(target)), secrets)}`);
-  }
 
   const handle = (url: string, page: FetchedPage): ExtractedPage => {
     const ex = readPage(url, page, target, deps.fetcher);
@@ -68,6 +65,9 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   };
 
   try {
+    if (target.fetch.ignore_robots) {
+      (deps.ctx.warn ?? warnStderr)(`${target.id}: fetch.ignore_robots is set, robots.txt is not consulted for ${redact(safeOrigin(targetUrl(target)), secrets)}`);
+    }
     const planned = plannedPages(target);
     if (target.fetch.paginate) {
       // Page after page until one comes back empty (or max_pages): the end is only known by reaching it.
