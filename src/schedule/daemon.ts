@@ -83,6 +83,7 @@ export class Daemon {
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<{ abandoned: string[] }> | null = null;
+  private readonly opsStuckLogged = new Map<string, number>();
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -267,9 +268,12 @@ export class Daemon {
     const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
     this.logDelivery(r.delivery);
     for (const n of r.notices) this.log.error({ notice: n.id, ...(n.payload as object) }, 'mail is stuck: sales ops notified');
-    // Mail to ops itself cannot raise a notice (it would not arrive either): the log is where it shows.
+    // Mail to ops itself cannot raise a notice (it would not arrive either): the log is where it
+    // shows, once per failed attempt rather than every round.
     for (const m of this.outbox.pendingMessages().filter((m) => m.attempts >= (this.rules.delivery ?? DEFAULT_DELIVERY).retry.notify_ops_after_attempts)) {
-      if (this.rules.owners.ops.includes(m.to)) this.log.error({ message: m.id, to: m.to, attempts: m.attempts, error: m.lastError ?? null }, 'mail to sales ops is stuck');
+      if (!this.rules.owners.ops.includes(m.to) || this.opsStuckLogged.get(m.id) === m.attempts) continue;
+      this.opsStuckLogged.set(m.id, m.attempts);
+      this.log.error({ message: m.id, to: m.to, attempts: m.attempts, error: m.lastError ?? null }, 'mail to sales ops is stuck');
     }
   }
 
