@@ -64,9 +64,11 @@ const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 export function chartFonts(needCjk: boolean, env: NodeJS.ProcessEnv = process.env): string[] | null {
   if (env.RADAR_CHART_FONTS) return env.RADAR_CHART_FONTS.split(':').filter((f) => f && existsSync(f));
   const latin = LATIN_FONTS.find((f) => existsSync(f));
-  const cjk = needCjk ? CJK_FONTS.find((f) => existsSync(f)) : undefined;
-  if (!latin || (needCjk && !cjk)) return null;
-  return cjk ? [cjk, latin] : [latin];
+  const cjk = CJK_FONTS.find((f) => existsSync(f));
+  // A CJK font has Latin glyphs too: a machine with only fonts-wqy-zenhei still draws every chart.
+  if (needCjk) return cjk ? [cjk, ...(latin ? [latin] : [])] : null;
+  const any = latin ?? cjk;
+  return any ? [any] : null;
 }
 
 /** Wall-clock time in a zone, expressed as a UTC instant, so vega's UTC axis shows local dates. */
@@ -105,7 +107,7 @@ function spec(input: ChartInput): Record<string, unknown> {
             type: 'temporal',
             scale: { type: 'utc' },
             // Only the first and last dates: a handful of changes over weeks needs no finer grid.
-            axis: { title: null, format: spanDays > 300 ? '%Y-%m-%d' : '%m-%d', values: [...new Set([line[0]!.t, line.at(-1)!.t])], labelFontSize: 9, grid: false, labelOverlap: true, labelBound: true, labelFlush: true },
+            axis: { title: null, format: spanDays > 300 ? '%Y-%m-%d' : spanDays < 2 ? '%m-%d %H:%M' : '%m-%d', values: [...new Set([line[0]!.t, line.at(-1)!.t])], labelFontSize: 9, grid: false, labelOverlap: true, labelBound: true, labelFlush: true },
           },
           y: {
             field: 'amount',
@@ -154,7 +156,7 @@ export async function renderPriceChart(input: ChartInput): Promise<Chart> {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: SCALE },
     background: 'white',
-    font: files ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
+    font: files ? { loadSystemFonts: false, fontFiles: files } : { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
   });
   const png = resvg.render().asPng();
   return { png: Buffer.from(png), width: Math.round(resvg.width), height: Math.round(resvg.height) };
