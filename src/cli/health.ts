@@ -3,6 +3,7 @@
  * digests to managers, through the outbox), `show` prints a week's index per person, `metrics`
  * lists what rules/health.yaml measures and the variables a formula may use.
  */
+import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { displayPath, loadRules } from '../config/load.js';
 import { deliverOutbox } from '../deliver/deliver.js';
@@ -43,7 +44,9 @@ const jobOptions = (c: Command): Command =>
 
 function jobOptionsOf(cmd: Command, o: JobOpts) {
   const paths = pathsFrom(cmd);
-  return { rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: o.now ?? new Date(), ...(o.week ? { week: o.week } : {}), ...(o.inputs ? { samplesDir: o.inputs } : {}) };
+  // inputs_dir is relative to the radar home, like the daemon job reads it.
+  const samplesDir = o.inputs ?? resolve(paths.home, loadHealthConfig(paths.rulesDir).inputs_dir);
+  return { rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: o.now ?? new Date(), samplesDir, ...(o.week ? { week: o.week } : {}) };
 }
 
 /** Bad rows are warnings (the rest was used); a file that could not be read at all (line 0) makes the exit code 1. */

@@ -62,7 +62,7 @@ export function bandOf(score: number, bands: HealthConfig['bands']): Band {
 
 /** 0..100 against the target: 100 at or beyond it, 0 at `worst`. */
 export function targetScore(value: number, m: Pick<Metric, 'target' | 'worst'>): number {
-  return 100 * clip((value - m.worst) / (m.target - m.worst), 0, 1);
+  return 100 * clip((value - m.worst) / (m.target - m.worst), 0, 1) + 0; // + 0: never -0
 }
 
 /** 0..100 against the person's own normal: 100 at or above it, 0 at zero_at units below. */

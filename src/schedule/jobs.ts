@@ -2,6 +2,7 @@ import type { Alert } from '../alerts/model.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { Logger } from '../core/log.js';
 import { attritionJob } from '../signals/scheduled.js';
+import { healthJob } from '../health/scheduled.js';
 
 export interface JobContext {
   paths: Paths;
@@ -38,3 +39,4 @@ export function jobNames(): string[] {
 
 // Registered jobs: one line each.
 registerJob(attritionJob);
+registerJob(healthJob);
