@@ -21,9 +21,11 @@ const opts = {
   exportRows: Number(a['export-rows'] ?? 1_000_000),
   daemonSettleMs: Number(a['daemon-settle'] ?? 5000),
   out: a.out ?? join(HERE, 'results', 'latest.json'),
+  // Another source tree (a branch, a candidate fix) measured against the same rows.
+  src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 5000 --out FILE]`);
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 5000 --src DIR --out FILE]`);
   process.exit(0);
 }
 
@@ -46,8 +48,8 @@ function ensureBenchDeps() {
 ensureBenchDeps();
 const { buildProduct } = await import('./lib/build.js');
 const tmp = mkdtempSync(join(tmpdir(), 'radar-bench-run-'));
-process.stderr.write('compiling src/ for the measured rows ...\n');
-const product = await buildProduct(ROOT);
+process.stderr.write(`compiling ${join(opts.src, 'src')} for the measured rows ...\n`);
+const product = await buildProduct(opts.src);
 
 /**
  * Runs one measured child; product rows get the compiled product (`--dist`). The child writes its
@@ -154,6 +156,10 @@ const crawleeVersion = (() => {
   }
 })();
 const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+const commit = (() => {
+  const r = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: opts.src, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+})();
 const result = {
   at: new Date().toISOString(),
   durationS: Math.round((Date.now() - started) / 1000),
@@ -166,7 +172,7 @@ const result = {
   },
   versions: {
     node: process.version,
-    'sales-radar': version(ROOT),
+    'sales-radar': `${version(ROOT)}${commit ? ` (${commit})` : ''}`,
     crawlee: crawleeVersion,
     cheerio: version(join(ROOT, 'node_modules', 'cheerio')),
     'p-queue': version(join(ROOT, 'node_modules', 'p-queue')),
