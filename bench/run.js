@@ -96,7 +96,8 @@ if (opts.only.includes('crawl')) {
     for (const [id, script, extra, o] of crawlRows) {
       const cwd = mkdtempSync(join(tmp, 'cwd-'));
       // Crawlee keeps ./storage under its working folder; each run starts from an empty one.
-      const r = await runChild(script, [...common, ...extra], { ...o, cwd, env: { CRAWLEE_STORAGE_DIR: join(cwd, 'storage') } });
+      // Crawlee's default configuration needed over 4 minutes for 1,000 pages on a busy 2-core box.
+      const r = await runChild(script, [...common, ...extra], { ...o, cwd, timeoutMs: 600_000, env: { CRAWLEE_STORAGE_DIR: join(cwd, 'storage') } });
       rmSync(cwd, { recursive: true, force: true });
       addSample(id, r);
       progress(`${id} #${rep}: ${r.ok ? `${(r.pages / (r.wallMs / 1000)).toFixed(1)} pages/s, ${r.items} items, ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MB` : r.error}`);
