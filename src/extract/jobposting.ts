@@ -13,7 +13,7 @@
  *   `parseSalary`; `estimatedSalary` is used when `baseSalary` is missing.
  * - `employmentType` arrays are joined with ', '.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { parseDate } from '../parse/date.js';
 import { completeSalary, inferSalaryPeriod, parseSalary, type Salary, type SalaryPeriod } from '../parse/salary.js';
 

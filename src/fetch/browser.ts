@@ -10,7 +10,14 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import PQueue from 'p-queue';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+// Loaded on first use: playwright-core adds ~90 MB to a process's memory, and most runs (and the
+// daemon at rest) never open a browser.
+const requireLazy = createRequire(import.meta.url);
+let playwright: typeof import('playwright-core') | undefined;
+const chromiumApi = () => (playwright ??= requireLazy('playwright-core') as typeof import('playwright-core')).chromium;
 import type { BrowserStep, Target } from '../config/target-schema.js';
 import { interpolateEnv } from '../config/env.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
@@ -36,7 +43,7 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserLookup
   }
   let bundled: string | null = null;
   try {
-    bundled = chromium.executablePath();
+    bundled = chromiumApi().executablePath();
   } catch {
     // Playwright knows no default path on this platform.
   }
@@ -125,7 +132,7 @@ export class BrowserFetcher implements Fetcher {
         const found = findBrowser();
         if ('missing' in found) throw new FetchFailure({ class: 'browser_missing', message: found.missing, url });
         try {
-          const b = await chromium.launch({
+          const b = await chromiumApi().launch({
             executablePath: found.path,
             headless: true,
             args: launchArgs(),

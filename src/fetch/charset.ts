@@ -19,6 +19,7 @@
  * characters (镕, 喆). Labels follow the WHATWG Encoding Standard where it has an opinion
  * (latin1 → windows-1252, meta utf-16 → utf-8). Unknown labels are ignored, never thrown.
  */
+import { isUtf8 as validUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 export interface DecodedBody {
@@ -127,6 +128,11 @@ function result(bytes: Uint8Array, charset: string, source: DecodedBody['source'
 }
 
 function decode(bytes: Uint8Array, charset: string): string {
+  if (charset === 'utf-8') {
+    // Node's own decoder: several times faster than iconv-lite's for the most common case.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
   try {
     return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset);
   } catch {
@@ -184,10 +190,12 @@ function hasNonAscii(b: Uint8Array): boolean {
  * still UTF-8).
  */
 function isUtf8(b: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
-    return true;
-  } catch {
-    return false;
+  // Validates without building a string (TextDecoder decoded the whole page only to throw it away).
+  if (validUtf8(b)) return true;
+  // The last sequence may be cut off: check everything before its lead byte.
+  for (let k = 1; k <= 4 && k <= b.length; k++) {
+    const c = b[b.length - k]!;
+    if ((c & 0xc0) !== 0x80) return c >= 0xc0 && validUtf8(b.subarray(0, b.length - k));
   }
+  return false;
 }

@@ -7,7 +7,11 @@
  * proxies from the environment, not to one a target names. Credentials in a proxy URL are never
  * shown: messages name the proxy by host and port only.
  */
-import { ProxyAgent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, ProxyAgent } from 'undici';
+
+// undici (~20 MB loaded) only when a proxy is actually used.
+const requireLazy = createRequire(import.meta.url);
 import type { Target } from '../config/target-schema.js';
 import { interpolateEnv } from '../config/env.js';
 import { RadarError } from '../core/errors.js';
@@ -81,7 +85,8 @@ const agents = new Map<string, ProxyAgent>();
 export function proxyDispatcher(proxyUrl: string): Dispatcher {
   let agent = agents.get(proxyUrl);
   if (!agent) {
-    agent = new ProxyAgent({ uri: proxyUrl });
+    const { ProxyAgent: Agent } = requireLazy('undici') as typeof import('undici');
+    agent = new Agent({ uri: proxyUrl });
     agents.set(proxyUrl, agent);
   }
   return agent;

@@ -54,13 +54,16 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   const secrets = targetSecrets(target);
   let firstSample: string | undefined;
 
-  const handle = (url: string, page: FetchedPage): ExtractedPage => {
-    const ex = readPage(url, page, target, deps.fetcher);
-    firstSample ??= sample(page.text);
-    const report: PageReport = { url: redact(url, secrets), status: page.status, items: ex.items.length };
+  const record = (url: string, status: number, ex: ExtractedPage): void => {
+    const report: PageReport = { url: redact(url, secrets), status, items: ex.items.length };
     pages.push(report);
     deps.onPage?.(report);
     for (const item of ex.items) raw.push({ page: report.url, item });
+  };
+  const handle = (url: string, page: FetchedPage): ExtractedPage => {
+    const ex = readPage(url, page, target, deps.fetcher);
+    firstSample ??= sample(page.text);
+    record(url, page.status, ex);
     return ex;
   };
 
@@ -78,12 +81,19 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
         if (handle(req.url, page).items.length === 0) break;
       }
     } else if (planned) {
-      // Fetch concurrently (the host queue keeps it polite), then handle in page order.
-      const fetched = await Promise.allSettled(planned.map((u) => deps.fetcher.fetchPage(u, target, deps.ctx)));
+      // Fetch concurrently (the host queue keeps it polite) and read each page as it arrives, so
+      // its HTML can go at once; reports, items and the first failure still follow page order.
+      const read = await Promise.allSettled(
+        planned.map(async (u, i) => {
+          const page = await deps.fetcher.fetchPage(u, target, deps.ctx);
+          return { ex: readPage(u, page, target, deps.fetcher), status: page.status, sample: i === 0 ? sample(page.text) : undefined };
+        }),
+      );
       for (let i = 0; i < planned.length; i++) {
-        const r = fetched[i]!;
+        const r = read[i]!;
         if (r.status === 'rejected') throw r.reason;
-        handle(planned[i]!, r.value);
+        firstSample ??= r.value.sample;
+        record(planned[i]!, r.value.status, r.value.ex);
       }
     } else {
       const seen = new Set<string>();

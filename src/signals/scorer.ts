@@ -113,6 +113,13 @@ function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, d
       add(`r:${role}`, e.z, e.value);
       add('all', e.z, e.value);
     }
+    // Each group's median once, not once per member (that was O(people²)).
+    const groupMedZ = new Map<object, number>();
+    const medZOf = (g: { z: number[] }) => {
+      let m = groupMedZ.get(g);
+      if (m === undefined) groupMedZ.set(g, (m = median(g.z)));
+      return m;
+    };
     for (const r of rows) {
       const e = r.ev[metric];
       if (e.z === null || e.value === null) continue;
@@ -120,7 +127,7 @@ function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, d
       const g = [groups.get(`rr:${rr}`), groups.get(`r:${role}`), groups.get('all')].find((x) => x !== undefined && x.z.length >= cfg.min_peers);
       if (!g) continue;
       // Only a shared decline is removed: one person's drop in a week everyone dropped is not theirs.
-      e.peerZ = Math.min(0, median(g.z));
+      e.peerZ = Math.min(0, medZOf(g));
       e.peerPct = percentileRank(e.value, g.v);
     }
     // The slow-decline CUSUM gets the same treatment week by week (a CRM outage, a slow season).
@@ -138,6 +145,21 @@ function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, d
         weekly.set(k, list);
       }
     }
+    // Column medians per group and week, computed once per group (was once per member).
+    const colMedians = new Map<object, (number | null)[]>();
+    const mediansOf = (members: (number | null)[][]) => {
+      let m = colMedians.get(members);
+      if (!m) {
+        m = [];
+        const weeks = Math.max(...members.map((zs) => zs.length));
+        for (let i = 0; i < weeks; i++) {
+          const col = members.map((zs) => zs[i]).filter((v): v is number => v !== null && v !== undefined);
+          m.push(col.length >= cfg.min_peers ? median(col) : null);
+        }
+        colMedians.set(members, m);
+      }
+      return m;
+    };
     for (const r of rows) {
       const e = r.ev[metric];
       if (!e.zSeries) continue;
@@ -145,10 +167,11 @@ function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, d
         .map((k) => weekly.get(k))
         .find((x) => x !== undefined && x.length >= cfg.min_peers);
       if (!members) continue;
+      const meds = mediansOf(members);
       const adjusted = e.zSeries.map((z, i) => {
         if (z === null) return null;
-        const col = members.map((zs) => zs[i]).filter((v): v is number => v !== null && v !== undefined);
-        return col.length >= cfg.min_peers ? z - Math.min(0, median(col)) : z;
+        const med = meds[i];
+        return med !== null && med !== undefined ? z - Math.min(0, med) : z;
       });
       e.cusum = cusumDownZ(adjusted, cfg.cusum_k);
     }

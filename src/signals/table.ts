@@ -12,7 +12,10 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import iconv from 'iconv-lite';
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+
+// exceljs (~30 MB loaded) only when an XLSX export is read.
+const requireLazy = createRequire(import.meta.url);
 import { RadarError } from '../core/errors.js';
 
 /** A cell as it arrives: CSV gives strings, XLSX may give numbers, dates and booleans. */
@@ -358,6 +361,7 @@ async function readXlsx(file: string, opts: ReadTableOptions, onRow: RowHandler)
   let sheetName: string | undefined;
   try {
     // Streamed: shared strings and styles are cached (styles turn date cells into Dates), rows are not.
+    const ExcelJS = requireLazy('exceljs') as typeof import('exceljs');
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
       sharedStrings: 'cache',
       styles: 'cache',
