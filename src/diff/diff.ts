@@ -46,8 +46,8 @@ export function diffItems(prev: Record<string, StoredItem>, current: readonly It
   const changed: ItemChange[] = [];
   let unchanged = 0;
   for (const item of current) {
-    if (next[item.key]) continue; // a duplicate key on the page: the first one wins
-    const old = prev[item.key];
+    if (Object.hasOwn(next, item.key)) continue; // a duplicate key on the page: the first one wins
+    const old = Object.hasOwn(prev, item.key) ? prev[item.key] : undefined;
     if (!old) {
       added.push(item);
       next[item.key] = { key: item.key, data: item.data, firstSeen: at, lastSeen: at, missingRuns: 0 };
@@ -62,7 +62,7 @@ export function diffItems(prev: Record<string, StoredItem>, current: readonly It
   const missing: string[] = [];
   // for-in rather than Object.entries: no [key, value] array per stored item (100 k items: 130 -> 50 ms).
   for (const key in prev) {
-    if (next[key] || !Object.hasOwn(prev, key)) continue;
+    if (Object.hasOwn(next, key) || !Object.hasOwn(prev, key)) continue;
     const old = prev[key]!;
     const runs = old.missingRuns + 1;
     if (runs >= opts.removedAfterRuns) removed.push({ ...old, missingRuns: runs });

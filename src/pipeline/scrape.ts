@@ -128,7 +128,7 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
       continue;
     }
     if (kind.unparsedField && n.item.data[kind.unparsedField] === null) unparsed++;
-    items.push(n.item);
+    items.push({ ...n.item, key: safeKey(n.item.key) });
   }
   return { ok: true, items, pages, problems, requiredMissing, unparsed, ...(firstSample ? { sample: redact(firstSample, secrets) } : {}) };
 }
@@ -185,4 +185,14 @@ export function sample(text: string, max = 300): string {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, max);
+}
+
+/**
+ * Item keys come from scraped pages and index plain objects all the way down (snapshot items,
+ * history, alerted prices). A key named like an Object.prototype member ("__proto__",
+ * "constructor", "toString") would read an inherited value or replace a prototype; such keys get
+ * a prefix that no inherited name has.
+ */
+export function safeKey(key: string): string {
+  return key === '__proto__' || key in Object.prototype ? `key:${key}` : key;
 }

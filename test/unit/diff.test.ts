@@ -52,3 +52,19 @@ describe('missing-item debounce (removed_after_runs, default 2)', () => {
     expect(second).toMatchObject({ changed: ['A'], missing: ['B'], removed: [] });
   });
 });
+
+describe('untrusted item keys', () => {
+  it('keys named like Object.prototype members are diffed like any other key', async () => {
+    const { safeKey } = await import('../../src/pipeline/scrape.js');
+    const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'ok'].map(safeKey);
+    expect(new Set(keys).size).toBe(5);
+    expect(keys.slice(0, 4).every((k) => k.startsWith('key:'))).toBe(true);
+    const items = keys.map((key) => ({ key, data: { amount: 1 } }));
+    const opts = { now: new Date('2026-01-01T00:00:00Z'), removedAfterRuns: 2, changedFields: () => null };
+    const first = diffItems({}, items, opts);
+    expect(first.added).toHaveLength(5);
+    const stored = JSON.parse(JSON.stringify(first.next)) as typeof first.next;
+    const second = diffItems(stored, items, opts);
+    expect([second.added.length, second.unchanged, second.removed.length]).toEqual([0, 5, 0]);
+  });
+});
