@@ -3,6 +3,7 @@ import { RadarError } from '../core/errors.js';
 import { loadCompareRules, loadExplicitMatches } from '../compare/config.js';
 import { loadPriceList } from '../compare/pricelist.js';
 import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
+import { healthCheck } from '../health/validate.js';
 
 /**
  * Checks of rule files beyond owners/price: each feature that reads its own rules adds one here,
@@ -45,4 +46,4 @@ const signalsCheck: RuleCheck = {
   },
 };
 
-export const ruleChecks: RuleCheck[] = [compareCheck, signalsCheck];
+export const ruleChecks: RuleCheck[] = [compareCheck, signalsCheck, healthCheck];

@@ -116,7 +116,8 @@ export function scoreAll(data: HealthData, cfg: HealthConfig, week: string, from
       const w = p.byWeek.get(wk);
       const known = workdaysOf(data, w, wk);
       const workdays = known ?? 5;
-      const anyData = w !== undefined && w.some((x) => x !== 0);
+      // Attendance alone (someone the CRM exports do not list) is no data: only CRM or chat rows make a week.
+      const anyData = w !== undefined && w.some((x, i) => x !== 0 && i !== V.workdays);
       const scored = anyData && workdays >= cfg.min_workdays && (known !== null || !knowsWorkdays);
       const pw: PersonWeek = { pid: p.pid, week: wk, scored, workdays, index: null, band: null, trend: null, metrics: [], established: false, attention: false, reasons: { indexBelow: false, slipping: [] } };
       p.series.push(pw);

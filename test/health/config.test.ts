@@ -7,6 +7,7 @@ import { errorLine } from '../../src/core/errors.js';
 import { checkHealthConfig } from '../../src/health/config.js';
 import { runHealthJob } from '../../src/health/job.js';
 import { REPO_RULES, writeRules, writeSmallExports } from './fixtures.js';
+import { makeWorkspace } from '../helpers/workspace.js';
 
 const shipped = readFileSync(join(REPO_RULES, 'health.yaml'), 'utf8');
 
@@ -59,6 +60,20 @@ describe('rules/health.yaml', () => {
     expect(problem(shipped.replace('courses:\n', 'courses:\n  calls: { zh: 电话, en: Calls }\n'))).toMatch(/rules\/health\.yaml:\d+: courses\.calls: no metric with id "calls"/);
     expect(problem(shipped.replace('  - id: task_completion', '  - id: login_days'))).toMatch(/metrics\.1\.id: "login_days" is used twice/);
     expect(problem(shipped.replace('coaching:\n', 'coachng:\n'))).toMatch(/coachng: unknown field/);
+  });
+
+  it('radar validate reports a broken rules/health.yaml with file:line', async () => {
+    const ws = makeWorkspace();
+    try {
+      ws.writeRule('health.yaml', shipped.replace('formula: visits_with_notes / visits', 'formula: visits_with_notes / vists'));
+      const r = await ws.radar('validate');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`error  .*rules/health\\.yaml:${lineOf(shipped, 'formula: visits_with_notes / visits')}: metrics\\.6\\.formula: unknown variable "vists"`));
+      ws.writeRule('health.yaml', shipped);
+      expect((await ws.radar('validate')).stderr).not.toContain('health.yaml');
+    } finally {
+      ws.cleanup();
+    }
   });
 
   describe('a company changes its metrics without code', () => {

@@ -98,8 +98,8 @@ export const teamSection: Section = {
         const memoKey = `heatmap:${ctx.locale}:${a.id}:${i}`;
         let hm = ctx.memo?.get(memoKey) as Awaited<ReturnType<typeof renderHeatmap>> | undefined;
         if (!hm) {
+          // No title in the image: the digest heads it with the team, the index and the band.
           hm = await renderHeatmap({
-            title: teamTitle(pl, t, ctx),
             columns: pl.metrics.map((m) => label(m, ctx, true)),
             totalLabel: ctx.t['team.col_index'] ?? 'Index',
             rows: t.people.map((m) => ({
