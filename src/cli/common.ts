@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { resolvePaths, type Paths } from '../config/load.js';
 
 /** Options every command understands, defined once on the program. */
@@ -18,4 +18,16 @@ export function err(line: string): void {
 /** A command sets its exit code this way; `main` returns it (commands never call process.exit). */
 export function setExitCode(cmd: Command, code: number): void {
   (cmd as Command & { exitCode?: number }).exitCode = code;
+}
+
+/** Option parsers shared by commands: a bad value is a usage error (exit 2) naming the value. */
+export function parseNow(v: string): Date {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${v}`);
+  return d;
+}
+
+export function parseWeek(v: string): string {
+  if (!/^\d{4}-W\d{2}$/.test(v)) throw new InvalidArgumentError(`not an ISO week like 2026-W47: ${v}`);
+  return v;
 }

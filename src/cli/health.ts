@@ -4,7 +4,7 @@
  * lists what rules/health.yaml measures and the variables a formula may use.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { displayPath, loadRules } from '../config/load.js';
 import { deliverOutbox } from '../deliver/deliver.js';
 import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
@@ -14,19 +14,8 @@ import { type HealthJobResult, runHealthJob, scoreHealth } from '../health/job.j
 import { VARIABLE_NAMES, VARIABLES } from '../health/variables.js';
 import { acquireLock } from '../schedule/lock.js';
 import { Outbox } from '../store/outbox.js';
-import { err, out, pathsFrom, setExitCode } from './common.js';
+import { err, out, pathsFrom, setExitCode, parseNow, parseWeek } from './common.js';
 import { formatTable as table } from './table.js';
-
-function parseNow(v: string): Date {
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${v}`);
-  return d;
-}
-
-function parseWeek(v: string): string {
-  if (!/^\d{4}-W\d{2}$/.test(v)) throw new InvalidArgumentError(`not an ISO week like 2026-W47: ${v}`);
-  return v;
-}
 
 interface JobOpts {
   now?: Date;

@@ -7,7 +7,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { out, pathsFrom, setExitCode } from './common.js';
+import { out, pathsFrom, setExitCode, parseNow, parseWeek } from './common.js';
 import { RadarError } from '../core/errors.js';
 import { ackAlert, listOpenAlerts } from '../signals/alerts.js';
 import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
@@ -22,17 +22,6 @@ import { checkModel, readLabelledTable, scoreTable, train } from '../signals/tab
 interface Common {
   now?: Date;
   json?: boolean;
-}
-
-function parseNow(v: string): Date {
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${v}`);
-  return d;
-}
-
-function parseWeek(v: string): string {
-  if (!/^\d{4}-W\d{2}$/.test(v)) throw new InvalidArgumentError(`not an ISO week like 2026-W47: ${v}`);
-  return v;
 }
 
 function parseNumber(v: string): number {
