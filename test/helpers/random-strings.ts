@@ -1,14 +1,7 @@
-/** Deterministic PRNG (mulberry32), so a failing "never throws" case reproduces. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/signals/random.js';
+
+/** Deterministic PRNG (mulberry32, the sample generator's), so a failing "never throws" case reproduces. */
+export const prng = mulberry32;
 
 /** Random strings mixing single characters from `alphabet` with whole `words`, up to 40 pieces each. */
 export function randomStrings(count: number, seed: number, alphabet: string, words: string[]): string[] {
