@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { RadarError } from '../core/errors.js';
 import { failureText } from '../core/verdict.js';
 import { getKind } from '../kinds/registry.js';
-import { readJsonFile } from '../store/atomic.js';
 import { readRunLog } from '../store/runlog.js';
-import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { readSnapshot } from '../store/snapshot.js';
 import { pathsFrom, out } from './common.js';
 import { formatTable } from './table.js';
 
@@ -17,7 +16,7 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, opts: { item?: string; json?: boolean }, cmd: Command) => {
       const paths = pathsFrom(cmd);
-      const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, id));
+      const snap = readSnapshot(paths.stateDir, id);
       const log = readRunLog(paths.stateDir, id);
       if (!snap && log.runs.length === 0) throw new RadarError('usage', `no history for target "${id}" in ${paths.stateDir}`);
       if (opts.item) {

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { loadRules, loadTargets } from '../config/load.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
 import { localParts } from '../schedule/cron.js';
-import { readJsonFile } from '../store/atomic.js';
 import { readRunLog } from '../store/runlog.js';
-import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { readSnapshot } from '../store/snapshot.js';
 import { err, out, pathsFrom, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
@@ -27,7 +26,7 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
       const { targets, errors } = loadTargets(paths.scrapersDir);
       const now = new Date();
       const rows: TargetHealth[] = targets.map((t) => {
-        const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, t.id));
+        const snap = readSnapshot(paths.stateDir, t.id);
         return targetHealth(t, readRunLog(paths.stateDir, t.id), snap?.lastGoodCount ?? null, now, tz);
       });
       const bad = rows.some((r) => r.status === 'failing' || r.status === 'stale') || errors.length > 0;

@@ -11,8 +11,7 @@ import { scrapeTarget } from '../pipeline/scrape.js';
 import { judge } from '../pipeline/verdict.js';
 import { followDetails } from '../pipeline/details.js';
 import { getKind } from '../kinds/registry.js';
-import { readJsonFile } from '../store/atomic.js';
-import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { readSnapshot } from '../store/snapshot.js';
 import { pathsFrom, out, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
@@ -32,7 +31,7 @@ export function register(program: Command): void {
       const queues = new HostQueues();
       try {
         const outcome = await scrapeTarget(target, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } });
-        const snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, target.id));
+        const snap = readSnapshot(paths.stateDir, target.id);
         const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
         // A `detail:` block: follow the first few items' own pages, so their fields show too.
         const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;

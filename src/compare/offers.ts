@@ -5,8 +5,7 @@
  * prices against last week's.
  */
 import { loadTargets, type Paths } from '../config/load.js';
-import { readJsonFile } from '../store/atomic.js';
-import { snapshotFile, type Snapshot } from '../store/snapshot.js';
+import { readSnapshot, type Snapshot } from '../store/snapshot.js';
 
 export interface Offer {
   targetId: string;
@@ -54,7 +53,7 @@ export function loadOffers(paths: Paths, now: Date, maxAgeDays: number): LoadedO
     regions.add(t.region);
     let snap: Snapshot | null;
     try {
-      snap = readJsonFile<Snapshot>(snapshotFile(paths.stateDir, t.id));
+      snap = readSnapshot(paths.stateDir, t.id);
     } catch (e) {
       skipped.push({ targetId: t.id, reason: (e as Error).message });
       continue;

@@ -20,7 +20,8 @@ function target(id: string, region: string) {
 }
 
 function snapshot(id: string, lastGoodAt: string | null, items: Record<string, { amount: number | null; missingRuns?: number; gtin?: string }>, history: Record<string, number[]> = {}) {
-  const snap: Snapshot = {
+  // A version-1 file (keyed objects), as sales-radar wrote before 2026-11: still read as is.
+  const snap: Snapshot & { version: 1 } = {
     version: 1,
     targetId: id,
     kind: 'price',

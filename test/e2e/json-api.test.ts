@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
+import { readSnapshot } from '../../src/store/snapshot.js';
 
 interface ApiItem {
   id: number;
@@ -98,7 +99,7 @@ ${extra}items:
     expect(api.hits.map((h) => h.path)).toEqual(['/robots.txt', ...[1, 2, 3, 4].map((p) => `/api/products?size=5&page=${p}`)]);
     expect(api.hits.find((h) => h.path.startsWith('/api/'))!.headers.accept).toMatch(/^application\/json/);
 
-    const snap = JSON.parse(readFileSync(join(ws.state, 'targets', 'api-shop.snapshot.json'), 'utf8')) as { items: Record<string, { data: Record<string, unknown> }> };
+    const snap = readSnapshot(ws.state, 'api-shop')!;
     expect(snap.items['105']!.data).toMatchObject({ name: '商用空调 6', amount: 5500, currency: 'CNY', url: `${api.url}/item/105` });
 
     catalog[5]!.price.current = 4800; // -12.7 %

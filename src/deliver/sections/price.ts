@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PriceAlertPayload } from '../../kinds/price.js';
-import { readJsonFile } from '../../store/atomic.js';
 import type { StoredAlert } from '../../store/outbox.js';
-import { snapshotFile, type Snapshot } from '../../store/snapshot.js';
+import { readSnapshot, snapshotFile, type Snapshot } from '../../store/snapshot.js';
 import { renderPriceChart, type ChartPoint } from '../charts.js';
 import { currencySymbol, formatMoney, formatPct } from '../format.js';
 import { fill } from '../i18n.js';
@@ -27,12 +26,11 @@ function history(a: StoredAlert, ctx: SectionContext): ChartPoint[] {
   const pl = p(a);
   let points: ChartPoint[] = [];
   if (ctx.stateDir) {
-    const file = snapshotFile(ctx.stateDir, pl.targetId);
-    const memoKey = `snapshot:${file}`;
+    const memoKey = `snapshot:${snapshotFile(ctx.stateDir, pl.targetId)}`;
     let snap = ctx.memo?.get(memoKey) as Snapshot | null | undefined;
     if (snap === undefined) {
       try {
-        snap = readJsonFile<Snapshot>(file);
+        snap = readSnapshot(ctx.stateDir, pl.targetId);
       } catch {
         snap = null; // an unreadable snapshot costs the chart, not the digest
       }
