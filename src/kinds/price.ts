@@ -21,6 +21,11 @@ export interface PriceAlertPayload {
   from: boolean;
 }
 
+/**
+ * The reference a price is compared with: the price last alerted on, or the first price seen.
+ * Kept only while it differs from the stored price (otherwise the stored price is the reference),
+ * so a snapshot of 100 k steady items carries no second copy of every price.
+ */
 interface Alerted {
   amount: number;
   at: string;
@@ -81,7 +86,7 @@ export const priceKind: KindPlugin = {
 
     for (const item of diff.added) {
       const amount = num(item.data.amount);
-      if (amount !== null) alerted[item.key] = { amount, at };
+      delete alerted[item.key]; // a returning item starts again from its price now
       if (ctx.hasBaseline && rules.price.alert_new_items) {
         alerts.push(
           make(
@@ -102,11 +107,11 @@ export const priceKind: KindPlugin = {
       }
       const base = alerted[ch.key]?.amount ?? num(ch.before.amount);
       if (base === null || base === 0) {
-        alerted[ch.key] = { amount, at };
+        delete alerted[ch.key];
         continue;
       }
       if (ch.after.currency !== ch.before.currency) {
-        alerted[ch.key] = { amount, at };
+        delete alerted[ch.key];
         continue; // a currency switch is not comparable; start a new baseline quietly
       }
       const deltaAbs = round2(amount - base);
@@ -119,7 +124,12 @@ export const priceKind: KindPlugin = {
             `${base}->${amount}@${ctx.epoch}`,
           ),
         );
-        alerted[ch.key] = { amount, at };
+        delete alerted[ch.key];
+      } else if (amount === base) {
+        delete alerted[ch.key]; // back at the reference (e.g. after "面议"): the stored price is it again
+      } else if (!alerted[ch.key]) {
+        // Below the threshold: the price before this move stays the reference, so slow drift adds up.
+        alerted[ch.key] = { amount: base, at };
       }
     }
 

@@ -47,4 +47,20 @@ describe('price rules', () => {
     const b = step([item('a', 1000)], [item('a', 900)], target());
     expect(a.alerts.map((x) => x.id)).toEqual(b.alerts.map((x) => x.id));
   });
+  it('slow drift adds up against the reference, which is kept only while it differs from the stored price', () => {
+    const t = target();
+    const steady = step([], [item('a', 1000), item('b', 500)], t);
+    expect(steady.state.alerted ?? {}).toEqual({}); // new items: their own price is the reference
+    const d1 = step([item('a', 1000)], [item('a', 970)], t, steady.state); // -3 %: below the threshold
+    expect(d1.alerts).toHaveLength(0);
+    expect((d1.state.alerted as Record<string, { amount: number }>).a!.amount).toBe(1000);
+    const d2 = step([item('a', 970)], [item('a', 940)], t, d1.state); // -6 % against 1,000
+    expect(d2.alerts).toHaveLength(1);
+    expect((d2.alerts[0]!.payload as PriceAlertPayload).oldAmount).toBe(1000);
+    expect(d2.state.alerted).toEqual({}); // the alerted price is the stored one now
+    const d3 = step([item('a', 940)], [item('a', 960)], t, d2.state); // +2 % against 940
+    expect(d3.alerts).toHaveLength(0);
+    const back = step([item('a', 960)], [item('a', 940)], t, d3.state);
+    expect(back.state.alerted).toEqual({});
+  });
 });
