@@ -20,22 +20,22 @@ export function register(program: Command): void {
       const log = readRunLog(paths.stateDir, id);
       if (!snap && log.runs.length === 0) throw new RadarError('usage', `no history for target "${id}" in ${paths.stateDir}`);
       if (opts.item) {
-        const item = snap?.items[opts.item];
-        const series = snap?.history[opts.item];
+        const item = snap?.items.get(opts.item);
+        const series = snap?.history.get(opts.item);
         if (!item && !series) throw new RadarError('usage', `target "${id}" has no item "${opts.item}"`);
         if (opts.json) return out(JSON.stringify({ item: item ?? null, history: series ?? [] }, null, 2));
         out(`${opts.item}  ${item?.data.name ?? ''}`);
         out(formatTable(['at', 'amount', 'currency'], (series ?? []).map((p) => [p.at, String(p.amount ?? ''), String(p.currency ?? '')])));
         return;
       }
-      if (opts.json) return out(JSON.stringify({ runs: log.runs, items: snap?.items ?? {} }, null, 2));
+      if (opts.json) return out(JSON.stringify({ runs: log.runs, items: Object.fromEntries(snap?.items ?? []) }, null, 2));
       out(formatTable(['run at', 'verdict', 'items', 'pages', '+', '~', '-', 'detail'], log.runs.slice(-20).map((r) => [r.at, r.verdict, String(r.items), String(r.pages), String(r.added ?? ''), String(r.changed ?? ''), String(r.removed ?? ''), r.failure ? failureText(r.failure) : ''])));
       if (snap) {
         out('');
         // Kinds without a price (tender, job) name the columns that say what their items are.
         const cols = getKind(snap.kind)?.columns?.slice(0, 3);
-        if (cols) out(formatTable(['key', ...cols, 'first seen', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, ...cols.map((c) => String(i.data[c] ?? '')), i.firstSeen, i.lastSeen])));
-        else out(formatTable(['key', 'name', 'price', 'points', 'last seen'], Object.values(snap.items).slice(0, 100).map((i) => [i.key, String(i.data.name ?? ''), String(i.data.amount ?? ''), String(snap.history[i.key]?.length ?? 0), i.lastSeen])));
+        if (cols) out(formatTable(['key', ...cols, 'first seen', 'last seen'], [...snap.items.values()].slice(0, 100).map((i) => [i.key, ...cols.map((c) => String(i.data[c] ?? '')), i.firstSeen, i.lastSeen])));
+        else out(formatTable(['key', 'name', 'price', 'points', 'last seen'], [...snap.items.values()].slice(0, 100).map((i) => [i.key, String(i.data.name ?? ''), String(i.data.amount ?? ''), String(snap.history.get(i.key)?.length ?? 0), i.lastSeen])));
       }
     });
 }

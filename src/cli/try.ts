@@ -35,7 +35,7 @@ export function register(program: Command): void {
         const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
         // A `detail:` block: follow the first few items' own pages, so their fields show too.
         const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;
-        const verdict = await followDetails(sampled, judged, {}, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } }, { keepDeferred: true });
+        const verdict = await followDetails(sampled, judged, new Map(), { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } }, { keepDeferred: true });
         const items = verdict.status === 'good' ? verdict.items : outcome.ok ? outcome.items : [];
         if (opts.json) {
           out(JSON.stringify({ target: target.id, verdict: verdict.status, failure: verdict.status === 'failed' ? verdict.failure : null, pages: outcome.pages, items, problems: outcome.ok ? outcome.problems : [] }, null, 2));

@@ -67,13 +67,13 @@ export function loadOffers(paths: Paths, now: Date, maxAgeDays: number): LoadedO
       skipped.push({ targetId: t.id, reason: `last good data is ${ageDays.toFixed(1)} days old (max_age_days: ${maxAgeDays})` });
       continue;
     }
-    for (const item of Object.values(snap.items)) {
+    for (const item of snap.items.values()) {
       // Missing from the last good run: not on sale there now, whatever it cost before.
       if (item.missingRuns > 0) continue;
       const d = item.data;
       const amount = typeof d.amount === 'number' && Number.isFinite(d.amount) && d.amount > 0 ? d.amount : null;
       if (amount === null) continue;
-      const series = snap.history[item.key] ?? [];
+      const series = snap.history.get(item.key) ?? [];
       const prev = series.length >= 2 ? series[series.length - 2]!.amount : null;
       offers.push({
         targetId: t.id,

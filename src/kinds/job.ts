@@ -268,7 +268,7 @@ export const jobKind: KindPlugin = {
 
     // Salary range per series over every posting still listed, against the range last alerted on.
     const listed = new Map<string, ItemData[]>();
-    for (const s of Object.values(diff.next)) {
+    for (const s of diff.next.values()) {
       if (s.missingRuns > 0) continue;
       const series = `${cityOf(s.data)}|${catOf(s.data)}`;
       listed.set(series, [...(listed.get(series) ?? []), s.data]);

@@ -235,7 +235,7 @@ export const tenderKind: KindPlugin = {
     }
 
     if (rules.remind_days_before > 0) {
-      for (const stored of Object.values(diff.next)) {
+      for (const stored of diff.next.values()) {
         if (stored.missingRuns > 0) continue; // not on the list this run: maybe withdrawn
         const dk = tenderDedupeKey(stored.data, stored.key);
         const s = seen[dk];

@@ -50,7 +50,7 @@ export function readDetailFields(html: string, url: string, specs: Record<string
 export async function followDetails(
   target: Target,
   verdict: Verdict,
-  known: Record<string, StoredItem>,
+  known: ReadonlyMap<string, StoredItem>,
   deps: DetailDeps,
   /** keepDeferred (`radar try`): show items over the limit too, without their details. */
   opts: { keepDeferred?: boolean } = {},
@@ -62,7 +62,7 @@ export async function followDetails(
   const items: Item[] = [];
   const fresh: { item: Item; url: string }[] = [];
   for (const item of verdict.items) {
-    const old = known[item.key];
+    const old = known.get(item.key);
     if (old) {
       items.push({ key: item.key, data: carryOver(old.data, item.data) });
       continue;

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOffers } from '../../src/compare/offers.js';
 import { resolvePaths } from '../../src/config/load.js';
-import type { Snapshot } from '../../src/store/snapshot.js';
 
 const home = mkdtempSync(join(tmpdir(), 'radar-offers-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -21,7 +20,7 @@ function target(id: string, region: string) {
 
 function snapshot(id: string, lastGoodAt: string | null, items: Record<string, { amount: number | null; missingRuns?: number; gtin?: string }>, history: Record<string, number[]> = {}) {
   // A version-1 file (keyed objects), as sales-radar wrote before 2026-11: still read as is.
-  const snap: Snapshot & { version: 1 } = {
+  const snap = {
     version: 1,
     targetId: id,
     kind: 'price',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultServer, type Fault, type FaultServer } from '../helpers/fault-server.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
+import { readSnapshot } from '../../src/store/snapshot.js';
 
 interface RunJson {
   exitCode: number;
@@ -97,13 +98,14 @@ ${extra}items:
 
   it('wrong declared charset (GBK behind "charset=utf-8"): read correctly, good, same items, no alert', async () => {
     await run();
-    const before = JSON.parse(readFileSync(snapshot(), 'utf8')) as { items: Record<string, { data: unknown }> };
+    const dataOf = () => new Map([...readSnapshot(ws.state, 'shop')!.items].map(([k, v]) => [k, v.data]));
+    const before = dataOf();
     site.fault = 'wrong_charset';
     const r = await run();
     expect(r.targets[0]!.verdict).toBe('good');
-    const after = JSON.parse(readFileSync(snapshot(), 'utf8')) as { items: Record<string, { data: { name: string } }> };
-    expect(after.items.S1!.data.name).toBe('空调 KFR-20GW 型号1');
-    expect(Object.fromEntries(Object.entries(after.items).map(([k, v]) => [k, v.data]))).toEqual(Object.fromEntries(Object.entries(before.items).map(([k, v]) => [k, v.data])));
+    const after = dataOf();
+    expect(after.get('S1')!.name).toBe('空调 KFR-20GW 型号1');
+    expect(after).toEqual(before);
     expect(r.targets[0]!.alerts).toEqual([]);
     expect(priceAlertsInOutbox()).toEqual([]);
   });

@@ -100,7 +100,7 @@ ${extra}items:
     expect(api.hits.find((h) => h.path.startsWith('/api/'))!.headers.accept).toMatch(/^application\/json/);
 
     const snap = readSnapshot(ws.state, 'api-shop')!;
-    expect(snap.items['105']!.data).toMatchObject({ name: '商用空调 6', amount: 5500, currency: 'CNY', url: `${api.url}/item/105` });
+    expect(snap.items.get('105')!.data).toMatchObject({ name: '商用空调 6', amount: 5500, currency: 'CNY', url: `${api.url}/item/105` });
 
     catalog[5]!.price.current = 4800; // -12.7 %
     const second = await run();

@@ -75,7 +75,7 @@ describe('job kind on a fixed series of weekly snapshots', () => {
 
   /** Runs the kind over snapshots of the listing: each entry is (when, the postings listed then). */
   function replay(series: [string, Item[]][]): JobAlertPayload[][] {
-    let items: Record<string, StoredItem> = {};
+    let items: ReadonlyMap<string, StoredItem> = new Map();
     let state: KindState = {};
     let lastGood: string | null = null;
     const out: JobAlertPayload[][] = [];

@@ -8,7 +8,7 @@ const all = [item('A', 100), item('B', 200), item('C', 300)];
 
 /** Runs the diff over a sequence of good runs, carrying the stored items from one to the next. */
 function runs(seq: Item[][], removedAfterRuns = 2) {
-  let stored: Record<string, StoredItem> = {};
+  let stored: ReadonlyMap<string, StoredItem> = new Map();
   return seq.map((current, i) => {
     const d = diffItems(stored, current, { now: new Date(Date.UTC(2026, 10, 1 + i)), removedAfterRuns, changedFields: priceKind.changedFields });
     stored = d.next;
@@ -23,15 +23,15 @@ describe('missing-item debounce (removed_after_runs, default 2)', () => {
     const [, once, twice] = runs([all, withoutB, withoutB]);
     expect(once).toMatchObject({ added: [], removed: [], missing: ['B'] });
     expect(twice).toMatchObject({ added: [], removed: ['B'], missing: [] });
-    expect(Object.keys(twice!.stored).sort()).toEqual(['A', 'C']);
+    expect([...twice!.stored.keys()].sort()).toEqual(['A', 'C']);
   });
 
   it('back within the window → nothing at all (not added, not changed), and the count starts over', () => {
     const [, once, back, onceMore] = runs([all, withoutB, all, withoutB]);
     expect(once!.missing).toEqual(['B']);
     expect(back).toMatchObject({ added: [], removed: [], missing: [], changed: [] });
-    expect(back!.stored.B!.missingRuns).toBe(0);
-    expect(back!.stored.B!.firstSeen).toBe(once!.stored.B!.firstSeen);
+    expect(back!.stored.get('B')!.missingRuns).toBe(0);
+    expect(back!.stored.get('B')!.firstSeen).toBe(once!.stored.get('B')!.firstSeen);
     expect(onceMore).toMatchObject({ removed: [], missing: ['B'] });
   });
 
@@ -61,9 +61,9 @@ describe('untrusted item keys', () => {
     expect(keys.slice(0, 4).every((k) => k.startsWith('key:'))).toBe(true);
     const items = keys.map((key) => ({ key, data: { amount: 1 } }));
     const opts = { now: new Date('2026-01-01T00:00:00Z'), removedAfterRuns: 2, changedFields: () => null };
-    const first = diffItems({}, items, opts);
+    const first = diffItems(new Map(), items, opts);
     expect(first.added).toHaveLength(5);
-    const stored = JSON.parse(JSON.stringify(first.next)) as typeof first.next;
+    const stored = new Map(JSON.parse(JSON.stringify([...first.next])) as [string, StoredItem][]);
     const second = diffItems(stored, items, opts);
     expect([second.added.length, second.unchanged, second.removed.length]).toEqual([0, 5, 0]);
   });

@@ -13,7 +13,7 @@ const item = (key: string, amount: number | null): Item => ({ key, data: { name:
 
 function step(prevItems: Item[], nextItems: Item[], t: Target, state: Record<string, unknown> = {}) {
   const now = new Date('2026-03-05T00:00:00Z');
-  const prev = Object.fromEntries(prevItems.map((i) => [i.key, { key: i.key, data: i.data, firstSeen: '', lastSeen: '', missingRuns: 0 }]));
+  const prev = new Map(prevItems.map((i) => [i.key, { key: i.key, data: i.data, firstSeen: '', lastSeen: '', missingRuns: 0 }]));
   const diff = diffItems(prev, nextItems, { now, removedAfterRuns: 2, changedFields: priceKind.changedFields });
   return priceKind.decide(diff, { target: t, rules, now, hasBaseline: true, epoch: 'e1', state });
 }

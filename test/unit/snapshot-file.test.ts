@@ -17,8 +17,8 @@ describe('snapshot file', () => {
   it('round-trips what the pipeline keeps, in page order, with history and kind state', async () => {
     const db = await openSnapshot(dir, 'shop', 'price');
     expect(db.data.lastGoodAt).toBeNull();
-    db.data.items = { b: item('b', 2), a: item('a', 1), '10': item('10', 10) };
-    db.data.history = { a: [{ at: '2026-11-01T00:00:00.000Z', amount: 1, currency: 'CNY' }] };
+    db.data.items = new Map([item('b', 2), item('a', 1), item('10', 10)].map((i) => [i.key, i]));
+    db.data.history = new Map([['a', [{ at: '2026-11-01T00:00:00.000Z', amount: 1, currency: 'CNY' }]]]);
     db.data.kindState = { alerted: { a: { amount: 1, at: '2026-11-01T00:00:00.000Z' } } };
     db.data.lastGoodAt = '2026-11-02T00:00:00.000Z';
     db.data.lastGoodCount = 3;
@@ -28,7 +28,7 @@ describe('snapshot file', () => {
     expect(back).toEqual(db.data);
     const onDisk = JSON.parse(readFileSync(snapshotFile(dir, 'shop'), 'utf8')) as { version: number; items: { key: string }[] };
     expect(onDisk.version).toBe(2);
-    expect(onDisk.items.map((i) => i.key).sort()).toEqual(['10', 'a', 'b']);
+    expect(onDisk.items.map((i) => i.key)).toEqual(['b', 'a', '10']); // page order, numeric keys too
   });
 
   it('reads a version-1 file (keyed objects) and rewrites it as version 2 on the next write', async () => {
@@ -36,11 +36,11 @@ describe('snapshot file', () => {
     const v1 = { version: 1, targetId: 'old', kind: 'price', lastGoodAt: '2026-10-01T00:00:00.000Z', lastGoodCount: 1, items: { x: item('x', 5) }, history: { x: [{ at: '2026-10-01T00:00:00.000Z', amount: 5, currency: 'CNY' }] }, kindState: {} };
     writeFileSync(snapshotFile(dir, 'old'), JSON.stringify(v1));
     const db = await openSnapshot(dir, 'old', 'price');
-    expect(db.data.items.x!.data.amount).toBe(5);
-    expect(db.data.history.x).toHaveLength(1);
+    expect(db.data.items.get('x')!.data.amount).toBe(5);
+    expect(db.data.history.get('x')).toHaveLength(1);
     await db.write();
     expect(JSON.parse(readFileSync(snapshotFile(dir, 'old'), 'utf8')).version).toBe(2);
-    expect(readSnapshot(dir, 'old')!.items.x).toEqual(v1.items.x);
+    expect(readSnapshot(dir, 'old')!.items.get('x')).toEqual(v1.items.x);
   });
 
   it('refuses a file from an unknown version with a store error naming the file', () => {

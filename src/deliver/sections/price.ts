@@ -36,7 +36,7 @@ function history(a: StoredAlert, ctx: SectionContext): ChartPoint[] {
       }
       ctx.memo?.set(memoKey, snap);
     }
-    const series = snap?.history?.[pl.key] ?? [];
+    const series = snap?.history.get(pl.key) ?? [];
     points = series.filter((h) => typeof h.amount === 'number' && (h.currency ?? pl.currency) === pl.currency).map((h) => ({ at: h.at, amount: h.amount as number }));
   }
   // History up to this alert: a later change belongs to a later email.
