@@ -12,7 +12,7 @@ import { importFile, type ImportReport, type ImportSpec } from './importer.js';
 import { BUILTIN_PRESETS, HEADER_SCAN_ROWS, mapHeader, missingRequired, resolvePreset, withOverrides } from './mapping.js';
 import { appendAudit, keepRaw, loadKey, loadStore, purgeExpired, type PurgeResult, saveStore, sha256File, type StoreFile } from './store.js';
 import { type BadRow, type Cell, readTable, BadRows } from './table.js';
-import { Directory, fromStored, mergeInto, newAggregate, Pseudonymizer, type SourceAggregate, toStored } from './weekly.js';
+import { Directory, mergeStored, newAggregate, Pseudonymizer, type SourceAggregate, toStored } from './weekly.js';
 import { errorLine, RadarError } from '../core/errors.js';
 
 const KIND_ORDER = { roster: 0, org: 1, attendance: 2, activity: 3, transfers: 4 } as const;
@@ -185,7 +185,7 @@ export function mergedView(store: StoreFile): { merged: SourceAggregate; directo
   const merged = newAggregate('activity');
   for (const s of Object.values(store.sources)) {
     if (s.kind === 'roster' || s.kind === 'org') continue;
-    mergeInto(merged, fromStored(s.aggregate));
+    mergeStored(merged, s.aggregate);
   }
   return { merged, directory: Directory.from(store.directory) };
 }

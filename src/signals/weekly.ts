@@ -1,7 +1,7 @@
 /**
  * Per-person weekly accumulators: the only thing an import keeps. Rows are folded into one
- * small Float64Array per person and ISO week as they stream past, so a million rows cost
- * memory in people x weeks, never in rows.
+ * small Float64Array per person and ISO week (a view into a shared block) as they stream past,
+ * so a million rows cost memory in people x weeks, never in rows.
  */
 import { createHmac } from 'node:crypto';
 import type { SourceKind } from './config.js';
@@ -48,16 +48,42 @@ export function newAcc(): WeekAcc {
   return new Float64Array(SLOTS);
 }
 
+/**
+ * Hands out accumulators as views into shared blocks. A Float64Array of its own costs each
+ * person-week a malloc'd backing store plus its bookkeeping (~450 bytes of native heap for 208
+ * bytes of sums, in pieces too small for malloc to give back), and a 1 M-row export has 130 k
+ * person-weeks. Blocks belong to one aggregate, so they are freed with it.
+ */
+export class AccBlocks {
+  private block = new Float64Array(0);
+  private used = 0;
+  private nextSize = 16;
+
+  next(): WeekAcc {
+    if (this.used + SLOTS > this.block.length) {
+      // Small aggregates stay small; large ones get blocks of 1,024 person-weeks.
+      this.block = new Float64Array(this.nextSize * SLOTS);
+      this.nextSize = Math.min(this.nextSize * 2, 1024);
+      this.used = 0;
+    }
+    const acc = this.block.subarray(this.used, this.used + SLOTS);
+    this.used += SLOTS;
+    return acc;
+  }
+}
+
 /** What one imported file contributes: accumulators plus the weeks each column actually covers. */
 export interface SourceAggregate {
   kind: SourceKind;
   weeks: Map<string, Map<string, WeekAcc>>;
   /** field -> weeks in which this file had that column and at least one row. */
   coverage: Map<AccField, Set<string>>;
+  /** Where this aggregate's accumulators live. */
+  blocks: AccBlocks;
 }
 
 export function newAggregate(kind: SourceKind): SourceAggregate {
-  return { kind, weeks: new Map(), coverage: new Map() };
+  return { kind, weeks: new Map(), coverage: new Map(), blocks: new AccBlocks() };
 }
 
 export function accFor(agg: SourceAggregate, pid: string, week: string): WeekAcc {
@@ -68,7 +94,7 @@ export function accFor(agg: SourceAggregate, pid: string, week: string): WeekAcc
   }
   let acc = byWeek.get(week);
   if (!acc) {
-    acc = newAcc();
+    acc = agg.blocks.next();
     byWeek.set(week, acc);
   }
   return acc;
@@ -109,32 +135,23 @@ export function toStored(agg: SourceAggregate): StoredAggregate {
   return { kind: agg.kind, weeks, coverage };
 }
 
-export function fromStored(s: StoredAggregate): SourceAggregate {
-  const agg = newAggregate(s.kind);
+/**
+ * Adds a stored aggregate into `into` (sums; coverage is a union), straight from its JSON form:
+ * building each file's aggregate first and then merging held two copies of every person-week.
+ */
+export function mergeStored(into: SourceAggregate, s: StoredAggregate): void {
   for (const [pid, w] of Object.entries(s.weeks)) {
     for (const [week, o] of Object.entries(w)) {
-      const acc = accFor(agg, pid, week);
+      const acc = accFor(into, pid, week);
       for (const [f, v] of Object.entries(o)) {
         const i = F[f as AccField];
-        if (i !== undefined && typeof v === 'number') acc[i] = v;
+        if (i !== undefined && typeof v === 'number') acc[i] = (acc[i] ?? 0) + v;
       }
     }
   }
   for (const [f, weeks] of Object.entries(s.coverage)) {
-    for (const w of weeks ?? []) cover(agg, f as AccField, w);
+    for (const w of weeks ?? []) cover(into, f as AccField, w);
   }
-  return agg;
-}
-
-/** Adds `src` into `into` (sums; coverage is a union). */
-export function mergeInto(into: SourceAggregate, src: SourceAggregate): void {
-  for (const [pid, byWeek] of src.weeks) {
-    for (const [week, acc] of byWeek) {
-      const t = accFor(into, pid, week);
-      for (let i = 0; i < ACC_FIELDS.length; i++) t[i] = (t[i] ?? 0) + (acc[i] ?? 0);
-    }
-  }
-  for (const [f, weeks] of src.coverage) for (const w of weeks) cover(into, f, w);
 }
 
 /** What we know about a person, from the HR roster and the org sheet. Personal data: stays in the state folder. */
