@@ -81,6 +81,27 @@ export function percentileRank(x: number, values: readonly number[]): number {
   return (100 * (below + 0.5 * equal)) / values.length;
 }
 
+/** percentileRank over values sorted ascending, by binary search: the same counts, so the same result. */
+export function percentileRankSorted(x: number, sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  const below = lo;
+  hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return (100 * (below + 0.5 * (lo - below))) / n;
+}
+
 export function clip(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }

@@ -151,43 +151,58 @@ export function baselineWeeks(week: string, n: number): string[] {
 /**
  * Evidence for one person at `week`: each metric against the median and MAD of the previous
  * `baseline_weeks` weeks (those with a value). `history` counts baseline weeks with any data.
+ * `known` supplies metrics already computed (the scorer's peer pass computes comms and CRM for
+ * everyone first, and builds the rest one person at a time).
  */
-export function personEvidence(s: PersonSeries, week: string, cfg: AttritionConfig): { evidence: Evidence; history: number; hasWeek: boolean } {
+export function personEvidence(s: PersonSeries, week: string, cfg: AttritionConfig, known: Partial<Evidence> = {}): { evidence: Evidence; history: number; hasWeek: boolean } {
   const bw = baselineWeeks(week, cfg.baseline_weeks);
+  const evidence = {} as Evidence;
+  for (const m of METRICS) evidence[m] = known[m] ?? metricEvidence(s, m, week, bw, cfg);
+  return { evidence, ...scorability(s, week, bw) };
+}
+
+/** Whether `week` has data and how many of the baseline weeks `bw` do: who can be scored. */
+export function scorability(s: PersonSeries, week: string, bw: readonly string[]): { history: number; hasWeek: boolean } {
   const cur = s.metrics.get(week);
   let history = 0;
   for (const w of bw) if (s.metrics.has(w) && hasAny(s.metrics.get(w))) history++;
-  const evidence = {} as Evidence;
-  for (const m of METRICS) {
-    const hist: number[] = [];
-    for (const w of bw) {
-      const v = s.metrics.get(w)?.[m];
-      if (v !== null && v !== undefined) hist.push(v);
-    }
-    const value = cur?.[m] ?? null;
-    const base = hist.length > 0 ? baseline(hist, scaleFloor(m, median(hist), cfg)) : null;
-    const e: MetricEvidence = { value, base, z: value !== null && base ? robustZ(value, base) : null };
-    if (CUSUM_METRICS.includes(m)) {
-      // Phase I / phase II: the older half of the baseline is the in-control reference, the
-      // newer half and this week are monitored. A reference that included the slide itself
-      // would drift down with it and hide exactly the slow decline we look for.
-      const half = Math.ceil(bw.length / 2);
-      const refVals: number[] = [];
-      for (const w of bw.slice(0, half)) {
-        const v = s.metrics.get(w)?.[m];
-        if (v !== null && v !== undefined) refVals.push(v);
-      }
-      if (refVals.length >= 3) {
-        const ref = baseline(refVals, scaleFloor(m, median(refVals), cfg));
-        const series = [...bw.slice(half), week].map((w) => s.metrics.get(w)?.[m] ?? null);
-        e.cusumRef = ref;
-        e.cusum = cusumDown(series, ref.median, ref.scale, cfg.cusum_k);
-        e.zSeries = series.map((x) => (x === null ? null : robustZ(x, ref)));
-      }
-    }
-    evidence[m] = e;
+  return { history, hasWeek: cur !== undefined && hasAny(cur) };
+}
+
+/** Weeks in a CUSUM zSeries: the newer half of `baselineWeeks` baseline weeks, and the scored week. */
+export function monitoredWeeks(baselineWeeks: number): number {
+  return baselineWeeks - Math.ceil(baselineWeeks / 2) + 1;
+}
+
+/** One metric's evidence at `week` against the baseline weeks `bw`. */
+export function metricEvidence(s: PersonSeries, m: Metric, week: string, bw: readonly string[], cfg: AttritionConfig): MetricEvidence {
+  const hist: number[] = [];
+  for (const w of bw) {
+    const v = s.metrics.get(w)?.[m];
+    if (v !== null && v !== undefined) hist.push(v);
   }
-  return { evidence, history, hasWeek: cur !== undefined && hasAny(cur) };
+  const value = s.metrics.get(week)?.[m] ?? null;
+  const base = hist.length > 0 ? baseline(hist, scaleFloor(m, median(hist), cfg)) : null;
+  const e: MetricEvidence = { value, base, z: value !== null && base ? robustZ(value, base) : null };
+  if (CUSUM_METRICS.includes(m)) {
+    // Phase I / phase II: the older half of the baseline is the in-control reference, the
+    // newer half and this week are monitored. A reference that included the slide itself
+    // would drift down with it and hide exactly the slow decline we look for.
+    const half = Math.ceil(bw.length / 2);
+    const refVals: number[] = [];
+    for (const w of bw.slice(0, half)) {
+      const v = s.metrics.get(w)?.[m];
+      if (v !== null && v !== undefined) refVals.push(v);
+    }
+    if (refVals.length >= 3) {
+      const ref = baseline(refVals, scaleFloor(m, median(refVals), cfg));
+      const series = [...bw.slice(half), week].map((w) => s.metrics.get(w)?.[m] ?? null);
+      e.cusumRef = ref;
+      e.cusum = cusumDown(series, ref.median, ref.scale, cfg.cusum_k);
+      e.zSeries = series.map((x) => (x === null ? null : robustZ(x, ref)));
+    }
+  }
+  return e;
 }
 
 function hasAny(m: WeeklyMetrics | undefined): boolean {

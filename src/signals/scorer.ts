@@ -5,10 +5,10 @@
  */
 import type { AttritionConfig, Feature } from './config.js';
 import { FEATURES } from './config.js';
-import { cusumDownZ, median, percentileRank } from './baseline.js';
 import { dayToIso, shiftWeek, weekLabelToDay } from './dates.js';
 import { driverText } from './explain.js';
-import { buildSeries, type Evidence, featuresOf, personEvidence, type PersonSeries } from './features.js';
+import { baselineWeeks, buildSeries, type Evidence, featuresOf, metricEvidence, monitoredWeeks, personEvidence, type PersonSeries, scorability } from './features.js';
+import { PeerInputs, type PeerOutputs, peerStep } from './peers.js';
 import { type Contribution, explain, topDrivers } from './model.js';
 import type { Directory, SourceAggregate } from './weekly.js';
 
@@ -72,20 +72,29 @@ interface WeekResult {
   ex: ReturnType<typeof explain>;
 }
 
+const PEER_METRICS = ['comms', 'crm'] as const;
+type PeerMetric = (typeof PEER_METRICS)[number];
+
 function peerKey(dir: Directory, pid: string): [string, string] {
   const p = dir.people.get(pid);
   const role = p?.role ?? '';
   return [`${role}|${p?.region ?? ''}`, role];
 }
 
-/** Scores one week for the given series; `reasons` collects why people were not scored. */
-function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, dir: Directory, reasons?: Map<string, number>): Map<string, WeekResult> {
+/**
+ * Scores one week for the given series, handing each result to `each`; `reasons` collects why
+ * people were not scored. The peer steps need comms and CRM of the whole group, held as flat
+ * arrays (peers.ts); everything else about a person is built when that person is scored, so a
+ * caller that keeps just the score never holds a week of everyone's evidence.
+ */
+function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, dir: Directory, each: (r: WeekResult) => void, reasons?: Map<string, number>): void {
   const skip = (r: string): void => {
     reasons?.set(r, (reasons.get(r) ?? 0) + 1);
   };
-  const rows: { pid: string; ev: Evidence }[] = [];
+  const bw = baselineWeeks(week, cfg.baseline_weeks);
+  const rows: PersonSeries[] = [];
   for (const s of series) {
-    const { evidence, history, hasWeek } = personEvidence(s, week, cfg);
+    const { history, hasWeek } = scorability(s, week, bw);
     if (!hasWeek) {
       skip(SKIP.noData);
       continue;
@@ -94,95 +103,25 @@ function scoreWeek(series: PersonSeries[], week: string, cfg: AttritionConfig, d
       skip(`${SKIP.history} (< ${cfg.min_history_weeks} weeks)`);
       continue;
     }
-    rows.push({ pid: s.pid, ev: evidence });
+    rows.push(s);
   }
-  // Peers: same role and region when there are enough of them, else same role, else everyone.
-  for (const metric of ['comms', 'crm'] as const) {
-    const groups = new Map<string, { z: number[]; v: number[] }>();
-    const add = (k: string, z: number, v: number): void => {
-      const g = groups.get(k) ?? { z: [], v: [] };
-      g.z.push(z);
-      g.v.push(v);
-      groups.set(k, g);
-    };
-    for (const r of rows) {
-      const e = r.ev[metric];
-      if (e.z === null || e.value === null) continue;
-      const [rr, role] = peerKey(dir, r.pid);
-      add(`rr:${rr}`, e.z, e.value);
-      add(`r:${role}`, e.z, e.value);
-      add('all', e.z, e.value);
-    }
-    // Each group's median once, not once per member (that was O(people²)).
-    const groupMedZ = new Map<object, number>();
-    const medZOf = (g: { z: number[] }) => {
-      let m = groupMedZ.get(g);
-      if (m === undefined) groupMedZ.set(g, (m = median(g.z)));
-      return m;
-    };
-    for (const r of rows) {
-      const e = r.ev[metric];
-      if (e.z === null || e.value === null) continue;
-      const [rr, role] = peerKey(dir, r.pid);
-      const g = [groups.get(`rr:${rr}`), groups.get(`r:${role}`), groups.get('all')].find((x) => x !== undefined && x.z.length >= cfg.min_peers);
-      if (!g) continue;
-      // Only a shared decline is removed: one person's drop in a week everyone dropped is not theirs.
-      e.peerZ = Math.min(0, medZOf(g));
-      e.peerPct = percentileRank(e.value, g.v);
-    }
-    // The slow-decline CUSUM gets the same treatment week by week (a CRM outage, a slow season).
-    const weekly = new Map<string, (number | null)[][]>();
-    const keyOf = (pid: string): string[] => {
-      const [rr, role] = peerKey(dir, pid);
-      return [`rr:${rr}`, `r:${role}`, 'all'];
-    };
-    for (const r of rows) {
-      const zs = r.ev[metric].zSeries;
-      if (!zs) continue;
-      for (const k of keyOf(r.pid)) {
-        const list = weekly.get(k) ?? [];
-        list.push(zs);
-        weekly.set(k, list);
-      }
-    }
-    // Column medians per group and week, computed once per group (was once per member).
-    const colMedians = new Map<object, (number | null)[]>();
-    const mediansOf = (members: (number | null)[][]) => {
-      let m = colMedians.get(members);
-      if (!m) {
-        m = [];
-        const weeks = Math.max(...members.map((zs) => zs.length));
-        for (let i = 0; i < weeks; i++) {
-          const col = members.map((zs) => zs[i]).filter((v): v is number => v !== null && v !== undefined);
-          m.push(col.length >= cfg.min_peers ? median(col) : null);
-        }
-        colMedians.set(members, m);
-      }
-      return m;
-    };
-    for (const r of rows) {
-      const e = r.ev[metric];
-      if (!e.zSeries) continue;
-      const members = keyOf(r.pid)
-        .map((k) => weekly.get(k))
-        .find((x) => x !== undefined && x.length >= cfg.min_peers);
-      if (!members) continue;
-      const meds = mediansOf(members);
-      const adjusted = e.zSeries.map((z, i) => {
-        if (z === null) return null;
-        const med = meds[i];
-        return med !== null && med !== undefined ? z - Math.min(0, med) : z;
-      });
-      e.cusum = cusumDownZ(adjusted, cfg.cusum_k);
-    }
+  const groupKeys = rows.map((s) => {
+    const [rr, role] = peerKey(dir, s.pid);
+    return [`rr:${rr}`, `r:${role}`, 'all'];
+  });
+  const peers = {} as Record<PeerMetric, PeerOutputs>;
+  for (const m of PEER_METRICS) {
+    const inp = new PeerInputs(rows.length, monitoredWeeks(cfg.baseline_weeks));
+    rows.forEach((s, i) => inp.set(i, metricEvidence(s, m, week, bw, cfg)));
+    peers[m] = peerStep(inp, groupKeys, cfg.min_peers, cfg.cusum_k);
   }
-  const out = new Map<string, WeekResult>();
-  for (const r of rows) {
-    const features = featuresOf(r.ev);
+  rows.forEach((s, i) => {
+    const { evidence } = personEvidence(s, week, cfg);
+    for (const m of PEER_METRICS) peers[m].applyTo(evidence[m], i);
+    const features = featuresOf(evidence);
     const ex = explain(cfg.intercept, cfg.weights, features, FEATURES);
-    out.set(r.pid, { pid: r.pid, ev: r.ev, features, ex });
-  }
-  return out;
+    each({ pid: s.pid, ev: evidence, features, ex });
+  });
 }
 
 export function scorePopulation(opts: { merged: SourceAggregate; directory: Directory; cfg: AttritionConfig; week: string }): ScoreRun {
@@ -198,17 +137,33 @@ export function scorePopulation(opts: { merged: SourceAggregate; directory: Dire
     else eligible.push(s);
   }
   const trendWeeks = weeks.slice(-cfg.trend_weeks);
-  const byWeek = new Map<string, Map<string, WeekResult>>();
-  for (const w of trendWeeks) byWeek.set(w, scoreWeek(eligible, w, cfg, dir, w === week ? reasons : undefined));
-  const current = byWeek.get(week) ?? new Map<string, WeekResult>();
+  // Earlier weeks only feed the trend line: keep their scores, not their evidence (the evidence
+  // of every person in every trend week was most of the scorer's memory).
+  const trendScores = new Map<string, Map<string, number>>();
+  const current = new Map<string, WeekResult>();
+  for (const w of trendWeeks) {
+    const scores = new Map<string, number>();
+    scoreWeek(
+      eligible,
+      w,
+      cfg,
+      dir,
+      (r) => {
+        scores.set(r.pid, round1(r.ex.score));
+        if (w === week) current.set(r.pid, r);
+      },
+      w === week ? reasons : undefined,
+    );
+    trendScores.set(w, scores);
+  }
   const scored: ScoredPerson[] = [];
   for (const r of current.values()) {
     const trend: number[] = [];
     const tw: string[] = [];
     for (const w of trendWeeks) {
-      const hit = byWeek.get(w)?.get(r.pid);
-      if (hit) {
-        trend.push(round1(hit.ex.score));
+      const hit = trendScores.get(w)?.get(r.pid);
+      if (hit !== undefined) {
+        trend.push(hit);
         tw.push(w);
       }
     }
