@@ -162,7 +162,7 @@ async function readCsv(file: string, opts: ReadTableOptions, onRow: RowHandler, 
     },
     (line, reason) => bad.add(name, line, reason),
   );
-  const stream = createReadStream(file, { start: bom, highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { start: bom, highWaterMark: 1 << 16 });
   try {
     for await (const chunk of stream) tok.push(decoder.write(chunk as Buffer));
   } catch (err) {
@@ -214,30 +214,44 @@ export class CsvTokenizer {
 
   push(text: string): void {
     if (text === '') return;
-    let s = this.carry === '' ? text : this.carry + text;
     let from = 0;
-    for (;;) {
-      const nl = s.indexOf('\n', from);
-      if (nl < 0) break;
-      let line = s.slice(from, nl);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
+    let nl = text.indexOf('\n');
+    if (this.carry !== '') {
+      if (nl < 0) {
+        this.carry += text;
+        return;
+      }
+      // Only the line cut by the chunk boundary is joined: joining carry and chunk copied the chunk.
+      this.take(this.carry + text.slice(0, nl));
+      this.carry = '';
       from = nl + 1;
-      this.lineNo++;
-      this.line(line, this.lineNo);
+      nl = text.indexOf('\n', from);
     }
-    this.carry = s.slice(from);
-    s = '';
+    while (nl >= 0) {
+      this.take(text.slice(from, nl));
+      from = nl + 1;
+      nl = text.indexOf('\n', from);
+    }
+    this.carry = own(text.slice(from));
   }
 
   end(): void {
     if (this.carry !== '') {
-      let line = this.carry;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
+      const line = this.carry;
       this.carry = '';
-      this.lineNo++;
-      this.line(line, this.lineNo);
+      this.take(line);
     }
     if (this.pending) this.giveUp();
+  }
+
+  /**
+   * One physical line, as a string of its own: a slice of the decoded chunk would keep the whole
+   * chunk alive for as long as anything keeps one of its cells (a name in the directory, an
+   * employee number in the pseudonym cache, a value quoted in a bad-row reason).
+   */
+  private take(raw: string): void {
+    this.lineNo++;
+    this.line(own(raw.endsWith('\r') ? raw.slice(0, -1) : raw), this.lineNo);
   }
 
   private line(line: string, no: number): void {
@@ -287,6 +301,11 @@ export class CsvTokenizer {
     this.records++;
     this.onRecord(cells, line);
   }
+}
+
+/** A flat copy of `s` that refers to no larger string (V8 keeps a slice's parent alive; short strings are copied anyway). */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 function isBlank(line: string, d: string): boolean {

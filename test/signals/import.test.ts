@@ -235,6 +235,25 @@ describe('bad rows', () => {
     expect(bad).toEqual([5]);
   });
 
+  it('tokenizer: rows and line numbers do not depend on where the chunks end', () => {
+    const text = 'a,b,c\r\n1,"x, ""y""",3\r\n2,"multi\r\nline",4\n\n3,"never closed,5\n4,5,6\r\n5,长一点的名字,7\n6,7,8';
+    const run = (chunks: string[]) => {
+      const got: [number, string[]][] = [];
+      const bad: number[] = [];
+      const t = new CsvTokenizer({ maxRecordLines: 3 }, (c, l) => got.push([l, c]), (l) => bad.push(l));
+      for (const c of chunks) t.push(c);
+      t.end();
+      return { got, bad };
+    };
+    const whole = run([text]);
+    expect(whole.got.map(([l]) => l)).toEqual([1, 2, 3, 7, 8, 9]);
+    expect(whole.got[2]?.[1]).toEqual(['2', 'multi\nline', '4']);
+    expect(whole.bad).toEqual([6]);
+    // Every cut into two pieces, and one character at a time.
+    for (let i = 1; i < text.length; i++) expect(run([text.slice(0, i), text.slice(i)])).toEqual(whole);
+    expect(run([...text])).toEqual(whole);
+  });
+
   it('streams a large file in bounded memory and aggregates it exactly', async () => {
     // 200k rows: 400 people x 500 days. Rows are never kept: memory is people x weeks.
     const file = join(dir, 'big.csv');
