@@ -124,7 +124,7 @@ export function toStored(agg: SourceAggregate): StoredAggregate {
       const o: Partial<Record<AccField, number>> = {};
       for (let i = 0; i < ACC_FIELDS.length; i++) {
         const v = acc[i] ?? 0;
-        if (v !== 0) o[ACC_FIELDS[i] as AccField] = v;
+        if (v !== 0) o[ACC_FIELDS[i] as AccField] = (v | 0) === v ? v | 0 : v;
       }
       w[week] = o;
     }
