@@ -1,18 +1,35 @@
 import type { Command } from 'commander';
-import { register as run } from './run.js';
-import { register as tryTarget } from './try.js';
-import { register as validate } from './validate.js';
-import { register as history } from './history.js';
-import { register as schema } from './schema.js';
-import { register as demo } from './demo.js';
-import { register as match } from './match.js';
-import { register as status } from './status.js';
-import { register as signals } from './signals.js';
-import { register as daemon } from './daemon.js';
-import { register as outbox } from './outbox.js';
-import { register as health } from './health.js';
 
-/** One line per command file: a new command is a new file plus a line here. */
+/** How a command file adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, tryTarget, validate, history, schema, demo, match, status, signals, daemon, outbox, health];
+/**
+ * A command by name and the file that defines it. The file (and everything it imports: mail,
+ * charts, the scrape pipeline ...) is loaded only when that command runs, or for `radar --help`:
+ * a long-running `radar daemon` should not carry every other command's libraries.
+ */
+export interface LazyCommand {
+  name: string;
+  load: () => Promise<{ register: RegisterCommand }>;
+}
+
+const lazy = (name: string, load: LazyCommand['load']): LazyCommand => ({ name, load });
+
+/**
+ * One line per command file: a new command is a new file plus a line here (the name is the one
+ * its `program.command(...)` uses). A plain register function also works; it is always loaded.
+ */
+export const commands: (LazyCommand | RegisterCommand)[] = [
+  lazy('run', () => import('./run.js')),
+  lazy('try', () => import('./try.js')),
+  lazy('validate', () => import('./validate.js')),
+  lazy('history', () => import('./history.js')),
+  lazy('schema', () => import('./schema.js')),
+  lazy('demo', () => import('./demo.js')),
+  lazy('match', () => import('./match.js')),
+  lazy('status', () => import('./status.js')),
+  lazy('signals', () => import('./signals.js')),
+  lazy('daemon', () => import('./daemon.js')),
+  lazy('outbox', () => import('./outbox.js')),
+  lazy('health', () => import('./health.js')),
+];

@@ -52,7 +52,7 @@ describe('radar try: how sales ops test a new target', () => {
 
 describe('CLI surface', () => {
   it('every command has --help and exits 0 with it; unknown commands exit 2', async () => {
-    const names = buildProgram().commands.map((c) => c.name());
+    const names = (await buildProgram()).commands.map((c) => c.name());
     expect(names).toEqual(expect.arrayContaining(['run', 'try', 'validate', 'history', 'schema', 'demo']));
     for (const name of names) {
       const r = await runCli([name, '--help']);
