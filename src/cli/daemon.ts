@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { resolvePaths } from '../config/load.js';
 import { errorLine } from '../core/errors.js';
 import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
-import { demoExtensions } from '../demo/extensions.js';
-import { DemoSite } from '../demo/site.js';
 import { Daemon } from '../schedule/daemon.js';
 import { pathsFrom, setExitCode } from './common.js';
-import { PACKAGE_ROOT } from './demo.js';
 
 /** Every 20 s: the demo should show a digest within a minute, not at 08:00 tomorrow. */
 const DEMO_SCHEDULE = '*/20 * * * * *';
@@ -72,11 +69,7 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
           );
         };
         const hup = () => {
-          try {
-            daemon.reload('SIGHUP');
-          } catch (e) {
-            log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running');
-          }
+          daemon.reload('SIGHUP').catch((e: unknown) => log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running'));
         };
         const usr2 = () => daemon.poke();
         handlers.push(['SIGTERM', stop], ['SIGINT', stop], ['SIGHUP', hup], ['SIGUSR2', usr2]);
@@ -92,6 +85,8 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
 
 /** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */
 async function startDemo(cmd: Command, log: Logger) {
+  // Loaded here, not at the top: a production daemon never needs the demo shops (or what `radar demo` imports).
+  const [{ DemoSite }, { demoExtensions }, { PACKAGE_ROOT }] = await Promise.all([import('../demo/site.js'), import('../demo/extensions.js'), import('./demo.js')]);
   const o = cmd.optsWithGlobals() as { state?: string };
   const paths = resolvePaths({ home: PACKAGE_ROOT, stateDir: o.state ?? join(PACKAGE_ROOT, 'data', 'state', 'daemon-demo'), outboxDir: join(PACKAGE_ROOT, 'data', 'outbox') });
   const site = new DemoSite(join(PACKAGE_ROOT, 'data', 'demo', 'catalog.json'));

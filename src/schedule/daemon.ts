@@ -6,16 +6,14 @@ import { displayPath, loadRules, loadTargets, type Paths, type Rules } from '../
 import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { deliverOutbox } from '../deliver/deliver.js';
 import { DEFAULT_DELIVERY, dailyCron, recordPolicy } from '../deliver/policy.js';
 import { makeTransport, redactUrl, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
-import { configAlert, runAll } from '../pipeline/run.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { Outbox } from '../store/outbox.js';
 import { cronProblem, parseCron } from './cron.js';
 import { removeStaleTempFiles } from './housekeeping.js';
-import { getJob, jobNames } from './jobs.js';
+import { hasJob, jobNames, loadJob } from './jobs.js';
 import { acquireLock, type StateLock } from './lock.js';
 import { realClock, Scheduler, type Clock, type JobSpec, type SchedulerEvent } from './scheduler.js';
 import { FileScheduleStore } from './state.js';
@@ -55,6 +53,13 @@ export function writeOutboxRequest(stateDir: string, req: OutboxRequest): string
   return file;
 }
 
+/**
+ * The scrape pipeline and the mail stack are loaded when first needed (a target's run, mail to
+ * compose), not at start: a daemon waiting for its next slot should not hold them.
+ */
+const pipeline = () => import('../pipeline/run.js');
+const delivery = () => import('../deliver/deliver.js');
+
 interface LoadedConfig {
   rules: Rules | null;
   rulesError: RadarError | null;
@@ -84,6 +89,7 @@ export class Daemon {
   private reloadTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<{ abandoned: string[] }> | null = null;
   private readonly opsStuckLogged = new Map<string, number>();
+  private reloads: Promise<void> = Promise.resolve();
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -121,7 +127,7 @@ export class Daemon {
       this.outbox = new Outbox(state);
       const loaded = this.load();
       if (!loaded.rules) throw loaded.rulesError!;
-      this.apply(loaded, 'start');
+      await this.apply(loaded, 'start');
       const env = this.opts.env ?? process.env;
       this.transport = this.opts.transport ?? makeTransport(this.paths.outboxDir, env);
       this.log.info(
@@ -149,7 +155,7 @@ export class Daemon {
     let rulesError: RadarError | null = null;
     try {
       rules = loadRules(this.paths.rulesDir);
-      const unknown = Object.keys((rules.delivery ?? DEFAULT_DELIVERY).daemon.jobs).filter((n) => !getJob(n));
+      const unknown = Object.keys((rules.delivery ?? DEFAULT_DELIVERY).daemon.jobs).filter((n) => !hasJob(n));
       if (unknown.length) {
         throw new RadarError('config', `daemon.jobs.${unknown[0]}: unknown job (known: ${jobNames().join(', ') || 'none in this build'})`, {
           where: displayPath(join(this.paths.rulesDir, 'delivery.yaml')),
@@ -175,8 +181,10 @@ export class Daemon {
    * Applies validated config. A broken rules file keeps all previous rules; a broken target file
    * keeps that file's previous targets; everything else takes effect. Ops hear about each problem.
    */
-  private apply(cfg: LoadedConfig, why: string): void {
+  private async apply(cfg: LoadedConfig, why: string): Promise<void> {
     const problems = [...cfg.errors, ...(cfg.rulesError ? [cfg.rulesError] : [])];
+    // Before anything changes, so the config is applied as one step.
+    const { configAlert } = problems.length ? await pipeline() : { configAlert: null };
     if (cfg.rules) this.rules = cfg.rules;
     const next = new Map<string, Target>();
     for (const t of cfg.targets) if (t.enabled) next.set(t.id, t);
@@ -200,7 +208,7 @@ export class Daemon {
         const kept = p === cfg.rulesError ? 'keeping the previous rules' : 'keeping the previous version of this file';
         this.log.error({ where: p.where ?? null, error: p.message }, `config error (${kept})`);
         // One notice per problem per day, however often the file is saved.
-        const a = configAlert(p, now);
+        const a = configAlert!(p, now);
         alerts.push({ ...a, id: `${a.id}@${day}` });
       }
       this.outbox.record(alerts, now);
@@ -224,7 +232,7 @@ export class Daemon {
     specs.push({ id: 'deliver:daily', cron: parseCron(dailyCron(d.daily_at), zone), catchUp: 'once', run: () => this.deliver('all') });
     specs.push({ id: 'deliver:due', cron: parseCron(d.daemon.deliver_every, zone), catchUp: 'skip', run: () => this.deliver('immediate') });
     for (const [name, cron] of Object.entries(d.daemon.jobs)) {
-      if (getJob(name)) specs.push({ id: `job:${name}`, cron: parseCron(cron, zone), catchUp: d.daemon.catch_up, run: () => this.runJob(name) });
+      if (hasJob(name)) specs.push({ id: `job:${name}`, cron: parseCron(cron, zone), catchUp: d.daemon.catch_up, run: () => this.runJob(name) });
     }
     return specs;
   }
@@ -233,6 +241,7 @@ export class Daemon {
     await this.pool.add(async () => {
       const target = this.targets.get(id);
       if (!target || this.stopping) return;
+      const { runAll } = await pipeline();
       const summary = await runAll({
         paths: this.paths,
         config: { rules: this.rules, targets: [target] },
@@ -254,7 +263,7 @@ export class Daemon {
   }
 
   private async runJob(name: string): Promise<void> {
-    const job = getJob(name);
+    const job = await loadJob(name);
     if (!job) return;
     const alerts = await job.run({ paths: this.paths, rules: this.rules, now: this.now(), log: this.log.child({ job: name }) });
     this.outbox.record(alerts, this.now(), { window: 'immediate' });
@@ -265,6 +274,7 @@ export class Daemon {
   /** One delivery round; `radar outbox` requests are applied first. */
   async deliver(window: 'all' | 'immediate'): Promise<void> {
     this.applyRequests();
+    const { deliverOutbox } = await delivery();
     const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
     this.logDelivery(r.delivery);
     for (const n of r.notices) this.log.error({ notice: n.id, ...(n.payload as object) }, 'mail is stuck: sales ops notified');
@@ -315,12 +325,16 @@ export class Daemon {
     this.scheduler.trigger('deliver:due');
   }
 
-  /** SIGHUP or a changed file: validate first, then apply what is valid. */
-  reload(why: string): void {
-    if (this.stopping) return;
-    const loaded = this.load();
-    this.apply(loaded, why);
-    this.scheduler.setJobs(this.jobs());
+  /** SIGHUP or a changed file: validate first, then apply what is valid. Reloads run one at a time, in order. */
+  reload(why: string): Promise<void> {
+    const next = this.reloads.then(async () => {
+      if (this.stopping) return;
+      const loaded = this.load();
+      await this.apply(loaded, why);
+      this.scheduler.setJobs(this.jobs());
+    });
+    this.reloads = next.catch(() => undefined);
+    return next;
   }
 
   private watchConfig(): void {
@@ -341,11 +355,7 @@ export class Daemon {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;
-      try {
-        this.reload('file change');
-      } catch (e) {
-        this.log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running');
-      }
+      this.reload('file change').catch((e: unknown) => this.log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running'));
     }, 500);
   }
 

@@ -1,8 +1,6 @@
 import type { Alert } from '../alerts/model.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { Logger } from '../core/log.js';
-import { attritionJob } from '../signals/scheduled.js';
-import { healthJob } from '../health/scheduled.js';
 
 export interface JobContext {
   paths: Paths;
@@ -23,14 +21,19 @@ export interface ScheduledJob {
   run(ctx: JobContext): Promise<Alert[]>;
 }
 
-const jobs = new Map<string, ScheduledJob>();
+/** A job's file is loaded when the job first runs: a daemon waiting for Monday holds none of its libraries. */
+const jobs = new Map<string, () => Promise<ScheduledJob>>();
 
-export function registerJob(job: ScheduledJob): void {
-  jobs.set(job.name, job);
+export function registerJob(name: string, load: () => Promise<ScheduledJob>): void {
+  jobs.set(name, load);
 }
 
-export function getJob(name: string): ScheduledJob | undefined {
-  return jobs.get(name);
+export function hasJob(name: string): boolean {
+  return jobs.has(name);
+}
+
+export async function loadJob(name: string): Promise<ScheduledJob | undefined> {
+  return jobs.get(name)?.();
 }
 
 export function jobNames(): string[] {
@@ -38,5 +41,5 @@ export function jobNames(): string[] {
 }
 
 // Registered jobs: one line each.
-registerJob(attritionJob);
-registerJob(healthJob);
+registerJob('attrition', async () => (await import('../signals/scheduled.js')).attritionJob);
+registerJob('health', async () => (await import('../health/scheduled.js')).healthJob);
