@@ -1,4 +1,4 @@
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { createRequire } from 'node:module';
 import type { Alert } from '../alerts/model.js';
 import { mayReceive, recipientsFor, type Recipient } from '../alerts/route.js';
 import type { Paths, Rules } from '../config/load.js';
@@ -7,11 +7,18 @@ import { crashPoint } from '../core/crashpoint.js';
 import { errorLine } from '../core/errors.js';
 import { DEFAULT_RETRY, messageId, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
 import { DEFAULT_DELIVERY, retryPolicy, type DeliveryRules } from './policy.js';
-import { renderDigest, type RenderedEmail } from './render.js';
-import { getSection } from './sections/registry.js';
+import type { RenderedEmail } from './render.js';
 import { notifyDelivered } from './observers.js';
 import type { MailAlertPayload } from './sections/mail.js';
 import { mailFrom, makeTransport, type Transport } from './transport.js';
+
+// Loaded for the first digest to compose: rendering pulls in Handlebars, every section and the
+// chart renderer, MIME building pulls in nodemailer. A round with nothing new (the daemon runs
+// one every minute) needs none of them.
+const renderer = () => import('./render.js');
+const sectionRegistry = () => import('./sections/registry.js');
+const requireLazy = createRequire(import.meta.url);
+const mailComposer = () => requireLazy('nodemailer/lib/mail-composer/index.js') as typeof import('nodemailer/lib/mail-composer/index.js');
 
 export interface ComposeOptions {
   owners: OwnersRules;
@@ -54,7 +61,7 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
     // A person who is both HR and a region owner gets HR alerts in a separate digest.
     for (const group of splitHr(alerts)) {
       const role: Recipient = group.hr ? { ...r, role: 'hr' } : r.role === 'hr' ? { ...r, role: 'ops' } : r;
-      const parts = await buildParts(order(group.alerts), role, opts, limits, from, memo);
+      const parts = await buildParts(await order(group.alerts), role, opts, limits, from, memo);
       for (const part of parts) {
         const ids = part.covered.map((a) => a.id);
         const id = messageId(r.email, ids);
@@ -97,7 +104,8 @@ function splitHr(alerts: StoredAlert[]): { hr: boolean; alerts: StoredAlert[] }[
 }
 
 /** Most important first: by section order, then the section's own weight (the size of a price move). */
-function order(alerts: StoredAlert[]): StoredAlert[] {
+async function order(alerts: StoredAlert[]): Promise<StoredAlert[]> {
+  const { getSection } = await sectionRegistry();
   const rank = (a: StoredAlert) => getSection(a.topic)?.order ?? 1000;
   const weight = (a: StoredAlert) => getSection(a.topic)?.weight?.(a) ?? 0;
   return [...alerts].sort((a, b) => rank(a) - rank(b) || weight(b) - weight(a) || a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
@@ -119,6 +127,7 @@ interface Part {
  * and if still too large the alerts per email are halved. No 15 MB digests.
  */
 async function buildParts(alerts: StoredAlert[], r: Recipient, opts: ComposeOptions, limits: DeliveryRules['digest'], from: string, memo: Map<string, unknown>): Promise<Part[]> {
+  const { renderDigest } = await renderer();
   let perEmail = limits.max_alerts;
   for (;;) {
     const chunks: StoredAlert[][] = [];
@@ -166,6 +175,7 @@ function estimateBytes(e: RenderedEmail): number {
  * Message-ID, so a copy delivered twice (see README, "Exactly once") is recognisably the same mail.
  */
 async function buildEml(email: RenderedEmail, id: string, to: string, from: string, date: Date): Promise<Buffer> {
+  const MailComposer = mailComposer();
   const composer = new MailComposer({
     from,
     to,

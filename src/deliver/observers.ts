@@ -1,6 +1,5 @@
 import type { OwnersRules } from '../config/rules-schema.js';
 import type { OutboxMessage, StoredAlert } from '../store/outbox.js';
-import { recordDelivery } from '../signals/alerts.js';
 
 export interface DeliveredEvent {
   msg: OutboxMessage;
@@ -18,6 +17,8 @@ export type DeliveryObserver = (e: DeliveredEvent) => Promise<void> | void;
 const attritionAudit: DeliveryObserver = async (e) => {
   for (const a of e.alerts) {
     if (a.topic !== 'attrition') continue;
+    // Loaded here: the signals code is only needed once an attrition digest went out.
+    const { recordDelivery } = await import('../signals/alerts.js');
     await recordDelivery(e.stateDir, { alertId: a.id, recipients: [e.msg.to], at: e.at, hr: e.owners.hr });
   }
 };

@@ -1,9 +1,14 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { OutboxMessage } from '../store/outbox.js';
+
+// nodemailer is loaded on the first SMTP send: a daemon with nothing to send never holds it.
+const requireLazy = createRequire(import.meta.url);
+const nodemailer = () => requireLazy('nodemailer') as typeof import('nodemailer');
+type AddressParser = typeof import('nodemailer/lib/addressparser/index.js');
+const addressparser = ((address: string, options?: object) => (requireLazy('nodemailer/lib/addressparser/index.js') as AddressParser)(address, options as never)) as AddressParser;
 
 export interface SendResult {
   /** Where the message went: an SMTP response or a file path. */
@@ -39,15 +44,16 @@ export function envelopeAddress(from: string): string {
  * printed. The stored bytes are sent as they are, so every retry is the identical message.
  */
 export function smtpTransport(url: string, from = mailFrom()): Transport {
-  // Timeouts well below nodemailer's defaults (minutes): a hung server must not stall a delivery round.
-  const t = nodemailer.createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 } as never);
+  let t: import('nodemailer').Transporter | null = null;
   return {
     name: 'smtp',
     async send(msg, body) {
+      // Timeouts well below nodemailer's defaults (minutes): a hung server must not stall a delivery round.
+      t ??= nodemailer().createTransport({ url, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 } as never);
       const info = await t.sendMail({ envelope: { from: envelopeAddress(from), to: [msg.to] }, raw: body.eml });
       return { detail: String(info.response ?? 'accepted') };
     },
-    close: () => t.close(),
+    close: () => t?.close(),
   };
 }
 
