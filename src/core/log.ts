@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+
+// Loaded on first use: pino-pretty (with its colour and date libraries) is only for a person at a
+// terminal; a service logging JSON never needs it.
+const requireLazy = createRequire(import.meta.url);
+const pretty = (opts: import('pino-pretty').PrettyOptions) => (requireLazy('pino-pretty') as typeof import('pino-pretty'))(opts);
 
 export type { Logger };
 export type LogFormat = 'json' | 'pretty';
