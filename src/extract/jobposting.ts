@@ -13,9 +13,15 @@
  *   `parseSalary`; `estimatedSalary` is used when `baseSalary` is missing.
  * - `employmentType` arrays are joined with ', '.
  */
-import { load } from 'cheerio/slim';
+import { createRequire } from 'node:module';
 import { parseDate } from '../parse/date.js';
 import { completeSalary, inferSalaryPeriod, parseSalary, type Salary, type SalaryPeriod } from '../parse/salary.js';
+
+// Loaded on first use, through require like extract/selector.ts so both share one copy: the job
+// kind (and so this file) is imported by config validation, and a daemon at rest parses no page.
+const requireLazy = createRequire(import.meta.url);
+let cheerio: typeof import('cheerio/slim') | undefined;
+const load = (html: string) => (cheerio ??= requireLazy('cheerio/slim') as typeof import('cheerio/slim')).load(html);
 
 export interface JobPostingData {
   title: string | null;

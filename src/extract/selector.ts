@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import { load } from 'cheerio/slim';
 import type { AnyNode } from 'domhandler';
+
+// Loaded on the first page parsed, through require like extract/jobposting.ts so both share one
+// copy: config validation imports the kinds (and so this code), and a daemon at rest parses nothing.
+const requireLazy = createRequire(import.meta.url);
+let cheerio: typeof import('cheerio/slim') | undefined;
+const load = (...a: Parameters<typeof import('cheerio/slim').load>) => (cheerio ??= requireLazy('cheerio/slim') as typeof import('cheerio/slim')).load(...a);
 
 /**
  * htmlparser2 in HTML mode: about twice as fast as cheerio's default parse5 and forgiving of
