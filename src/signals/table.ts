@@ -166,6 +166,8 @@ async function readCsv(file: string, opts: ReadTableOptions, onRow: RowHandler, 
   try {
     for await (const chunk of stream) tok.push(decoder.write(chunk as Buffer));
   } catch (err) {
+    // What the row handler throws is the caller's (the header scan's stop, a config error), not a failed read.
+    if (stream.errored !== err) throw err;
     throw new RadarError('import', `cannot read: ${(err as Error).message}`, { where: file, cause: err });
   }
   tok.push(decoder.end());

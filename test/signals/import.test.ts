@@ -166,6 +166,14 @@ describe('XLSX', () => {
     const s = await specForFile(join(dir, 'attendance.xlsx'), DEFAULT_SIGNALS);
     expect(s.presetName).toBe('dingtalk-attendance');
   });
+
+  it('detects the preset of a CSV named on the command line, however long it is', async () => {
+    // The header scan stops reading after the first rows; that stop is not a read error.
+    const file = join(dir, '十一月打卡.csv');
+    await writeFile(file, '\ufeff' + [HEADER, ...Array.from({ length: 50 }, () => ROWS).flat()].join('\n') + '\n');
+    const s = await specForFile(file, DEFAULT_SIGNALS);
+    expect(s.presetName).toBe('dingtalk-attendance');
+  });
 });
 
 describe('bad rows', () => {
