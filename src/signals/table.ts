@@ -380,6 +380,8 @@ async function readXlsx(file: string, opts: ReadTableOptions, onRow: RowHandler)
   let records = 0;
   let blank = 0;
   let sheetName: string | undefined;
+  // ExcelJS opens the file itself, and a failed open there is an unhandled 'error' event that ends the process.
+  await readHead(file);
   try {
     // Streamed: shared strings and styles are cached (styles turn date cells into Dates), rows are not.
     const ExcelJS = requireLazy('exceljs') as typeof import('exceljs');

@@ -167,6 +167,10 @@ describe('XLSX', () => {
     expect(s.presetName).toBe('dingtalk-attendance');
   });
 
+  it('a missing workbook is an import error, not a crash', async () => {
+    await expect(importFile(spec(join(dir, 'gone.xlsx')), ctx())).rejects.toThrow(/cannot open: ENOENT/);
+  });
+
   it('detects the preset of a CSV named on the command line, however long it is', async () => {
     // The header scan stops reading after the first rows; that stop is not a read error.
     const file = join(dir, '十一月打卡.csv');
