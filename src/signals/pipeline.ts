@@ -12,7 +12,7 @@ import { importFile, type ImportReport, type ImportSpec } from './importer.js';
 import { BUILTIN_PRESETS, HEADER_SCAN_ROWS, mapHeader, missingRequired, resolvePreset, withOverrides } from './mapping.js';
 import { appendAudit, keepRaw, loadKey, loadStore, purgeExpired, type PurgeResult, saveStore, sha256File, type StoreFile } from './store.js';
 import { type BadRow, type Cell, readTable, BadRows } from './table.js';
-import { Directory, mergeStored, newAggregate, Pseudonymizer, type SourceAggregate, toStored } from './weekly.js';
+import { Directory, mergeInto, mergeStored, newAggregate, Pseudonymizer, pruneToStored, type SourceAggregate, type StoredAggregate, toStored } from './weekly.js';
 import { errorLine, RadarError } from '../core/errors.js';
 
 const KIND_ORDER = { roster: 0, org: 1, attendance: 2, activity: 3, transfers: 4 } as const;
@@ -112,6 +112,14 @@ export async function specForFile(path: string, cfg: SignalsConfig, opts: { pres
   return { path, presetName: best.name, preset: candidates[best.name] as ImportSpec['preset'], encoding: opts.encoding ?? 'auto', ...(opts.sheet ? { sheet: opts.sheet } : {}) };
 }
 
+/**
+ * The aggregates this process has just imported, by the stored form saved for them. mergedView
+ * sums these rather than rebuilding them from their JSON form, and with one file uses that
+ * aggregate as it is, so the person-weeks of a 1 M-row export are held once, not twice. Entries are
+ * made after retention, with the aggregate pruned to what its stored form kept: both hold the same sums.
+ */
+const justImported = new WeakMap<StoredAggregate, SourceAggregate>();
+
 export interface ImportOutcome {
   reports: ImportReport[];
   /** Bad rows of all files (up to bad_rows_listed per file; counts per file are in the reports), and unreadable files at line 0. */
@@ -129,19 +137,22 @@ export async function importInto(stateDir: string, specs: ImportSpec[], cfg: Sig
   const reports: ImportReport[] = [];
   const badRows: BadRow[] = [...pre];
   const ordered = [...specs].sort((a, b) => KIND_ORDER[a.preset.kind] - KIND_ORDER[b.preset.kind]);
+  const fresh: [StoredAggregate, SourceAggregate][] = [];
   for (const spec of ordered) {
     const key = resolve(spec.path);
     try {
       const sha = cfg.keep_raw ? await sha256File(spec.path) : '';
       const { aggregate, report, bad } = await importFile(spec, { cfg, directory, pseudo });
+      const stored = toStored(aggregate);
       store.sources[key] = {
         file: basename(spec.path),
         preset: spec.presetName,
         kind: spec.preset.kind,
         sha256: sha,
         importedAt: now.toISOString(),
-        aggregate: toStored(aggregate),
+        aggregate: stored,
       };
+      fresh.push([stored, aggregate]);
       if (cfg.keep_raw) await keepRaw(stateDir, spec.path, sha, today);
       reports.push(report);
       badRows.push(...bad.sample);
@@ -153,6 +164,10 @@ export async function importInto(stateDir: string, specs: ImportSpec[], cfg: Sig
   }
   store.directory = directory.toJSON();
   const purged = await purgeExpired(stateDir, store, today, cfg.retention_days);
+  for (const [stored, aggregate] of fresh) {
+    pruneToStored(aggregate, stored);
+    justImported.set(stored, aggregate);
+  }
   forgetLeavers(store);
   await saveStore(stateDir, store);
   if (purged.rawFiles + purged.weeks > 0) await appendAudit(stateDir, now, { event: 'purge', rawFiles: purged.rawFiles, weeks: purged.weeks });
@@ -180,12 +195,17 @@ export async function purgeOnly(stateDir: string, cfg: SignalsConfig, now: Date)
   return { store, purged };
 }
 
-/** All files' contributions summed, plus the directory: the input of the scorer. */
+/** All files' contributions summed, plus the directory: the input of the scorer (which only reads it). */
 export function mergedView(store: StoreFile): { merged: SourceAggregate; directory: Directory } {
+  const directory = Directory.from(store.directory);
+  const sources = Object.values(store.sources).filter((s) => s.kind !== 'roster' && s.kind !== 'org');
+  const only = sources.length === 1 && sources[0] ? justImported.get(sources[0].aggregate) : undefined;
+  if (only) return { merged: only, directory };
   const merged = newAggregate('activity');
-  for (const s of Object.values(store.sources)) {
-    if (s.kind === 'roster' || s.kind === 'org') continue;
-    mergeStored(merged, s.aggregate);
+  for (const s of sources) {
+    const live = justImported.get(s.aggregate);
+    if (live) mergeInto(merged, live);
+    else mergeStored(merged, s.aggregate);
   }
-  return { merged, directory: Directory.from(store.directory) };
+  return { merged, directory };
 }

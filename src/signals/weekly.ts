@@ -135,6 +135,22 @@ export function toStored(agg: SourceAggregate): StoredAggregate {
   return { kind: agg.kind, weeks, coverage };
 }
 
+/** Drops from `agg` the person-weeks and coverage that its stored form `s` no longer has (retention purges the stored form). */
+export function pruneToStored(agg: SourceAggregate, s: StoredAggregate): void {
+  for (const [pid, byWeek] of agg.weeks) {
+    const kept = Object.hasOwn(s.weeks, pid) ? s.weeks[pid] : undefined;
+    if (kept === undefined) {
+      agg.weeks.delete(pid);
+      continue;
+    }
+    for (const week of byWeek.keys()) if (!Object.hasOwn(kept, week)) byWeek.delete(week);
+  }
+  for (const [f, weeks] of agg.coverage) {
+    const kept = new Set(s.coverage[f] ?? []);
+    for (const w of weeks) if (!kept.has(w)) weeks.delete(w);
+  }
+}
+
 /**
  * Adds a stored aggregate into `into` (sums; coverage is a union), straight from its JSON form:
  * building each file's aggregate first and then merging held two copies of every person-week.
@@ -152,6 +168,17 @@ export function mergeStored(into: SourceAggregate, s: StoredAggregate): void {
   for (const [f, weeks] of Object.entries(s.coverage)) {
     for (const w of weeks ?? []) cover(into, f as AccField, w);
   }
+}
+
+/** Adds `src` into `into` (sums; coverage is a union). */
+export function mergeInto(into: SourceAggregate, src: SourceAggregate): void {
+  for (const [pid, byWeek] of src.weeks) {
+    for (const [week, acc] of byWeek) {
+      const t = accFor(into, pid, week);
+      for (let i = 0; i < ACC_FIELDS.length; i++) t[i] = (t[i] ?? 0) + (acc[i] ?? 0);
+    }
+  }
+  for (const [f, weeks] of src.coverage) for (const w of weeks) cover(into, f, w);
 }
 
 /** What we know about a person, from the HR roster and the org sheet. Personal data: stays in the state folder. */
