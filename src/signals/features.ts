@@ -151,13 +151,11 @@ export function baselineWeeks(week: string, n: number): string[] {
 /**
  * Evidence for one person at `week`: each metric against the median and MAD of the previous
  * `baseline_weeks` weeks (those with a value). `history` counts baseline weeks with any data.
- * `known` supplies metrics already computed (the scorer's peer pass computes comms and CRM for
- * everyone first, and builds the rest one person at a time).
  */
-export function personEvidence(s: PersonSeries, week: string, cfg: AttritionConfig, known: Partial<Evidence> = {}): { evidence: Evidence; history: number; hasWeek: boolean } {
+export function personEvidence(s: PersonSeries, week: string, cfg: AttritionConfig): { evidence: Evidence; history: number; hasWeek: boolean } {
   const bw = baselineWeeks(week, cfg.baseline_weeks);
   const evidence = {} as Evidence;
-  for (const m of METRICS) evidence[m] = known[m] ?? metricEvidence(s, m, week, bw, cfg);
+  for (const m of METRICS) evidence[m] = metricEvidence(s, m, week, bw, cfg);
   return { evidence, ...scorability(s, week, bw) };
 }
 

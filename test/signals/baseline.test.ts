@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseline, cusumDown, cusumDownZ, mad, MAD_SCALE, median, percentileRank, robustZ } from '../../src/signals/baseline.js';
+import { baseline, cusumDown, cusumDownZ, mad, MAD_SCALE, median, percentileRank, percentileRankSorted, robustZ } from '../../src/signals/baseline.js';
 import { DEFAULT_ATTRITION } from '../../src/signals/config.js';
 import { shiftWeek } from '../../src/signals/dates.js';
 import { featuresOf, personEvidence, type PersonSeries, weeklyMetrics, type WeeklyMetrics } from '../../src/signals/features.js';
@@ -40,6 +40,10 @@ describe('robust baseline maths (hand-computed)', () => {
     expect(percentileRank(3, [1, 2, 3, 4])).toBe(62.5);
     expect(percentileRank(0, [1, 2])).toBe(0);
     expect(percentileRank(5, [1, 2])).toBe(100);
+    // The binary-search form the scorer uses gives the same numbers, ties and -0 included.
+    const values = [3, 1, 2, 2, 0, -0, 5, 2.5, 1, 7, -1];
+    const sorted = Float64Array.from(values).sort();
+    for (const x of [...values, -2, 0.5, 2, 4, 8]) expect(percentileRankSorted(x, sorted)).toBe(percentileRank(x, values));
   });
 });
 
