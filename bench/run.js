@@ -46,6 +46,8 @@ function ensureBenchDeps() {
 }
 
 ensureBenchDeps();
+// The whole bench's time counts from here: compiling, every row, the report (not the one-off install).
+const started = Date.now();
 const { buildProduct } = await import('./lib/build.js');
 const tmp = mkdtempSync(join(tmpdir(), 'radar-bench-run-'));
 process.stderr.write(`compiling ${join(opts.src, 'src')} for the measured rows ...\n`);
@@ -80,9 +82,15 @@ const addSample = (id, sample) => {
   row.samples.push(sample);
 };
 const progress = (msg) => process.stderr.write(`  ${msg}\n`);
-const started = Date.now();
+/** Wall seconds per section, so a slow bench shows where its minutes went. */
+const sections = {};
+const timed = async (name, fn) => {
+  const t0 = Date.now();
+  await fn();
+  sections[name] = Math.round((Date.now() - t0) / 100) / 10;
+};
 
-if (opts.only.includes('crawl')) {
+if (opts.only.includes('crawl')) await timed('crawl', async () => {
   const site = await startCatalog({ pages: opts.pages, latencyMs: opts.latencyMs });
   const common = ['--url', site.url, '--pages', String(opts.pages), '--concurrency', String(opts.concurrency)];
   const crawlRows = [
@@ -104,9 +112,9 @@ if (opts.only.includes('crawl')) {
     }
   }
   await site.close();
-}
+});
 
-if (opts.only.includes('diff')) {
+if (opts.only.includes('diff')) await timed('diff', async () => {
   for (let rep = 1; rep <= opts.reps; rep++) {
     for (const n of [10_000, 100_000]) {
       const r = await runChild('rows/diff.js', ['--items', String(n), '--changed', '0.05', '--dir', tmp]);
@@ -114,9 +122,9 @@ if (opts.only.includes('diff')) {
       progress(`diff ${n} #${rep}: ${r.ok ? `${r.totalMs.toFixed(0)} ms, ${(r.fileBytes / 2 ** 20).toFixed(1)} MB` : r.error}`);
     }
   }
-}
+});
 
-if (opts.only.includes('exports')) {
+if (opts.only.includes('exports')) await timed('exports', async () => {
   const prep = await runChild('rows/exports.js', ['--prepare', '--rows', String(opts.exportRows), '--dir', tmp]);
   if (!prep.ok || prep.notBuilt) {
     for (const id of ['exports.parse', 'exports.score']) addSample(id, prep.ok ? { ok: false, notBuilt: prep.notBuilt } : prep);
@@ -135,16 +143,16 @@ if (opts.only.includes('exports')) {
       }
     }
   }
-}
+});
 
-if (opts.only.includes('daemon')) {
+if (opts.only.includes('daemon')) await timed('daemon', async () => {
   for (let rep = 1; rep <= opts.reps; rep++) {
     const r = await runChild('rows/daemon.js', ['--targets', '500', '--dir', tmp, '--settle', String(opts.daemonSettleMs)]);
     addSample('daemon.rest', r);
     progress(`daemon #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.restRssBytes / 2 ** 20).toFixed(0)} MB at rest` : r.error)}`);
     if (r.notBuilt) break;
   }
-}
+});
 
 rmSync(tmp, { recursive: true, force: true });
 product.cleanup();
@@ -164,6 +172,7 @@ const commit = (() => {
 const result = {
   at: new Date().toISOString(),
   durationS: Math.round((Date.now() - started) / 1000),
+  sectionsS: sections,
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
@@ -186,4 +195,4 @@ result.goals = goals;
 mkdirSync(join(opts.out, '..'), { recursive: true });
 writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n');
 console.log(table);
-console.log(`\n(${result.durationS} s; JSON: ${opts.out})`);
+console.log(`\n(${result.durationS} s: ${Object.entries(sections).map(([k, v]) => `${k} ${v} s`).join(', ')}; JSON: ${opts.out})`);

@@ -143,6 +143,10 @@ export function renderReport(result) {
   if (dr) goal('daemon at rest < 100 MB RSS', `${f(dr.median)} MB`, dr.median < 100);
   if (byId['daemon.rest']?.notBuilt) goals.push({ goal: 'daemon at rest', measured: 'not built yet', met: null });
 
+  // The whole bench's time is a goal only for the full default run (all rows, 1,000 pages, 3 runs each).
+  const full = p.pages === 1000 && p.reps === 3 && p.exportRows === 1_000_000 && ['crawl', 'diff', 'exports', 'daemon'].every((s) => p.only.includes(s));
+  if (full && result.durationS !== undefined) goal(`npm run bench under 5 minutes on ${result.machine.cores} cores`, `${(result.durationS / 60).toFixed(1)} min`, result.durationS < 300);
+
   lines.push('', 'goals:');
   for (const g of goals) lines.push(`  ${g.met === null ? '·' : g.met ? '✓ met    ' : '✗ not met'} ${g.goal}: ${g.measured}`);
   return { table: lines.join('\n'), goals };

@@ -87,7 +87,8 @@ while (Date.now() - t0 < settleMs) {
 const peak = kb(status(child.pid), 'VmHWM');
 const cpuS = cpuOf(child.pid);
 child.kill('SIGTERM');
-const code = await Promise.race([exited, sleep(15_000).then(() => 'timeout')]);
+// An unref'd timer: a pending 15 s wait must not keep this process (and the bench) alive after the daemon exits.
+const code = await Promise.race([exited, sleep(15_000, undefined, { ref: false }).then(() => 'timeout')]);
 if (code === 'timeout') child.kill('SIGKILL');
 rmSync(home, { recursive: true, force: true });
 if (targets !== n) {
