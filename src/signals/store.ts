@@ -8,12 +8,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, copyFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SourceKind } from './config.js';
 import { dayNumber, dayToIso, weekLabelToDay } from './dates.js';
 import type { PersonInfo, StoredAggregate } from './weekly.js';
 import { RadarError } from '../core/errors.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { jsonPieces } from '../store/json-pieces.js';
 
 export function signalsDir(stateDir: string): string {
   return join(stateDir, 'signals');
@@ -24,86 +26,9 @@ export function defaultStateDir(): string {
   return process.env.RADAR_STATE_DIR ?? 'data/state';
 }
 
-/**
- * JSON.stringify(value), byte for byte, as a series of pieces: plain objects and arrays down to
- * `depth` levels are written member by member, anything deeper in one piece (the default reaches
- * one person's weeks in store.json: sources > file > aggregate > weeks > person). The store of a 1 M-row
- * export is ~10 MB of JSON; as one string (two bytes a character: names are Chinese) plus its
- * UTF-8 copy it was ~30 MB on top of everything the import still held.
- */
-export function* jsonPieces(value: unknown, depth = 5, key = ''): Generator<string> {
-  let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: (k: string) => unknown }).toJSON(key);
-  if (depth <= 0 || v === null || typeof v !== 'object') {
-    const text = JSON.stringify(v);
-    // What JSON.stringify leaves out (undefined, functions, symbols): the caller decides.
-    if (text !== undefined) yield text;
-    return;
-  }
-  if (Array.isArray(v)) {
-    yield '[';
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) yield ',';
-      let any = false;
-      for (const p of jsonPieces(v[i], depth - 1, String(i))) {
-        any = true;
-        yield p;
-      }
-      if (!any) yield 'null';
-    }
-    yield ']';
-    return;
-  }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) {
-    yield JSON.stringify(v);
-    return;
-  }
-  yield '{';
-  let first = true;
-  for (const k of Object.keys(v)) {
-    const inner = jsonPieces((v as Record<string, unknown>)[k], depth - 1, k);
-    const head = inner.next();
-    if (head.done) continue;
-    yield `${first ? '' : ','}${JSON.stringify(k)}:${head.value}`;
-    first = false;
-    yield* inner;
-  }
-  yield '}';
-}
-
-const WRITE_BATCH = 1 << 16;
-
-/** Write to a temp file, fsync, rename over the target, fsync the folder: readers see old or new, never half. */
+/** Write to a temp file, fsync, rename over the target, fsync the folder: readers see old or new, never half. Owner-only (HR data). */
 export async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    let batch = '';
-    for (const piece of jsonPieces(data)) {
-      batch += piece;
-      if (batch.length >= WRITE_BATCH) {
-        await fh.writeFile(batch);
-        batch = '';
-      }
-    }
-    await fh.writeFile(batch);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  try {
-    const dh = await open(dirname(file), 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is still atomic.
-  }
+  writeFileAtomic(file, jsonPieces(data), { mode: 0o600 });
 }
 
 export async function readJson<T>(file: string, fallback: T): Promise<T> {

@@ -6,17 +6,32 @@ import { crashPoint, fileRole } from '../core/crashpoint.js';
 
 let counter = 0;
 
+const WRITE_BATCH = 1 << 16;
+
 /**
  * Write to a temp file in the same folder, fsync it, rename over the target, fsync the folder.
  * A crash at any point leaves either the old file or the new one, never half of either.
+ * `data` may be a series of string pieces (see jsonPieces), written in 64 KB batches so a large
+ * file never exists as one string in memory.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string>, opts: { mode?: number } = {}): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', opts.mode);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (typeof data === 'string' || data instanceof Uint8Array) writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    else {
+      let batch = '';
+      for (const piece of data) {
+        batch += piece;
+        if (batch.length >= WRITE_BATCH) {
+          writeSync(fd, batch);
+          batch = '';
+        }
+      }
+      if (batch) writeSync(fd, batch);
+    }
     fsyncSync(fd);
   } finally {
     closeSync(fd);

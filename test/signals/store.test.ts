@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonPieces, writeJsonAtomic } from '../../src/signals/store.js';
+import { writeJsonAtomic } from '../../src/signals/store.js';
+import { jsonPieces } from '../../src/store/json-pieces.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'radar-signals-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
