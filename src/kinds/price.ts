@@ -56,6 +56,8 @@ export const priceKind: KindPlugin = {
   },
 
   changedFields(prev: ItemData, next: ItemData): string[] | null {
+    // Most items did not move: answer those without allocating (called once per item per run).
+    if (prev.amount === next.amount && prev.currency === next.currency && prev.name === next.name) return null;
     const fields: string[] = [];
     if (prev.amount !== next.amount) fields.push('amount');
     if (prev.currency !== next.currency) fields.push('currency');

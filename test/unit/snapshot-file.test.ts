@@ -31,6 +31,18 @@ describe('snapshot file', () => {
     expect(onDisk.items.map((i) => i.key)).toEqual(['b', 'a', '10']); // page order, numeric keys too
   });
 
+  it('round-trips a snapshot far larger than one write batch (written in pieces)', async () => {
+    const db = await openSnapshot(dir, 'big', 'price');
+    const many = Array.from({ length: 5000 }, (_, i) => item(`SKU-${i}`, i));
+    db.data.items = new Map(many.map((i) => [i.key, i]));
+    db.data.history = new Map(many.map((i) => [i.key, [{ at: '2026-11-01T00:00:00.000Z', amount: i.data.amount, currency: 'CNY' }]]));
+    db.data.lastGoodAt = '2026-11-02T00:00:00.000Z';
+    await db.write();
+    const text = readFileSync(snapshotFile(dir, 'big'), 'utf8');
+    expect(text.length).toBeGreaterThan(4 * 65536);
+    expect(readSnapshot(dir, 'big')).toEqual(db.data);
+  });
+
   it('reads a version-1 file (keyed objects) and rewrites it as version 2 on the next write', async () => {
     mkdirSync(join(dir, 'targets'));
     const v1 = { version: 1, targetId: 'old', kind: 'price', lastGoodAt: '2026-10-01T00:00:00.000Z', lastGoodCount: 1, items: { x: item('x', 5) }, history: { x: [{ at: '2026-10-01T00:00:00.000Z', amount: 5, currency: 'CNY' }] }, kindState: {} };
