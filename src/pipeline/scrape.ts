@@ -7,7 +7,7 @@ import { detectBlock, detectLoginWall } from '../fetch/blocked.js';
 import { paginatedRequest } from '../fetch/request.js';
 import type { FetchContext, FetchedPage, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
-import type { Item } from '../kinds/types.js';
+import type { Item, KindPlugin } from '../kinds/types.js';
 
 export interface PageReport {
   url: string;
@@ -50,21 +50,31 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   const kind = getKind(target.kind);
   if (!kind) return { ok: false, failure: { class: 'config', message: `unknown kind "${target.kind}"` }, pages: [] };
   const pages: PageReport[] = [];
-  const raw: { page: string; item: RawItem }[] = [];
+  const found: PageItems = { items: [], problems: [], requiredMissing: 0, unparsed: 0 };
   const secrets = targetSecrets(target);
+  const required = target.items?.required ?? kind.requiredFields;
   let firstSample: string | undefined;
 
-  const record = (url: string, status: number, ex: ExtractedPage): void => {
-    const report: PageReport = { url: redact(url, secrets), status, items: ex.items.length };
+  // Items are checked and normalised page by page, so a long crawl never holds raw and normalised
+  // items side by side at the end; pages are still recorded in page order.
+  const read = (url: string, page: FetchedPage): { ex: ExtractedPage; found: PageItems } => {
+    const ex = readPage(url, page, target, deps.fetcher);
+    return { ex, found: normalisePage(ex.items, redact(url, secrets), target, kind, required) };
+  };
+  const record = (url: string, status: number, count: number, more: PageItems): void => {
+    const report: PageReport = { url: redact(url, secrets), status, items: count };
     pages.push(report);
     deps.onPage?.(report);
-    for (const item of ex.items) raw.push({ page: report.url, item });
+    for (const item of more.items) found.items.push(item);
+    for (const problem of more.problems) found.problems.push(problem);
+    found.requiredMissing += more.requiredMissing;
+    found.unparsed += more.unparsed;
   };
   const handle = (url: string, page: FetchedPage): ExtractedPage => {
-    const ex = readPage(url, page, target, deps.fetcher);
+    const r = read(url, page);
     firstSample ??= sample(page.text);
-    record(url, page.status, ex);
-    return ex;
+    record(url, page.status, r.ex.items.length, r.found);
+    return r.ex;
   };
 
   try {
@@ -83,17 +93,18 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
     } else if (planned) {
       // Fetch concurrently (the host queue keeps it polite) and read each page as it arrives, so
       // its HTML can go at once; reports, items and the first failure still follow page order.
-      const read = await Promise.allSettled(
+      const done = await Promise.allSettled(
         planned.map(async (u, i) => {
           const page = await deps.fetcher.fetchPage(u, target, deps.ctx);
-          return { ex: readPage(u, page, target, deps.fetcher), status: page.status, sample: i === 0 ? sample(page.text) : undefined };
+          const r = read(u, page);
+          return { count: r.ex.items.length, found: r.found, status: page.status, sample: i === 0 ? sample(page.text) : undefined };
         }),
       );
       for (let i = 0; i < planned.length; i++) {
-        const r = read[i]!;
+        const r = done[i]!;
         if (r.status === 'rejected') throw r.reason;
         firstSample ??= r.value.sample;
-        record(planned[i]!, r.value.status, r.value.ex);
+        record(planned[i]!, r.value.status, r.value.count, r.value.found);
       }
     } else {
       const seen = new Set<string>();
@@ -110,27 +121,35 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
     return { ok: false, failure: redactFailure({ class: 'config', message, url: target.fetch.url }, target), pages };
   }
 
-  const items: Item[] = [];
-  const problems: ItemProblem[] = [];
-  const required = target.items?.required ?? kind.requiredFields;
-  let requiredMissing = 0;
-  let unparsed = 0;
-  for (const { page, item } of raw) {
+  return { ok: true, ...found, pages, ...(firstSample ? { sample: redact(firstSample, secrets) } : {}) };
+}
+
+interface PageItems {
+  items: Item[];
+  problems: ItemProblem[];
+  requiredMissing: number;
+  unparsed: number;
+}
+
+/** One page's raw items checked for required fields and normalised by the kind. */
+function normalisePage(raw: readonly RawItem[], page: string, target: Target, kind: KindPlugin, required: readonly string[]): PageItems {
+  const out: PageItems = { items: [], problems: [], requiredMissing: 0, unparsed: 0 };
+  for (const item of raw) {
     const missing = required.filter((f) => item.fields[f] === null || item.fields[f] === undefined);
     if (missing.length) {
-      requiredMissing++;
-      problems.push({ key: item.key, page, error: `missing ${missing.join(', ')}` });
+      out.requiredMissing++;
+      out.problems.push({ key: item.key, page, error: `missing ${missing.join(', ')}` });
       continue;
     }
     const n = kind.normalise(item, target);
     if (!n.ok) {
-      problems.push({ key: n.key, page, error: n.error });
+      out.problems.push({ key: n.key, page, error: n.error });
       continue;
     }
-    if (kind.unparsedField && n.item.data[kind.unparsedField] === null) unparsed++;
-    items.push({ ...n.item, key: safeKey(n.item.key) });
+    if (kind.unparsedField && n.item.data[kind.unparsedField] === null) out.unparsed++;
+    out.items.push({ ...n.item, key: safeKey(n.item.key) });
   }
-  return { ok: true, items, pages, problems, requiredMissing, unparsed, ...(firstSample ? { sample: redact(firstSample, secrets) } : {}) };
+  return out;
 }
 
 /**
