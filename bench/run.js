@@ -19,13 +19,13 @@ const opts = {
   latencyMs: Number(a.latency ?? 0),
   only: a.only ? a.only.split(',') : ['crawl', 'diff', 'exports', 'daemon'],
   exportRows: Number(a['export-rows'] ?? 1_000_000),
-  daemonSettleMs: Number(a['daemon-settle'] ?? 5000),
+  daemonSettleMs: Number(a['daemon-settle'] ?? 3000),
   out: a.out ?? join(HERE, 'results', 'latest.json'),
   // Another source tree (a branch, a candidate fix) measured against the same rows.
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 5000 --src DIR --out FILE]`);
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 3000 --src DIR --out FILE]`);
   process.exit(0);
 }
 
@@ -115,9 +115,16 @@ if (opts.only.includes('crawl')) await timed('crawl', async () => {
 });
 
 if (opts.only.includes('diff')) await timed('diff', async () => {
+  const baseline = {};
+  for (const n of [10_000, 100_000]) {
+    const prep = await runChild('rows/diff.js', ['--prepare', '--items', String(n), '--changed', '0.05', '--dir', tmp]);
+    if (!prep.ok) progress(`diff ${n}: the baseline run failed: ${prep.error}`);
+    baseline[n] = prep.baseline;
+  }
   for (let rep = 1; rep <= opts.reps; rep++) {
     for (const n of [10_000, 100_000]) {
-      const r = await runChild('rows/diff.js', ['--items', String(n), '--changed', '0.05', '--dir', tmp]);
+      if (!baseline[n]) continue;
+      const r = await runChild('rows/diff.js', ['--items', String(n), '--changed', '0.05', '--dir', tmp, '--baseline', baseline[n]]);
       addSample(`diff.${n}`, r);
       progress(`diff ${n} #${rep}: ${r.ok ? `${r.totalMs.toFixed(0)} ms, ${(r.fileBytes / 2 ** 20).toFixed(1)} MB` : r.error}`);
     }

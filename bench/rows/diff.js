@@ -1,7 +1,7 @@
 // Diff and snapshot at scale: one target with N stored items, a run where 5 % of them changed
 // price. Times what a good run does after the verdict: keyed diff, the kind's alert decisions,
 // the price history update and the durable snapshot write, using the product's own functions.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { args, report } from '../lib/child.js';
 
@@ -61,9 +61,16 @@ async function goodRun(db, current, now) {
   return { t, changed: diff.changed.length, alerts: decision.alerts.length };
 }
 
-// Baseline run (not timed): the snapshot a daily run finds on disk.
-const first = await openSnapshot(stateDir, target.id, 'price');
-await goodRun(first, items(0), new Date('2026-01-01T00:00:00Z'));
+// The snapshot a daily run finds on disk: one untimed baseline run, made once per size with
+// --prepare (the parent keeps the folder) and copied into each measured run's fresh folder.
+if (a.prepare) {
+  const first = await openSnapshot(stateDir, target.id, 'price');
+  await goodRun(first, items(0), new Date('2026-01-01T00:00:00Z'));
+  report(a.out, { baseline: snapshotFile(stateDir, target.id) });
+  process.exit(0);
+}
+mkdirSync(join(stateDir, 'targets'));
+copyFileSync(a.baseline, snapshotFile(stateDir, target.id));
 
 const current = items(1);
 let t0 = performance.now();
