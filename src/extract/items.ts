@@ -1,7 +1,7 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { Target } from '../config/target-schema.js';
-import { absoluteUrl, loadHtml, parseFieldSelector, readValue, type FieldSelector } from './selector.js';
+import { absoluteUrl, loadHtml, parseFieldSelector, readValue, releaseDocument, type FieldSelector } from './selector.js';
 import { extractProduct } from './product.js';
 import { getKind } from '../kinds/registry.js';
 
@@ -22,7 +22,17 @@ export interface ExtractedPage {
 }
 
 export function extractPage(html: string, pageUrl: string, target: Target, $?: CheerioAPI): ExtractedPage {
-  const doc = $ ?? loadHtml(html);
+  if ($) return extractFrom($, html, pageUrl, target);
+  // A page parsed here is taken apart here, once read (see releaseDocument).
+  const doc = loadHtml(html);
+  try {
+    return extractFrom(doc, html, pageUrl, target);
+  } finally {
+    releaseDocument(doc);
+  }
+}
+
+function extractFrom(doc: CheerioAPI, html: string, pageUrl: string, target: Target): ExtractedPage {
   const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
   if (!target.items) {
     // A kind may read its own structured data (JSON-LD JobPostings); price reads a Product below.

@@ -4,7 +4,7 @@ import { redactFailure } from '../config/target-url.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import type { StoredItem } from '../diff/diff.js';
 import { pageLines, readLabel } from '../extract/labels.js';
-import { loadHtml, parseFieldSelector, readField } from '../extract/selector.js';
+import { loadHtml, parseFieldSelector, readField, releaseDocument } from '../extract/selector.js';
 import { makeFetcher } from '../fetch/registry.js';
 import type { FetchContext, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
@@ -29,13 +29,17 @@ export function readDetailFields(html: string, url: string, specs: Record<string
   const $ = loadHtml(html);
   let lines: string[] | null = null;
   const out: Record<string, string | null> = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    if (spec.startsWith('label:')) {
-      lines ??= pageLines($);
-      out[name] = readLabel(lines, spec.slice('label:'.length));
-    } else {
-      out[name] = readField($, $.root(), parseFieldSelector(spec), url);
+  try {
+    for (const [name, spec] of Object.entries(specs)) {
+      if (spec.startsWith('label:')) {
+        lines ??= pageLines($);
+        out[name] = readLabel(lines, spec.slice('label:'.length));
+      } else {
+        out[name] = readField($, $.root(), parseFieldSelector(spec), url);
+      }
     }
+  } finally {
+    releaseDocument($);
   }
   return out;
 }
