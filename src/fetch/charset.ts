@@ -75,6 +75,18 @@ export function normaliseCharset(label: string): string | null {
 }
 
 export function decodeBody(body: Uint8Array, contentType: string | null | undefined, declared?: string): DecodedBody {
+  const c = detectCharset(body, contentType, declared);
+  return { text: decodeBytes(c.bytes, c.charset), charset: c.charset, source: c.source };
+}
+
+/** Which charset a body is in (and the bytes to decode, without a BOM), without decoding it. */
+export interface DetectedCharset {
+  bytes: Uint8Array;
+  charset: string;
+  source: DecodedBody['source'];
+}
+
+export function detectCharset(body: Uint8Array, contentType: string | null | undefined, declared?: string): DetectedCharset {
   const bytes = body instanceof Uint8Array ? body : new Uint8Array(0);
 
   // An explicit label in the target wins. An unknown one is ignored rather than failing the run.
@@ -102,7 +114,7 @@ export function decodeBody(body: Uint8Array, contentType: string | null | undefi
  *  - header windows-1252/iso-8859-1, `<meta>` names a CJK charset: the meta. Decoding Chinese as
  *    Latin-1 never yields anything useful, and Latin-1 is what servers say when nobody configured them.
  */
-function fromHeader(bytes: Uint8Array, header: string, meta: string | null): DecodedBody {
+function fromHeader(bytes: Uint8Array, header: string, meta: string | null): DetectedCharset {
   if (header === 'utf-8') {
     if (isUtf8(bytes)) return result(bytes, header, 'header');
     if (meta && meta !== 'utf-8') return result(bytes, meta, 'meta');
@@ -116,18 +128,18 @@ function fromHeader(bytes: Uint8Array, header: string, meta: string | null): Dec
 }
 
 /** Nothing declared: UTF-8 if the bytes are valid UTF-8, else the likeliest legacy charset for our targets. */
-function sniff(bytes: Uint8Array): DecodedBody {
+function sniff(bytes: Uint8Array): DetectedCharset {
   if (!hasNonAscii(bytes)) return result(bytes, 'utf-8', 'default');
   if (isUtf8(bytes)) return result(bytes, 'utf-8', 'sniffed');
   // Most targets are mainland Chinese sites; gb18030 decodes every GB2312/GBK page.
   return result(bytes, 'gb18030', 'sniffed');
 }
 
-function result(bytes: Uint8Array, charset: string, source: DecodedBody['source']): DecodedBody {
-  return { text: decode(bytes, charset), charset, source };
+function result(bytes: Uint8Array, charset: string, source: DecodedBody['source']): DetectedCharset {
+  return { bytes, charset, source };
 }
 
-function decode(bytes: Uint8Array, charset: string): string {
+export function decodeBytes(bytes: Uint8Array, charset: string): string {
   if (charset === 'utf-8') {
     // Node's own decoder: several times faster than iconv-lite's for the most common case.
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

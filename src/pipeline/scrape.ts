@@ -157,7 +157,9 @@ function normalisePage(raw: readonly RawItem[], page: string, target: Target, ki
  * form or a page that never became ready each fail the scrape with their own class; only a
  * real page has its items read.
  */
-export function readPage(url: string, page: FetchedPage, target: Target, fetcher: Pick<Fetcher, 'extract'>): ExtractedPage {
+export function readPage(url: string, fetched: FetchedPage, target: Target, fetcher: Pick<Fetcher, 'extract'>): ExtractedPage {
+  // The text once (an HTTP page decodes it on access), in a page object that dies with this call.
+  const page: FetchedPage = { ...fetched };
   const block = detectBlock(page);
   if (block) throw new FetchFailure({ ...block, url });
   if (page.status >= 400) {
