@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import type { Adapter } from 'lowdb';
 import { RadarError } from '../core/errors.js';
 import { crashPoint, fileRole } from '../core/crashpoint.js';
 
@@ -67,16 +66,5 @@ export function readJsonFile<T>(file: string): T | null {
     return JSON.parse(text) as T;
   } catch (cause) {
     throw new RadarError('store', 'state file is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
-  }
-}
-
-/** A lowdb adapter with durable atomic writes (lowdb's own writer renames but never fsyncs). */
-export class AtomicJsonFile<T> implements Adapter<T> {
-  constructor(private readonly file: string, private readonly pretty = false) {}
-  async read(): Promise<T | null> {
-    return readJsonFile<T>(this.file);
-  }
-  async write(data: T): Promise<void> {
-    writeFileAtomic(this.file, JSON.stringify(data, null, this.pretty ? 2 : undefined) + '\n');
   }
 }
