@@ -13,15 +13,9 @@
  *   `parseSalary`; `estimatedSalary` is used when `baseSalary` is missing.
  * - `employmentType` arrays are joined with ', '.
  */
-import { createRequire } from 'node:module';
 import { parseDate } from '../parse/date.js';
+import { loadHtml, releaseDocument } from './selector.js';
 import { completeSalary, inferSalaryPeriod, parseSalary, type Salary, type SalaryPeriod } from '../parse/salary.js';
-
-// Loaded on first use, through require like extract/selector.ts so both share one copy: the job
-// kind (and so this file) is imported by config validation, and a daemon at rest parses no page.
-const requireLazy = createRequire(import.meta.url);
-let cheerio: typeof import('cheerio/slim') | undefined;
-const load = (html: string) => (cheerio ??= requireLazy('cheerio/slim') as typeof import('cheerio/slim')).load(html);
 
 export interface JobPostingData {
   title: string | null;
@@ -289,20 +283,24 @@ export function parseJsonLoose(raw: string): unknown {
 export function extractJobPostings(html: string, opts: JobPostingOptions): JobPostingData[] {
   try {
     if (typeof html !== 'string' || html === '') return [];
-    const $ = load(html);
+    const $ = loadHtml(html);
     const out: JobPostingData[] = [];
-    $('script').each((_, el) => {
-      const type = ($(el).attr('type') ?? '').toLowerCase();
-      if (!type.includes('ld+json')) return;
-      const data = parseJsonLoose($(el).text());
-      if (data === undefined) return;
-      const nodes: Obj[] = [];
-      collect(data, nodes);
-      for (const n of nodes) {
-        const j = jobPostingFromJsonLd(n, opts);
-        if (j) out.push(j);
-      }
-    });
+    try {
+      $('script').each((_, el) => {
+        const type = ($(el).attr('type') ?? '').toLowerCase();
+        if (!type.includes('ld+json')) return;
+        const data = parseJsonLoose($(el).text());
+        if (data === undefined) return;
+        const nodes: Obj[] = [];
+        collect(data, nodes);
+        for (const n of nodes) {
+          const j = jobPostingFromJsonLd(n, opts);
+          if (j) out.push(j);
+        }
+      });
+    } finally {
+      releaseDocument($);
+    }
     return out;
   } catch {
     return [];

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 
-// Loaded on the first page parsed, through require like extract/jobposting.ts so both share one
-// copy: config validation imports the kinds (and so this code), and a daemon at rest parses nothing.
+// Loaded on the first page parsed (every parse goes through loadHtml): config validation imports
+// the kinds (and so this code), and a daemon at rest parses nothing.
 const requireLazy = createRequire(import.meta.url);
 let cheerio: typeof import('cheerio/slim') | undefined;
 const load = (...a: Parameters<typeof import('cheerio/slim').load>) => (cheerio ??= requireLazy('cheerio/slim') as typeof import('cheerio/slim')).load(...a);
