@@ -62,7 +62,10 @@ export class RobotsCache {
     this.fetches++;
     try {
       const res = await fetchRobots(robotsUrl);
-      if (res.status >= 200 && res.status < 300) return { robot: robotsParser(robotsUrl, res.text), lines: res.text.split(/\r\n|\r|\n/) };
+      if (res.status >= 200 && res.status < 300) {
+        const text = res.text; // an HTTP page decodes on each read
+        return { robot: robotsParser(robotsUrl, text), lines: text.split(/\r\n|\r|\n/) };
+      }
     } catch {
       // Unreachable: see the module comment.
     }

@@ -9,7 +9,10 @@ export interface FetchedPage {
   url: string;
   status: number;
   headers: Record<string, string>;
-  /** Decoded text (HTML or JSON). */
+  /**
+   * Decoded text (HTML or JSON). An HTTP page decodes it on every read (so the string lives only
+   * while it is used, see fetch/http.ts): read it once and keep the string while you need it.
+   */
   text: string;
   charset: string;
   bytes: number;

@@ -105,9 +105,10 @@ export async function followDetails(
       return;
     }
     const page = r.value;
-    const fields = readDetailFields(page.text, page.url, specs);
+    const html = page.text; // decoded on each read (see FetchedPage.text): once here
+    const fields = readDetailFields(html, page.url, specs);
     if (Object.keys(specs).length && Object.values(fields).every((v) => v === null)) empty++;
-    const detail: DetailPage = { url: page.url, fields, html: page.text };
+    const detail: DetailPage = { url: page.url, fields, html };
     items.push(kind?.withDetail ? kind.withDetail(item, detail, target) : { key: item.key, data: mergeFields(item.data, fields) });
   });
 
