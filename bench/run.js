@@ -2,7 +2,7 @@
 // `npm run bench`: every row in its own child process, repeated and interleaved so a noisy
 // machine slows all rows alike; prints one table and writes it as JSON (bench/results/latest.json).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir, release, platform } from 'node:os';
 import { join } from 'node:path';
 import { startCatalog } from './lib/catalog.js';
@@ -17,15 +17,17 @@ const opts = {
   reps: Number(a.reps ?? 3),
   concurrency: Number(a.concurrency ?? 10),
   latencyMs: Number(a.latency ?? 0),
-  only: a.only ? a.only.split(',') : ['crawl', 'diff', 'exports', 'daemon'],
+  only: a.only ? a.only.split(',') : ['quality', 'crawl', 'diff', 'exports', 'daemon'],
   exportRows: Number(a['export-rows'] ?? 1_000_000),
   daemonSettleMs: Number(a['daemon-settle'] ?? 3000),
-  out: a.out ?? join(HERE, 'results', 'latest.json'),
+  // A quality-only run (seconds) must not replace the full run's latest.json.
+  out: a.out ?? join(HERE, 'results', a.only === 'quality' ? 'quality.json' : 'latest.json'),
   // Another source tree (a branch, a candidate fix) measured against the same rows.
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 3000 --src DIR --out FILE]`);
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,diff,exports,daemon --export-rows 1000000 --daemon-settle 3000 --src DIR --out FILE]
+npm run bench:quality   (the quality section alone, seconds)`);
   process.exit(0);
 }
 
@@ -89,6 +91,21 @@ const timed = async (name, fn) => {
   await fn();
   sections[name] = Math.round((Date.now() - t0) / 100) / 10;
 };
+
+/**
+ * Quality: every `rows/quality-*.js` file is one row (a new row is a new file). Each runs once in
+ * its own child against the compiled product and the measured tree's corpora.
+ */
+const quality = [];
+if (opts.only.includes('quality')) await timed('quality', async () => {
+  const files = readdirSync(join(HERE, 'rows')).filter((f) => /^quality-.+\.js$/.test(f)).sort();
+  for (const file of files) {
+    const id = file.replace(/^quality-|\.js$/g, '');
+    const r = await runChild(`rows/${file}`, ['--src', opts.src], { timeoutMs: 120_000 });
+    quality.push({ id, ok: r.ok, error: r.error, notBuilt: r.notBuilt, lines: r.quality?.lines ?? [], goals: r.quality?.goals ?? [] });
+    progress(`quality ${id}: ${r.ok ? (r.notBuilt ?? `${r.quality?.lines?.length ?? 0} line(s)`) : r.error}`);
+  }
+});
 
 if (opts.only.includes('crawl')) await timed('crawl', async () => {
   const site = await startCatalog({ pages: opts.pages, latencyMs: opts.latencyMs });
@@ -196,6 +213,7 @@ const result = {
   },
   params: opts,
   rows: summarise(rows),
+  quality,
 };
 const { table, goals } = renderReport(result);
 result.goals = goals;

@@ -109,12 +109,16 @@ export function renderReport(result) {
   const fmt = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join(' | ').trimEnd();
   lines.push(
     `sales-radar benchmarks — ${result.machine.cores} cores (${result.machine.cpu}), node ${result.versions.node}, crawlee ${result.versions.crawlee ?? '–'}, cheerio ${result.versions.cheerio}`,
-    `crawl: ${p.pages} pages × 24 products, concurrency ${p.concurrency}, latency ${p.latencyMs} ms; ${p.reps} runs per row, median (min–max)`,
-    '',
-    fmt(head),
-    widths.map((w) => '-'.repeat(w)).join('-|-'),
-    ...body.map(fmt),
   );
+  if (body.length) {
+    lines.push(
+      `crawl: ${p.pages} pages × 24 products, concurrency ${p.concurrency}, latency ${p.latencyMs} ms; ${p.reps} runs per row, median (min–max)`,
+      '',
+      fmt(head),
+      widths.map((w) => '-'.repeat(w)).join('-|-'),
+      ...body.map(fmt),
+    );
+  }
 
   const goals = [];
   const goal = (name, measured, met, detail) => goals.push({ goal: name, measured, met });
@@ -144,10 +148,38 @@ export function renderReport(result) {
   if (byId['daemon.rest']?.notBuilt) goals.push({ goal: 'daemon at rest', measured: 'not built yet', met: null });
 
   // The whole bench's time is a goal only for the full default run (all rows, 1,000 pages, 3 runs each).
-  const full = p.pages === 1000 && p.reps === 3 && p.exportRows === 1_000_000 && ['crawl', 'diff', 'exports', 'daemon'].every((s) => p.only.includes(s));
+  const full = p.pages === 1000 && p.reps === 3 && p.exportRows === 1_000_000 && ['quality', 'crawl', 'diff', 'exports', 'daemon'].every((s) => p.only.includes(s));
   if (full && result.durationS !== undefined) goal(`npm run bench under 5 minutes on ${result.machine.cores} cores`, `${(result.durationS / 60).toFixed(1)} min`, result.durationS < 300);
+
+  if (result.quality?.length) {
+    lines.push('', ...renderQuality(result.quality));
+    for (const q of result.quality) goals.push(...q.goals);
+  }
 
   lines.push('', 'goals:');
   for (const g of goals) lines.push(`  ${g.met === null ? '·' : g.met ? '✓ met    ' : '✗ not met'} ${g.goal}: ${g.measured}`);
   return { table: lines.join('\n'), goals };
+}
+
+/**
+ * The quality table: one block of lines per quality row. "tuned" is measured on data the code was
+ * tuned on, "held out" on data kept aside (the honest number).
+ */
+function renderQuality(quality) {
+  const head = ['quality', 'measure', 'tuned on', 'held out', 'notes'];
+  const body = [];
+  for (const q of quality) {
+    if (!q.ok) body.push([q.id, 'FAILED', '', '', (q.error ?? '').slice(0, 120)]);
+    else if (q.notBuilt) body.push([q.id, 'not built yet', '', '', q.notBuilt]);
+    else for (const l of q.lines) body.push([l.row, l.measure, l.tuned ?? '', l.heldOut ?? '', l.note ?? '']);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const fmt = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join(' | ').trimEnd();
+  return [
+    'quality: on the corpora in test/corpus/ (see their READMEs); "tuned on" = data the code was tuned on, "held out" = data kept aside',
+    '',
+    fmt(head),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...body.map(fmt),
+  ];
 }

@@ -1,0 +1,60 @@
+// Loading and scoring the quality corpora. Plain JavaScript so that the tests (through vitest) and
+// `npm run bench` (plain node, against the compiled product) score with the very same code.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const HERE = import.meta.dirname;
+
+// ---------------------------------------------------------------------------------------------
+// Price strings
+// ---------------------------------------------------------------------------------------------
+
+const unescape = (s) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+
+/** Every case of test/corpus/prices/strings.tsv, with its line number. */
+export function loadPriceCorpus(dir = join(HERE, 'prices')) {
+  const file = join(dir, 'strings.tsv');
+  const cases = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line === '' || line.startsWith('#')) return;
+      const [split, text, amount, currency, from, options, source] = line.split('\t');
+      if (source === undefined || (split !== 't' && split !== 'h')) throw new Error(`${file}:${i + 1}: expected 7 tab-separated columns`);
+      const opts = {};
+      for (const part of options ? options.split(';') : []) {
+        const [k, v] = [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)];
+        if (k === 'default') opts.defaultCurrency = v;
+        else if (k === 'hint') opts.currencyHint = v;
+        else if (k === 'dec') opts.decimalSeparator = v;
+        else throw new Error(`${file}:${i + 1}: unknown option ${k}`);
+      }
+      cases.push({
+        line: i + 1,
+        split: split === 'h' ? 'heldOut' : 'tuned',
+        text: unescape(text),
+        amount: amount === 'null' ? null : Number(amount),
+        currency: currency === '-' ? null : currency,
+        from: from === 'from',
+        opts,
+        source,
+      });
+    });
+  return cases;
+}
+
+/** Per split: how many, how many amounts right, how many amount + currency right, the misses. */
+export function scorePrices(parsePrice, cases) {
+  const out = {};
+  for (const c of cases) {
+    const s = (out[c.split] ??= { n: 0, amount: 0, both: 0, misses: [] });
+    const got = parsePrice(c.text, c.opts);
+    s.n++;
+    const amountOk = got.amount === c.amount;
+    const bothOk = amountOk && (c.amount === null || got.currency === c.currency);
+    if (amountOk) s.amount++;
+    if (bothOk) s.both++;
+    if (!bothOk) s.misses.push({ line: c.line, text: c.text, opts: c.opts, want: { amount: c.amount, currency: c.currency }, got: { amount: got.amount, currency: got.currency } });
+  }
+  return out;
+}
