@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { displayPath, loadRules, loadTargetFile, loadTargets } from '../config/load.js';
+import { checkTargetFile, displayPath, loadRules, loadTargets } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
 import { pathsFrom, out, err, setExitCode } from './common.js';
 import { ruleChecks } from './validate-checks.js';
@@ -19,25 +19,18 @@ export function register(program: Command): void {
         errors.push(e instanceof RadarError ? e : new RadarError('config', String(e)));
       }
       const targets = [];
+      // A region nobody owns is checked here rather than on every run: its alerts would reach no one.
+      const opts = rules ? { regions: Object.keys(rules.owners.regions) } : {};
       if (files.length) {
         for (const f of files) {
-          try {
-            targets.push(loadTargetFile(f));
-          } catch (e) {
-            errors.push(e instanceof RadarError ? e : new RadarError('config', String(e), { where: f }));
-          }
+          const r = checkTargetFile(f, opts);
+          if (r.target) targets.push(r.target);
+          errors.push(...r.errors);
         }
       } else {
-        const loaded = loadTargets(paths.scrapersDir);
+        const loaded = loadTargets(paths.scrapersDir, opts);
         targets.push(...loaded.targets);
         errors.push(...loaded.errors);
-      }
-      if (rules) {
-        for (const t of targets) {
-          if (!rules.owners.regions[t.region]) {
-            errors.push(new RadarError('config', `region: "${t.region}" has no owners in rules/owners.yaml (known: ${Object.keys(rules.owners.regions).join(', ')})`, { where: displayPath(t.file) }));
-          }
-        }
       }
       if (rules && !files.length) for (const c of ruleChecks) errors.push(...(await c.check(paths, rules)));
       for (const t of targets) out(`ok  ${t.id}  (${displayPath(t.file)}, ${t.kind}, ${t.fetch.mode})`);

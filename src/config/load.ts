@@ -1,11 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { RadarError } from '../core/errors.js';
-import { readYamlSource, type YamlSource } from './yaml-source.js';
+import { displayPath, readYamlSource, type YamlSource } from './yaml-source.js';
+import { closest } from './suggest.js';
+import { targetIssues } from './target-checks.js';
 import { targetSchema, type Target } from './target-schema.js';
 import { ownersSchema, priceRulesSchema, type OwnersRules, type PriceRules } from './rules-schema.js';
-import { allKinds, kindNames } from '../kinds/registry.js';
+import { allKinds, getKind, kindNames } from '../kinds/registry.js';
 import { deliveryRulesSchema, type DeliveryRules } from '../deliver/policy.js';
 
 /** Where a radar installation keeps its config. Tests and the demo point this at their own folders. */
@@ -30,34 +32,42 @@ export function resolvePaths(opts: Partial<Paths> = {}, env: NodeJS.ProcessEnv =
   };
 }
 
-/** Shows a path the way a person typed it: relative to the working directory when shorter. */
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && rel.length < file.length ? rel : file;
-}
+export { displayPath };
 
 /** Validates parsed YAML against a schema; the first issue becomes `file:line: field: message`. */
 export function validateSource<S extends z.ZodType>(src: YamlSource, schema: S): z.output<S> {
-  const result = schema.safeParse(src.data ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path as PropertyKey[];
-  let field = path.map(String).join('.');
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    field = [...path.map(String), key].join('.');
-    message = `unknown field (allowed: ${allowedKeys(schema, path).join(', ') || 'see schema'})`;
-    return fail(src, [...path, key], field, message);
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'required field is missing';
-  return fail(src, path, field, message);
+  const r = checkSource(src, schema);
+  if (r.ok) return r.data;
+  throw r.errors[0]!;
 }
 
-function fail(src: YamlSource, path: PropertyKey[], field: string, message: string): never {
-  const where = `${displayPath(src.file)}:${src.lineOf(path)}`;
-  throw new RadarError('config', field ? `${field}: ${message}` : message, { where });
+/** Every schema issue of a file, each as `file:line: field: message` (a typo'd key also gets a "did you mean"). */
+export function checkSource<S extends z.ZodType>(src: YamlSource, schema: S): { ok: true; data: z.output<S> } | { ok: false; errors: RadarError[] } {
+  const result = schema.safeParse(src.data ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const errors: RadarError[] = [];
+  for (const issue of result.error.issues.slice(0, 20)) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeys(schema, path);
+      for (const key of issue.keys) {
+        const near = closest(key, allowed);
+        const message = near ? `unknown field; did you mean "${near}"?` : `unknown field (allowed: ${allowed.join(', ') || 'see schema'})`;
+        errors.push(issueAt(src, [...path, key], message));
+      }
+      continue;
+    }
+    errors.push(issueAt(src, path, issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : issue.message));
+  }
+  return { ok: false, errors };
 }
+
+function issueAt(src: YamlSource, path: readonly PropertyKey[], message: string): RadarError {
+  const field = path.map(String).join('.');
+  const where = `${displayPath(src.file)}:${src.lineOf(path)}`;
+  return new RadarError('config', field ? `${field}: ${message}` : message, { where });
+}
+
 
 /** Best effort list of the keys an object schema accepts at `path`, to help fix typos. */
 function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
@@ -80,8 +90,13 @@ export interface LoadedTargets {
   errors: RadarError[];
 }
 
-/** Loads every `*.yaml` target; a broken file is reported and skipped, the rest still run. */
-export function loadTargets(scrapersDir: string): LoadedTargets {
+export interface TargetCheckOptions {
+  /** Regions of rules/owners.yaml: a target naming another region is an error (`radar validate`). */
+  regions?: readonly string[];
+}
+
+/** Loads every `*.yaml` target; a broken file is reported (every problem in it) and skipped, the rest still run. */
+export function loadTargets(scrapersDir: string, opts: TargetCheckOptions = {}): LoadedTargets {
   const targets: Target[] = [];
   const errors: RadarError[] = [];
   if (!existsSync(scrapersDir)) {
@@ -91,32 +106,56 @@ export function loadTargets(scrapersDir: string): LoadedTargets {
   const seen = new Map<string, string>();
   for (const f of files) {
     const file = join(scrapersDir, f);
-    try {
-      const t = loadTargetFile(file);
-      const dup = seen.get(t.id);
-      if (dup) throw new RadarError('config', `id: "${t.id}" is already used by ${displayPath(dup)}`, { where: `${displayPath(file)}:1` });
-      seen.set(t.id, file);
-      targets.push(t);
-    } catch (err) {
-      errors.push(err instanceof RadarError ? err : new RadarError('config', String(err), { where: displayPath(file), cause: err }));
+    const r = checkTargetFile(file, opts);
+    if (!r.target) {
+      errors.push(...r.errors);
+      continue;
     }
+    const dup = seen.get(r.target.id);
+    if (dup) {
+      errors.push(new RadarError('config', `id: "${r.target.id}" is already used by ${displayPath(dup)}`, { where: `${displayPath(file)}:${r.idLine}` }));
+      continue;
+    }
+    seen.set(r.target.id, file);
+    targets.push(r.target);
   }
   return { targets, errors };
 }
 
-export function loadTargetFile(file: string): Target {
-  const src = readYamlSource(file);
-  const parsed = validateSource(src, targetSchema);
-  if (!kindNames().includes(parsed.kind)) {
-    fail(src, ['kind'], 'kind', `unknown kind "${parsed.kind}" (known: ${kindNames().join(', ')})`);
+/** One target file; throws its first problem. */
+export function loadTargetFile(file: string, opts: TargetCheckOptions = {}): Target {
+  const r = checkTargetFile(file, opts);
+  if (!r.target) throw r.errors[0]!;
+  return r.target;
+}
+
+/** One target file with every problem it has, so a person fixes them in one go. */
+export function checkTargetFile(file: string, opts: TargetCheckOptions = {}): { target: Target | null; errors: RadarError[]; idLine: number } {
+  let src: YamlSource;
+  try {
+    src = readYamlSource(file);
+  } catch (err) {
+    return { target: null, errors: [err instanceof RadarError ? err : new RadarError('config', String(err), { where: displayPath(file), cause: err })], idLine: 1 };
   }
-  if (parsed.fetch.pages && parsed.fetch.next) {
-    fail(src, ['fetch', 'next'], 'fetch.next', 'use either pages or next, not both');
+  const idLine = src.lineOf(['id']);
+  const checked = checkSource(src, targetSchema);
+  if (!checked.ok) return { target: null, errors: checked.errors, idLine };
+  const parsed = checked.data;
+  const errors: RadarError[] = [];
+  const kind = getKind(parsed.kind);
+  if (!kind) errors.push(issueAt(src, ['kind'], `unknown kind "${parsed.kind}" (known: ${kindNames().join(', ')})`));
+  if (parsed.fetch.pages && parsed.fetch.next) errors.push(issueAt(src, ['fetch', 'next'], 'use either pages or next, not both'));
+  if (parsed.fetch.pages && !parsed.fetch.url.includes('{page}')) errors.push(issueAt(src, ['fetch', 'url'], 'pages is set, so the URL needs a {page} placeholder'));
+  for (const i of targetIssues(parsed, kind)) errors.push(issueAt(src, i.path, i.message));
+  if (opts.regions && !opts.regions.includes(parsed.region)) {
+    const near = closest(parsed.region, opts.regions);
+    errors.push(
+      issueAt(src, ['region'], `"${parsed.region}" has no owners in rules/owners.yaml; ${near ? `did you mean "${near}"?` : `add it under regions: there, or use one of ${opts.regions.join(', ') || '(none defined)'}`}`),
+    );
   }
-  if (parsed.fetch.pages && !parsed.fetch.url.includes('{page}')) {
-    fail(src, ['fetch', 'url'], 'fetch.url', 'pages is set, so the URL needs a {page} placeholder');
-  }
-  return { ...parsed, file };
+  const line = (e: RadarError): number => Number(/:(\d+)$/.exec(e.where ?? '')?.[1] ?? 0);
+  errors.sort((a, b) => line(a) - line(b));
+  return errors.length ? { target: null, errors, idLine } : { target: { ...parsed, file }, errors: [], idLine };
 }
 
 export interface Rules {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { RadarError } from '../core/errors.js';
 
 /** A parsed YAML file that can still answer "which line is this field on?". */
@@ -9,14 +10,33 @@ export interface YamlSource {
   lineOf(path: readonly PropertyKey[]): number;
 }
 
+/**
+ * Target and rule files are a few KB. Anything near this size is a mistake (a data dump saved
+ * under scrapers/, a file appended to in a loop), and parsing it would hold up `radar validate`
+ * and the daemon's reload: it is refused before it is read.
+ */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+/** Shows a path the way a person typed it: relative to the working directory when shorter. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && rel.length < file.length ? rel : file;
+}
+
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The library's own duplicate-key check compares every key with every other key of a mapping
+  // (a 10 MB file took minutes); ours below is one pass with a set per mapping.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0]?.line ?? 1;
-    const msg = first.message.split('\n')[0] ?? 'invalid YAML';
-    throw new RadarError('config', `invalid YAML: ${msg}`, { where: `${file}:${line}` });
+  if (first) throw syntaxError(file, text, lineCounter, first);
+  const dup = firstDuplicateKey(doc);
+  if (dup) {
+    const at = lineCounter.linePos(dup.offset);
+    const was = lineCounter.linePos(dup.firstOffset);
+    throw new RadarError('config', `YAML: "${dup.key}" appears twice in the same mapping (first on line ${was.line}); keep one`, {
+      where: `${displayPath(file)}:${at.line}:${at.col}`,
+    });
   }
   return {
     file,
@@ -25,14 +45,139 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   };
 }
 
-export function readYamlSource(file: string): YamlSource {
+export function readYamlSource(file: string, maxBytes = MAX_YAML_BYTES): YamlSource {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > maxBytes) {
+      throw new RadarError('config', `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} a target or rule file may have; is this the right file?`, {
+        where: displayPath(file),
+      });
+    }
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new RadarError('config', `cannot read file`, { where: file, cause });
+    if (cause instanceof RadarError) throw cause;
+    throw new RadarError('config', `cannot read file`, { where: displayPath(file), cause });
   }
   return parseYamlSource(file, text);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** One pass over every mapping: the first key that repeats, with where it was first seen. */
+function firstDuplicateKey(doc: Document): { key: string; offset: number; firstOffset: number } | null {
+  let found: { key: string; offset: number; firstOffset: number } | null = null;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k)) continue;
+        const name = String(k.value);
+        const offset = k.range?.[0] ?? 0;
+        const before = seen.get(name);
+        if (before !== undefined) {
+          found = { key: name, offset, firstOffset: before };
+          return visit.BREAK;
+        }
+        seen.set(name, offset);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * A YAML syntax error as a person can act on it: the line and column where the mistake is (not
+ * where the parser gave up), and a sentence instead of parser terms.
+ */
+function syntaxError(file: string, text: string, lc: LineCounter, e: YAMLError): RadarError {
+  let offset = e.pos[0];
+  let message: string;
+  const lineText = (o: number): string => {
+    const start = text.lastIndexOf('\n', o - 1) + 1;
+    const end = text.indexOf('\n', o);
+    return text.slice(start, end < 0 ? undefined : end);
+  };
+  switch (e.code) {
+    case 'TAB_AS_INDENT':
+      message = 'a tab is used to indent this line; YAML indents with spaces only';
+      break;
+    case 'DUPLICATE_KEY':
+      message = 'a field appears twice in the same mapping; keep one';
+      break;
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'MISSING_CHAR': {
+      if (/quote/i.test(e.message)) {
+        // The parser notices at the end of the file; the mistake is where the quote opened.
+        const open = unclosedQuote(text, offset);
+        if (open) {
+          offset = open.offset;
+          message = `the ${open.quote === '"' ? 'double' : 'single'} quote opened here is never closed; add a closing ${open.quote} at the end of the value`;
+        } else message = 'a quoted value is never closed; add the closing quote';
+        break;
+      }
+      const line = lineText(offset).trim();
+      const field = /^(-\s+)?([^\s:#]+)\s+(\S.*)$/.exec(line);
+      message = field
+        ? `"${line}" has no colon after the field name; write "${field[1] ?? ''}${field[2]}: ${field[3]}"`
+        : `"${line}" is not a "field: value" line (a colon is missing, or the line belongs to the one above)`;
+      break;
+    }
+    case 'BAD_INDENT':
+      message = /flow/i.test(e.message)
+        ? 'a { ... } or [ ... ] on a line above is not closed; close it on the line where it opens'
+        : 'this line is indented differently from the fields around it; fields of one mapping start in the same column';
+      break;
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'UNEXPECTED_TOKEN':
+    case 'BAD_SCALAR_START':
+      message = `this line cannot be read as YAML ("${lineText(offset).trim().slice(0, 60)}"); a value starting with @, \`, % or | needs quotes`;
+      break;
+    case 'BLOCK_IN_FLOW':
+      message = 'a { ... } or [ ... ] on one line cannot contain indented lines; close it on this line';
+      break;
+    case 'MULTIPLE_DOCS':
+      message = 'a second document ("---") is not allowed; one target or rule set per file';
+      break;
+    case 'BAD_ALIAS':
+    case 'ALIAS_PROPS':
+      message = 'this alias (*name) refers to no anchor (&name) above it';
+      break;
+    default:
+      message = e.message.split('\n')[0] ?? 'not valid YAML';
+  }
+  const at = lc.linePos(offset);
+  return new RadarError('config', `YAML syntax: ${message}`, { where: `${displayPath(file)}:${at.line}:${at.col}` });
+}
+
+/** Where the quote that is never closed opened: the last quote before `end` that starts a value. */
+function unclosedQuote(text: string, end: number): { offset: number; quote: string } | null {
+  let open: { offset: number; quote: string } | null = null;
+  let inComment = false;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      inComment = false;
+      continue;
+    }
+    if (inComment) continue;
+    if (open) {
+      if (c === '\\' && open.quote === '"') i++;
+      else if (c === open.quote) {
+        if (open.quote === "'" && text[i + 1] === "'") i++;
+        else open = null;
+      }
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) inComment = true;
+    // A quote opens a value only at its start: after ": ", "- ", "[", "{", "," or at the line start.
+    else if ((c === '"' || c === "'") && /(^|[:\-[{,]\s*|^\s*)$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) open = { offset: i, quote: c };
+  }
+  return open;
 }
 
 /** Line of the deepest node on `path` that exists: a missing field points at its parent. */

@@ -39,22 +39,9 @@ export function releaseDocument($: CheerioAPI): void {
   }
 }
 
-export interface FieldSelector {
-  /** CSS selector inside the item; empty = the item itself. */
-  css: string;
-  /** Attribute to read; undefined = text content. */
-  attr: string | undefined;
-}
-
-/** `".price"` → text of .price; `"a@href"` → href of the first a; `"@data-sku"` → attribute of the item. */
-export function parseFieldSelector(spec: string): FieldSelector {
-  const at = spec.lastIndexOf('@');
-  // An @ inside brackets belongs to an attribute selector like a[href*="@"], not to our syntax.
-  if (at >= 0 && !/[\]\)"']/.test(spec.slice(at))) {
-    return { css: spec.slice(0, at).trim(), attr: spec.slice(at + 1).trim() };
-  }
-  return { css: spec.trim(), attr: undefined };
-}
+// Selector syntax is config: checked when a target is read, used here when a page is.
+export { parseFieldSelector, type FieldSelector } from '../config/field-selector.js';
+import type { FieldSelector } from '../config/field-selector.js';
 
 const URL_ATTRS = new Set(['href', 'src', 'data-src', 'data-href', 'action', 'data-url', 'content']);
 

@@ -136,6 +136,7 @@ function jobData(fields: Record<string, string | null | undefined>, extra: Recor
 export const jobKind: KindPlugin = {
   name: 'job',
   requiredFields: ['title'],
+  fields: ['title', 'url', 'city', 'location', 'company', 'date', 'posted', 'salary'],
   describe: { zh: '竞品招聘', en: 'Competitor hiring' },
   rules: { file: 'jobs.yaml', schema: jobRulesSchema },
 

@@ -35,6 +35,7 @@ interface Alerted {
 export const priceKind: KindPlugin = {
   name: 'price',
   requiredFields: ['name', 'price'],
+  fields: ['name', 'price', 'url', 'gtin', 'mpn', 'sku', 'brand', 'model', 'availability', 'category', 'image'],
   describe: { zh: '竞品价格', en: 'Competitor prices' },
   unparsedField: 'amount',
 

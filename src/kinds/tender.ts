@@ -131,6 +131,7 @@ function isTruncated(title: string): boolean {
 export const tenderKind: KindPlugin = {
   name: 'tender',
   requiredFields: ['title'],
+  fields: ['title', 'url', 'number', 'buyer', 'agency', 'category', 'status', 'scope', 'region', 'published', 'date', 'budget', 'deadline', 'opening'],
   describe: { zh: '招标公告', en: 'Public tenders' },
   rules: { file: 'tenders.yaml', schema: tenderRulesSchema },
   detailFields: TENDER_DETAIL_FIELDS,

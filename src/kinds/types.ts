@@ -54,6 +54,11 @@ export interface KindPlugin {
   name: string;
   /** Fields an item must have, unless the target lists its own `required`. */
   requiredFields: readonly string[];
+  /**
+   * Field names the kind reads from `items.fields` (the required ones included). Other names are
+   * kept with the item as they are; `radar validate` only uses this list to catch a misspelt one.
+   */
+  fields?: readonly string[];
   /** Fields a target's `items.fields` must define (checked by `radar validate`). */
   describe: { zh: string; en: string };
   normalise(raw: RawItem, target: Target): NormaliseResult;

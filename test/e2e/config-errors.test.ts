@@ -25,14 +25,17 @@ describe('config errors name the file, line and field, and the run goes on', () 
     const r = await ws.radar('validate');
     expect(r.code).toBe(2);
     const line = r.stderr.split('\n').find((l) => l.includes('broken.yaml'))!;
-    expect(line).toMatch(/scrapers\/broken\.yaml:\d+: invalid YAML: /);
+    // Where the quote opened (line 5, column 8), not where the parser gave up.
+    expect(line).toMatch(/scrapers\/broken\.yaml:5:8: YAML syntax: the double quote opened here is never closed/);
   });
 
   it('unknown field → file:line: field: unknown field', async () => {
     ws.writeTarget('typo.yaml', 'id: typo\ncompetitor: X\nregion: east\nfetch:\n  url: "http://x/?p={page}"\n  pages: 1..2\n  pagez: 3\n');
     const r = await ws.radar('validate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/scrapers\/typo\.yaml:7: fetch\.pagez: unknown field \(allowed: url, mode, pages, next/);
+    expect(r.stderr).toMatch(/scrapers\/typo\.yaml:7: fetch\.pagez: unknown field; did you mean "pages"\?/);
+    ws.writeTarget('typo.yaml', 'id: typo\ncompetitor: X\nregion: east\nfetch:\n  url: "http://x/"\n  colour: red\n');
+    expect((await ws.radar('validate')).stderr).toMatch(/scrapers\/typo\.yaml:6: fetch\.colour: unknown field \(allowed: url, mode, pages, next/);
   });
 
   it('a wrong value names its field and line', async () => {
@@ -45,7 +48,7 @@ describe('config errors name the file, line and field, and the run goes on', () 
     ws.writeTarget('w.yaml', 'id: w\ncompetitor: X\nregion: mars\nfetch: { url: "http://x/" }\n');
     const r = await ws.radar('validate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/w\.yaml: region: "mars" has no owners/);
+    expect(r.stderr).toMatch(/w\.yaml:3: region: "mars" has no owners in rules\/owners\.yaml; add it under regions: there, or use one of east, south, north/);
   });
 
   it('radar run still scrapes the good targets, reports the broken file and exits 1', async () => {

@@ -62,6 +62,6 @@ describe('a new kind is one file: registered from a test, it runs through the wh
     ws.writeRule('ratings.yaml', 'min_drop: 0.5\nmin_dorp: 1\n');
     const v = await radar('validate');
     expect(v.code).toBe(2);
-    expect(v.stderr).toMatch(/ratings\.yaml:2: min_dorp: unknown field \(allowed: min_drop\)/);
+    expect(v.stderr).toMatch(/ratings\.yaml:2: min_dorp: unknown field; did you mean "min_drop"\?/);
   });
 });
