@@ -29,13 +29,14 @@ export function register(program: Command): void {
       const fetcher = makeFetcher(target.fetch.mode);
       if (!fetcher) throw new RadarError('config', `fetch mode "${target.fetch.mode}" is not available in this build`, { where: target.file });
       const queues = new HostQueues();
+      const ctx = { schedule: <T>(u: string, t: () => Promise<T>) => queues.schedule(u, t, target.fetch.min_interval_ms), spaceHost: (u: string, ms: number) => queues.space(u, ms) };
       try {
-        const outcome = await scrapeTarget(target, { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } });
+        const outcome = await scrapeTarget(target, { fetcher, ctx });
         const snap = readSnapshot(paths.stateDir, target.id);
         const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
         // A `detail:` block: follow the first few items' own pages, so their fields show too.
         const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;
-        const verdict = await followDetails(sampled, judged, new Map(), { fetcher, ctx: { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) } }, { keepDeferred: true });
+        const verdict = await followDetails(sampled, judged, new Map(), { fetcher, ctx }, { keepDeferred: true });
         const items = verdict.status === 'good' ? verdict.items : outcome.ok ? outcome.items : [];
         if (opts.json) {
           out(JSON.stringify({ target: target.id, verdict: verdict.status, failure: verdict.status === 'failed' ? verdict.failure : null, pages: outcome.pages, items, problems: outcome.ok ? outcome.problems : [] }, null, 2));

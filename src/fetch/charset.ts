@@ -13,7 +13,10 @@
  * An explicit `declared` charset (a target's `charset: gbk`) overrides all of that.
  *
  * When the header and the page disagree (a server-wide `charset=utf-8` in front of GBK pages, or a
- * default `ISO-8859-1` from Tomcat), the bytes settle it; see `fromHeader`.
+ * default `ISO-8859-1` from Tomcat), the bytes settle it; see `fromHeader`. When the header and the
+ * page agree and the bytes still say otherwise (UTF-8 bytes behind `charset=GBK` in both), the bytes
+ * win too; either way the result carries a `note` saying what was overruled, because a decoding that
+ * went against the page's own word is a guess (see pipeline/trust: a guess never alerts on its own).
  *
  * GB2312 and GBK labels decode as gb18030: a superset, and real pages labelled gb2312 use GBK-only
  * characters (镕, 喆). Labels follow the WHATWG Encoding Standard where it has an opinion
@@ -21,11 +24,14 @@
  */
 import { isUtf8 as validUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import { decodingProblem } from './garbled.js';
 
 export interface DecodedBody {
   text: string;
   charset: string;
   source: 'bom' | 'header' | 'meta' | 'declared' | 'sniffed' | 'default';
+  /** Set when the bytes overruled what the page declared: "the header says gbk, but the bytes are UTF-8". */
+  note?: string;
 }
 
 /** How far into the body to look for a `<meta>` charset. WHATWG says 1024; real pages put scripts first. */
@@ -76,7 +82,7 @@ export function normaliseCharset(label: string): string | null {
 
 export function decodeBody(body: Uint8Array, contentType: string | null | undefined, declared?: string): DecodedBody {
   const c = detectCharset(body, contentType, declared);
-  return { text: decodeBytes(c.bytes, c.charset), charset: c.charset, source: c.source };
+  return { text: decodeBytes(c.bytes, c.charset), charset: c.charset, source: c.source, ...(c.note ? { note: c.note } : {}) };
 }
 
 /** Which charset a body is in (and the bytes to decode, without a BOM), without decoding it. */
@@ -84,6 +90,7 @@ export interface DetectedCharset {
   bytes: Uint8Array;
   charset: string;
   source: DecodedBody['source'];
+  note?: string;
 }
 
 export function detectCharset(body: Uint8Array, contentType: string | null | undefined, declared?: string): DetectedCharset {
@@ -100,10 +107,32 @@ export function detectCharset(body: Uint8Array, contentType: string | null | und
 
   const header = headerCharset(contentType);
   const meta = metaCharset(bytes);
-  if (header) return fromHeader(bytes, header, meta);
-  if (meta) return result(bytes, meta, 'meta');
-  return sniff(bytes);
+  const chosen = header ? fromHeader(bytes, header, meta) : meta ? result(bytes, meta, 'meta') : sniff(bytes);
+  return chosen.source === 'header' || chosen.source === 'meta' ? checkedAgainstBytes(chosen, header, meta) : chosen;
 }
+
+/**
+ * A legacy charset that the header or `<meta>` named, checked against the bytes: UTF-8 bytes
+ * behind `charset=GBK` (header and meta both copied from an old template) decode into garbage
+ * whose prices still parse (`1.2万` became `1.2`). Valid UTF-8 with several multi-byte sequences
+ * is essentially never GBK, Big5 or Latin-1 text (a GBK text of four characters is valid UTF-8
+ * about once in a thousand; a page, never), so those bytes are read as UTF-8. With fewer
+ * sequences, UTF-8 wins only when the declared decoding looks broken.
+ */
+function checkedAgainstBytes(chosen: DetectedCharset, header: string | null, meta: string | null): DetectedCharset {
+  if (chosen.charset === 'utf-8' || chosen.charset.startsWith('utf-16')) return chosen;
+  const sequences = utf8Sequences(chosen.bytes, 4);
+  if (sequences === 0 || !isUtf8(chosen.bytes)) return chosen;
+  if (sequences < 4) {
+    // A few sequences could be chance; valid UTF-8 that the declared charset cannot even decode is not.
+    const declared = decodeBytes(chosen.bytes, chosen.charset);
+    if (!declared.includes('\ufffd') && decodingProblem(declared, chosen.charset) === null) return chosen;
+  }
+  const said = header && meta && header === meta ? `the header and <meta> say ${label(header)}` : header && chosen.source === 'header' ? `the header says ${label(header)}` : `<meta> says ${label(chosen.charset)}`;
+  return { bytes: chosen.bytes, charset: 'utf-8', source: 'sniffed', note: `${said}, but the bytes are UTF-8` };
+}
+
+const label = (cs: string) => (cs === 'gb18030' ? 'GBK' : cs);
 
 /**
  * The header usually wins, except where the bytes show it is a server-wide default that is wrong:
@@ -118,7 +147,7 @@ function fromHeader(bytes: Uint8Array, header: string, meta: string | null): Det
   if (header === 'utf-8') {
     if (isUtf8(bytes)) return result(bytes, header, 'header');
     if (meta && meta !== 'utf-8') return result(bytes, meta, 'meta');
-    return result(bytes, 'gb18030', 'sniffed');
+    return { ...result(bytes, 'gb18030', 'sniffed'), note: 'the header says utf-8, but the bytes are not UTF-8' };
   }
   if (meta && meta !== header) {
     if (meta === 'utf-8' && hasNonAscii(bytes) && isUtf8(bytes)) return result(bytes, meta, 'meta');
@@ -190,6 +219,13 @@ function metaCharset(bytes: Uint8Array): string | null {
     if (cs) return cs.startsWith('utf-16') ? 'utf-8' : cs;
   }
   return null;
+}
+
+/** Multi-byte UTF-8 sequences (lead bytes), counted up to `limit`. */
+function utf8Sequences(b: Uint8Array, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < b.length && n < limit; i++) if (b[i]! >= 0xc2 && b[i]! <= 0xf4) n++;
+  return n;
 }
 
 function hasNonAscii(b: Uint8Array): boolean {

@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
+import { FetchFailure } from '../core/verdict.js';
+
+/** A Crawl-delay beyond this is not waited out within a run (a daily run of 5 pages must not take 5 hours). */
+export const MAX_CRAWL_DELAY_MS = 60_000;
 
 export interface PolitenessOptions {
   /** Requests in flight across all hosts. */
@@ -37,6 +41,8 @@ export class HostQueues {
   private readonly hosts = new Map<string, PQueue>();
   /** Host → time before which nothing is sent to it (a Retry-After). */
   private readonly heldUntil = new Map<string, number>();
+  /** Host → the gap its robots.txt asks for between two requests (Crawl-delay), and the next free start. */
+  private readonly gaps = new Map<string, { ms: number; next: number }>();
 
   constructor(private readonly opts: PolitenessOptions = defaultPoliteness) {
     this.global = new PQueue({ concurrency: opts.globalConcurrency });
@@ -61,6 +67,15 @@ export class HostQueues {
     await q.add(async () => {
       // Waiting here keeps the host's slot: nothing else goes to a host that asked us to wait.
       for (let wait = this.holdLeft(host); wait > 0; wait = this.holdLeft(host)) await sleep(wait);
+      const gap = this.gaps.get(host);
+      if (gap) {
+        // Reserved before sleeping, so two requests in the host's two slots never take the same start.
+        const now = Date.now();
+        const at = Math.max(now, gap.next);
+        if (at - now > MAX_CRAWL_DELAY_MS) throw new FetchFailure({ class: 'robots', message: `robots.txt of ${host} asks for ${gap.ms / 1000} s between requests (Crawl-delay); radar waits at most ${MAX_CRAWL_DELAY_MS / 1000} s, so only the first page of the run was fetched`, url });
+        gap.next = at + gap.ms;
+        if (at > now) await sleep(at - now);
+      }
       await this.global.add(async () => {
         box.value = await task();
       });
@@ -74,6 +89,14 @@ export class HostQueues {
   hold(url: string, ms: number): void {
     const host = safeHost(url);
     this.heldUntil.set(host, Math.max(this.heldUntil.get(host) ?? 0, Date.now() + ms));
+  }
+
+  /** Requests to the host of `url` start at least `ms` apart from now on (robots.txt Crawl-delay). */
+  space(url: string, ms: number): void {
+    const host = safeHost(url);
+    const gap = this.gaps.get(host);
+    if (gap) gap.ms = ms;
+    else this.gaps.set(host, { ms, next: 0 });
   }
 
   private holdLeft(host: string): number {

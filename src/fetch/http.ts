@@ -98,6 +98,8 @@ export async function httpRequest(req: HttpRequest): Promise<FetchedPage> {
         return decodeBytes(content.bytes, content.charset);
       },
       charset: content.charset,
+      charsetSource: content.source,
+      ...(content.note ? { charsetNote: content.note } : {}),
       bytes: bytes.byteLength,
     };
   }

@@ -39,6 +39,8 @@ export async function checkRobots(url: string, target: Target, ctx: FetchContext
     ),
   );
   if (denied) throw new FetchFailure(denied);
+  const delay = await robotsOf(ctx).crawlDelayMs(url);
+  if (delay !== null) ctx.spaceHost?.(url, delay);
 }
 
 export async function politely(url: string, target: Target, ctx: FetchContext, request: () => Promise<FetchedPage>): Promise<FetchedPage> {

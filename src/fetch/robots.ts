@@ -12,6 +12,7 @@ import type { Failure } from '../core/verdict.js';
 interface Robot {
   isAllowed(url: string, ua?: string): boolean | undefined;
   getMatchingLineNumber(url: string, ua?: string): number;
+  getCrawlDelay(ua?: string): number | undefined;
 }
 // A CommonJS function export; its typings describe it as an ES default export.
 const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => Robot;
@@ -31,6 +32,19 @@ export class RobotsCache {
   fetches = 0;
 
   constructor(private readonly agent = ROBOTS_AGENT) {}
+
+  /** The Crawl-delay (ms) robots.txt of `url`'s origin asks of our agent (or of `*`); null for none. Call after `check`. */
+  async crawlDelayMs(url: string): Promise<number | null> {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return null;
+    }
+    const rules = await this.byOrigin.get(origin);
+    const seconds = rules?.robot?.getCrawlDelay(this.agent);
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : null;
+  }
 
   /** null when `url` may be fetched; otherwise a `robots` failure naming the rule. */
   async check(url: string, fetchRobots: RobotsFetch): Promise<Failure | null> {

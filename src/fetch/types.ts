@@ -15,6 +15,10 @@ export interface FetchedPage {
    */
   text: string;
   charset: string;
+  /** Where the charset came from (header, meta, fetch.charset ...); absent when a browser decoded the page. */
+  charsetSource?: string;
+  /** The bytes overruled what the page declared: its decoding is a guess, however well it reads. */
+  charsetNote?: string;
   bytes: number;
   /**
    * The page came back but never became what the target expects (a browser `wait_for` that timed
@@ -38,6 +42,8 @@ export interface FetchContext {
   robots?: RobotsCache;
   /** Keeps every request to the host of `url` waiting for `ms` (a Retry-After). */
   holdHost?(url: string, ms: number): void;
+  /** Requests to the host of `url` start at least `ms` apart (its robots.txt Crawl-delay). */
+  spaceHost?(url: string, ms: number): void;
   /** One warning line for whoever runs radar (robots ignored, ...). Defaults to stderr. */
   warn?(line: string): void;
 }

@@ -121,6 +121,7 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
               schedule: (url, task) => queues.schedule(url, task, target.fetch.min_interval_ms),
               robots,
               holdHost: (url, ms) => queues.hold(url, ms),
+              spaceHost: (url, ms) => queues.space(url, ms),
               ...(opts.signal ? { signal: opts.signal } : {}),
             },
             now,

@@ -4,6 +4,7 @@ import { redactFailure, targetSecrets, targetUrl } from '../config/target-url.js
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import { extractPage, type ExtractedPage, type RawItem } from '../extract/items.js';
 import { detectBlock, detectLoginWall } from '../fetch/blocked.js';
+import { decodingProblem } from '../fetch/garbled.js';
 import { paginatedRequest } from '../fetch/request.js';
 import type { FetchContext, FetchedPage, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
@@ -171,6 +172,12 @@ export function readPage(url: string, fetched: FetchedPage, target: Target, fetc
       httpStatus: page.status,
       sample: sample(page.text),
     });
+  }
+  // A page decoded with the wrong charset still parses: "1.2万" garbled to "1.2" is a price.
+  const garbled = decodingProblem(page.text, page.charset);
+  if (garbled) {
+    const why = page.charsetSource === 'declared' ? ' (the charset set in fetch.charset)' : page.charsetSource ? ` (charset from the ${page.charsetSource}${page.charsetNote ? `: ${page.charsetNote}` : ''})` : '';
+    throw new FetchFailure({ class: 'parse_error', message: `${garbled}${why}; set fetch.charset if the site's own declaration is wrong`, url, httpStatus: page.status, sample: sample(page.text) });
   }
   let ex: ExtractedPage;
   try {

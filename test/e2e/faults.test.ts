@@ -74,6 +74,7 @@ ${extra}items:
     { fault: 'prices_missing', cls: 'layout_changed', detail: /8 of 10 items lack a required field/ },
     { fault: 'prices_unreadable', cls: 'parse_error', detail: /7 of 10 prices could not be read/ },
     { fault: 'huge_body', cls: 'too_large' },
+    { fault: 'garbled', cls: 'parse_error', detail: /looks garbled|could not be decoded/ },
   ];
 
   for (const c of cases) {
@@ -108,6 +109,17 @@ ${extra}items:
     expect(after).toEqual(before);
     expect(r.targets[0]!.alerts).toEqual([]);
     expect(priceAlertsInOutbox()).toEqual([]);
+  });
+
+  it('UTF-8 bytes behind "charset=GBK" in both header and <meta>: read as UTF-8, good, same items, no alert', async () => {
+    await run();
+    const dataOf = () => new Map([...readSnapshot(ws.state, 'shop')!.items].map(([k, v]) => [k, v.data]));
+    const before = dataOf();
+    site.fault = 'utf8_declared_gbk';
+    const r = await run();
+    expect(r.targets[0]!.verdict).toBe('good');
+    expect(dataOf()).toEqual(before);
+    expect(r.targets[0]!.alerts).toEqual([]);
   });
 
   it('retries 5xx (retries + 1 requests) but never a 404', async () => {
@@ -171,6 +183,27 @@ ${extra}items:
     expect(site.hitsOf('/list')).toHaveLength(0);
     // Two targets on one host: robots.txt was read once.
     expect(site.hitsOf('/robots.txt')).toHaveLength(1);
+    expect(existsSync(snapshot())).toBe(false);
+  });
+
+  it('honours robots.txt Crawl-delay between the pages of a run (measured by the server)', async () => {
+    site.robots = 'User-agent: *\nCrawl-delay: 1\n';
+    ws.writeTarget('shop.yaml', target().replace(`${site.url}/list`, `${site.url}/list?page={page}`).replace('  min_interval_ms: 0\n', '  min_interval_ms: 0\n  pages: 1..3\n'));
+    const r = await run();
+    expect(r.targets[0]!.verdict).toBe('good');
+    const at = site.hits.filter((h) => h.path.startsWith('/list')).map((h) => h.at);
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a Crawl-delay longer than a run can wait fetches the first page only and says why', async () => {
+    site.robots = 'User-agent: sales-radar\nCrawl-delay: 3600\n';
+    ws.writeTarget('shop.yaml', target().replace(`${site.url}/list`, `${site.url}/list?page={page}`).replace('  min_interval_ms: 0\n', '  min_interval_ms: 0\n  pages: 1..3\n'));
+    const r = await run();
+    expect(r.targets[0]!.failure!.class).toBe('robots');
+    expect(r.targets[0]!.failure!.message).toMatch(/asks for 3600 s between requests \(Crawl-delay\)/);
+    expect(site.hits.filter((h) => h.path.startsWith('/list'))).toHaveLength(1);
     expect(existsSync(snapshot())).toBe(false);
   });
 

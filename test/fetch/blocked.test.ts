@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectBlock, detectLoginWall } from '../../src/fetch/blocked.js';
+import { BLOCK_PAGES } from '../helpers/block-pages.js';
 
 const p = (status: number, text: string, headers: Record<string, string> = {}, url = 'https://shop.example/list') => ({ status, text, headers, url, requestedUrl: 'https://shop.example/list' });
 const realListing = `<html><head><title>空调 - 商城</title><script src="https://www.google.com/recaptcha/api.js"></script></head><body>
@@ -24,6 +25,22 @@ describe('detectBlock: anti-bot interstitials', () => {
     const f = detectBlock(page);
     expect(f?.class).toBe('blocked');
     expect(f?.message).toMatch(vendor);
+  });
+
+  it.each(Object.entries(BLOCK_PAGES))('%s, served with status 200 → blocked', (_name, page) => {
+    const f = detectBlock(p(200, page.html, page.headers));
+    expect(f?.class).toBe('blocked');
+    expect(f?.message).toMatch(page.vendor);
+  });
+
+  it('Akamai with its reference number written in entities: the sample shows it decoded', () => {
+    const f = detectBlock(p(200, BLOCK_PAGES.akamai_entities!.html));
+    expect(f?.sample).toContain('Reference #18.7c2e3b17.1767225600.2a9f04d');
+  });
+
+  it('a long real page that merely names a WAF vendor in its footer is not blocked', () => {
+    const footer = '<footer>本站由 百度云加速 提供 CDN，安全狗 防护 · Protected by Sucuri WebSite Firewall</footer>';
+    expect(detectBlock(p(200, realListing.replace('</body>', `${footer}</body>`)))).toBeNull();
   });
 
   it('a real listing with a reCAPTCHA newsletter form is not blocked', () => {

@@ -40,6 +40,7 @@ interface Case {
   text: string;
   charset: string;
   source: DecodedBody['source'];
+  note?: string;
 }
 
 const CASES: Case[] = [
@@ -106,11 +107,19 @@ const CASES: Case[] = [
   // the header is wrong
   { name: 'header utf-8, body GBK, meta gbk → meta', bytes: enc(html(ZH, META_GBK), 'gbk'), contentType: 'text/html; charset=utf-8', text: html(ZH, META_GBK), charset: 'gb18030', source: 'meta' },
   { name: 'header utf-8, body Big5, http-equiv big5 → meta', bytes: enc(html(BIG5_TEXT, EQUIV_BIG5), 'big5'), contentType: 'text/html; charset=utf-8', text: html(BIG5_TEXT, EQUIV_BIG5), charset: 'big5', source: 'meta' },
-  { name: 'header utf-8, body GBK, no meta → sniffed gb18030', bytes: enc(html(ZH), 'gbk'), contentType: 'text/html; charset=utf-8', text: html(ZH), charset: 'gb18030', source: 'sniffed' },
+  { name: 'header utf-8, body GBK, no meta → sniffed gb18030', bytes: enc(html(ZH), 'gbk'), contentType: 'text/html; charset=utf-8', text: html(ZH), charset: 'gb18030', source: 'sniffed', note: 'the header says utf-8, but the bytes are not UTF-8' },
   { name: 'header gbk, body UTF-8, meta utf-8 → meta', bytes: enc(html(ZH, META_UTF8), 'utf-8'), contentType: 'text/html; charset=gbk', text: html(ZH, META_UTF8), charset: 'utf-8', source: 'meta' },
   { name: 'header iso-8859-1 (server default), meta gbk → meta', bytes: enc(html(ZH, META_GBK), 'gbk'), contentType: 'text/html; charset=ISO-8859-1', text: html(ZH, META_GBK), charset: 'gb18030', source: 'meta' },
   { name: 'header gbk and meta big5 disagree, no evidence → header', bytes: enc(html(ZH, '<meta charset="big5">'), 'gbk'), contentType: 'text/html; charset=gbk', text: html(ZH, '<meta charset="big5">'), charset: 'gb18030', source: 'header' },
   { name: 'unknown header label, meta decides', bytes: enc(html(ZH, META_GBK), 'gbk'), contentType: 'text/html; charset=x-nonsense', text: html(ZH, META_GBK), charset: 'gb18030', source: 'meta' },
+
+  // header and page agree, the bytes say otherwise
+  { name: 'header and meta gbk, body UTF-8 → utf-8', bytes: enc(html(ZH, META_GBK), 'utf-8'), contentType: 'text/html; charset=GBK', text: html(ZH, META_GBK), charset: 'utf-8', source: 'sniffed', note: 'the header and <meta> say GBK, but the bytes are UTF-8' },
+  { name: 'meta gb2312 only, body UTF-8 → utf-8', bytes: enc(html(ZH, META_GB2312), 'utf-8'), contentType: 'text/html', text: html(ZH, META_GB2312), charset: 'utf-8', source: 'sniffed', note: '<meta> says GBK, but the bytes are UTF-8' },
+  { name: 'header gbk, a JSON with one UTF-8 character ("1.2万") → utf-8', bytes: enc('{"price":"1.2万"}', 'utf-8'), contentType: 'application/json; charset=gbk', text: '{"price":"1.2万"}', charset: 'utf-8', source: 'sniffed', note: 'the header says GBK, but the bytes are UTF-8' },
+  { name: 'header iso-8859-1, body UTF-8 → utf-8', bytes: enc('Café crème 1.234,56 € — prix “net”', 'utf-8'), contentType: 'text/html; charset=iso-8859-1', text: 'Café crème 1.234,56 € — prix “net”', charset: 'utf-8', source: 'sniffed', note: 'the header says windows-1252, but the bytes are UTF-8' },
+  { name: 'header big5, body UTF-8 → utf-8', bytes: enc(BIG5_TEXT, 'utf-8'), contentType: 'text/html; charset=big5', text: BIG5_TEXT, charset: 'utf-8', source: 'sniffed', note: 'the header says big5, but the bytes are UTF-8' },
+  { name: 'fetch.charset gbk is obeyed even over UTF-8 bytes (the garble check speaks later)', bytes: enc('空调', 'utf-8'), contentType: 'text/html; charset=utf-8', declared: 'gbk', text: iconv.decode(Buffer.from('空调'), 'gbk'), charset: 'gb18030', source: 'declared' },
 
   // nothing says anything
   { name: 'no header, no meta, UTF-8 → sniffed', bytes: enc(html(ZH), 'utf-8'), text: html(ZH), charset: 'utf-8', source: 'sniffed' },
@@ -123,9 +132,18 @@ const CASES: Case[] = [
 ];
 
 describe('decodeBody', () => {
-  it.each(CASES)('$name', ({ bytes, contentType, declared, text, charset, source }) => {
+  it.each(CASES)('$name', ({ bytes, contentType, declared, text, charset, source, note }) => {
     const got = decodeBody(bytes, contentType, declared);
-    expect(got).toEqual({ text, charset, source });
+    expect(got).toEqual({ text, charset, source, ...(note ? { note } : {}) });
+  });
+
+  it('real GBK text is never taken for UTF-8, however short', () => {
+    // Every pair of common characters (GB2312 level 1) behind a GBK header: none may switch to UTF-8.
+    const chars = iconv.decode(Buffer.from(Array.from({ length: 3755 }, (_, i) => [0xb0 + Math.floor(i / 94), 0xa1 + (i % 94)]).flat()), 'gbk');
+    for (let i = 0; i + 1 < chars.length; i += 7) {
+      const word = chars.slice(i, i + 2);
+      expect(decodeBody(enc(`{"name":"${word}"}`, 'gbk'), 'application/json; charset=gbk').charset).toBe('gb18030');
+    }
   });
 
   it('decodes a Buffer and a subarray view the same way', () => {

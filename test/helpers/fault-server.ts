@@ -25,7 +25,9 @@ export type Fault =
   | 'prices_missing'
   | 'prices_unreadable'
   | 'huge_body'
-  | 'wrong_charset';
+  | 'wrong_charset'
+  | 'utf8_declared_gbk'
+  | 'garbled';
 
 export interface Product {
   sku: string;
@@ -154,6 +156,12 @@ export async function startFaultServer(): Promise<FaultServer> {
         // GBK bytes behind a server-wide "utf-8" header: the decoder must notice. (Prices use ￥, U+FFE5:
         // the half-width ¥ does not exist in GBK, so real GBK shops write the full-width sign.)
         return ok(res, iconv.encode(listHtml(state.products), 'gbk'), 'text/html; charset=utf-8');
+      case 'utf8_declared_gbk':
+        // UTF-8 bytes while the header and the page's own <meta> both say GBK (a template copied from an old site).
+        return ok(res, Buffer.from(listHtml(state.products, '<meta http-equiv="Content-Type" content="text/html; charset=gbk">')), 'text/html; charset=GBK');
+      case 'garbled':
+        // The site itself stored UTF-8 text that had been read as GBK: valid UTF-8 bytes of mojibake. No charset repairs it.
+        return ok(res, Buffer.from(iconv.decode(Buffer.from(listHtml(state.products)), 'gbk')), 'text/html; charset=utf-8');
     }
   };
 
