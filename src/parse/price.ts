@@ -6,6 +6,11 @@
  *   parsePrice('1.234,56 €')             → { amount: 1234.56, currency: 'EUR' }
  *   parsePrice('19,99', { defaultCurrency: 'EUR' }) → { amount: 19.99, currency: 'EUR' }
  *   parsePrice('面议')                    → { amount: null, currency: null }
+ *   parsePrice('1 299', { currencyHint: 'руб.' })   → { amount: 1299, currency: 'RUB' }
+ *   parsePrice('KD 1.250')               → { amount: 1.25, currency: 'KWD' }   (3-decimal dinar)
+ *
+ * Every answer also carries `raw`, the text it was given. The amount is exactly what the text says:
+ * never rounded (`$0.0099` is 0.0099), and 万/k multipliers are applied in decimal, not in floats.
  *
  * Pure and total: it never throws, whatever it is given.
  *
@@ -13,31 +18,50 @@
  * build candidates (a number with its units, currency and label) → pick one.
  *
  * Heuristics for the ambiguous cases (see `toNumber` and `choose`):
- *  - `1,299` is 1299 (comma + exactly 3 digits = thousands); `19,99` is 19.99.
- *  - `1.234` is 1234 only in a currency that writes thousands with dots or has no minor unit
- *    (EUR, BRL, JPY, IDR ...); otherwise it is 1.234 → 1.23.
+ *  - `1,299` and `129.900` are thousands (one separator + exactly 3 digits): nobody prices in
+ *    thousandths, except the dinars with three decimals (KWD, BHD, OMR, JOD, TND: `KD 1.250` is
+ *    1.25), amounts below one (`0.299`) and amounts with a multiplier (`1.234万`).
+ *    `opts.decimalSeparator` overrides all of this.
+ *  - `19,99`, `12.5`, `2.4999`: any other count of digits after a lone separator is decimal.
  *  - Two separators (`1.234,56`, `1,234.56`): the last one is the decimal mark.
- *  - Spaces group thousands (`1 234,56 zł`) only where that is the custom or a comma-decimal follows,
- *    so `599 399` in a CNY text stays two prices.
+ *  - A space after the decimal mark (`$119. 95`, `1.837, 32 €`: cents in their own element) joins
+ *    when two digits follow and the text names a currency.
+ *  - Spaces group thousands (`6 300 Р`, `450 000 ₫`, `40 130`) except in CJK-currency texts, where
+ *    `599 399` stays two prices.
+ *  - `Free` / `免费` / `Gratis` with no number at all is 0 (`Free shipping` is not a price).
  *  - Labelled prices: 到手价/券后 > 现价/促销价/Now/Sale > 售价/价格/Price > unlabelled > 原价/Was/RRP.
  *    Discounts, coupons, thresholds, shipping and instalments (省/立减/满/运费/月供/Save/off) never count.
  *  - Unlabelled prices in a row (`¥1,599 ¥1,299`): the lower one, since a struck-through price is
  *    always the higher one, whichever side the page prints it on.
  *  - Ranges (`¥99 - ¥199`, `99-199元`): the lower bound, with `from: true`.
- *  - Bare numbers only count when no number carries a currency; then `opts.defaultCurrency`.
+ *  - Bare numbers only count when no number carries a currency; then `opts.currencyHint` (the
+ *    currency text the page shows beside the amount: `руб.`, `€`, `US$`, `元`), then
+ *    `opts.defaultCurrency`.
  *  - `¥` is CNY unless the default is JPY; `$` is USD unless the default is another dollar.
  */
 
 export interface ParsedPrice {
+  /** Exactly as written (never rounded), with 万/亿/k multipliers applied; null = no price. */
   amount: number | null;
+  /** ISO 4217 code when known. */
   currency: string | null;
   /** The amount is a lower bound: `起`, `from`, `低至`, or the low end of a range. */
   from?: boolean;
+  /** The text as given (absent when the input was not a string). */
+  raw?: string;
 }
 
 export interface ParsePriceOptions {
   /** ISO 4217 code used for bare numbers and to settle ambiguous symbols (`¥`, `$`, `kr`). */
   defaultCurrency?: string;
+  /**
+   * The currency text a page shows next to the amount (`руб.`, `€`, `US$`, `元`, `KWD`): the
+   * currency of a bare amount, and a say in how it is written (`KD` → three decimals).
+   * Wins over `defaultCurrency`; a currency written in the text itself wins over both.
+   */
+  currencyHint?: string;
+  /** `.` or `,`: the decimal mark, when the caller knows it better than the guess. */
+  decimalSeparator?: '.' | ',';
 }
 
 const NONE: ParsedPrice = Object.freeze({ amount: null, currency: null }) as ParsedPrice;
@@ -61,11 +85,12 @@ interface CurrencyDef {
 }
 
 const YEN = ['CNY', 'JPY'] as const;
-const DOLLARS = ['USD', 'AUD', 'CAD', 'HKD', 'TWD', 'SGD', 'NZD', 'MXN', 'ARS', 'CLP', 'COP'] as const;
+const DOLLARS = ['USD', 'AUD', 'CAD', 'HKD', 'TWD', 'SGD', 'NZD', 'MXN', 'ARS', 'CLP', 'COP', 'UYU'] as const;
 const KRONA = ['SEK', 'NOK', 'DKK', 'ISK'] as const;
 const RUPEE = ['INR', 'PKR', 'LKR', 'NPR'] as const;
 /** 元 is also the unit of the New Taiwan and Hong Kong dollars. */
 const YUAN = ['CNY', 'TWD', 'HKD'] as const;
+const DINAR = ['RSD', 'MKD'] as const;
 
 const cur = (code: string, side: Side, family?: readonly string[]): CurrencyDef =>
   family ? { code, side, family } : { code, side };
@@ -85,27 +110,106 @@ const CURRENCIES: Record<string, CurrencyDef> = {
   NZ$: cur('NZD', 'prefix'),
   R$: cur('BRL', 'prefix'),
   MX$: cur('MXN', 'prefix'),
+  $U: cur('UYU', 'prefix'),
+  'S/': cur('PEN', 'prefix'),
+  'S/.': cur('PEN', 'prefix'),
   '¥': cur('CNY', 'both', YEN), // ￥ and ¥ both arrive here after NFKC
   '€': cur('EUR', 'both'),
   '£': cur('GBP', 'both'),
+  'E£': cur('EGP', 'prefix'),
   '₩': cur('KRW', 'both'),
   '₹': cur('INR', 'both'),
+  '₨': cur('PKR', 'both', RUPEE),
   '₽': cur('RUB', 'both'),
   '₺': cur('TRY', 'both'),
   '₫': cur('VND', 'both'),
   '฿': cur('THB', 'both'),
   '₱': cur('PHP', 'prefix'),
+  '₴': cur('UAH', 'both'),
+  '₸': cur('KZT', 'both'),
+  '₪': cur('ILS', 'both'),
+  '₦': cur('NGN', 'both'),
+  '₲': cur('PYG', 'both'),
+  '₡': cur('CRC', 'both'),
+  '₭': cur('LAK', 'both'),
+  '₮': cur('MNT', 'both'),
+  '₾': cur('GEL', 'both'),
+  '֏': cur('AMD', 'both'),
+  '₼': cur('AZN', 'both'),
+  '৳': cur('BDT', 'both'),
   'Rs.': cur('INR', 'prefix', RUPEE),
   Rs: cur('INR', 'prefix', RUPEE),
   'Rp.': cur('IDR', 'prefix'),
   Rp: cur('IDR', 'prefix'),
   RM: cur('MYR', 'prefix'),
+  R: cur('ZAR', 'prefix'),
+  Q: cur('GTQ', 'prefix'),
   'Fr.': cur('CHF', 'prefix'),
+  'SFr.': cur('CHF', 'prefix'),
   zł: cur('PLN', 'suffix'),
   Kč: cur('CZK', 'suffix'),
+  Ft: cur('HUF', 'both'),
+  TL: cur('TRY', 'both'),
+  lei: cur('RON', 'both'),
+  Lei: cur('RON', 'both'),
+  kn: cur('HRK', 'suffix'),
+  KM: cur('BAM', 'both'),
+  DH: cur('MAD', 'both'),
+  Dhs: cur('AED', 'both'),
+  DT: cur('TND', 'both'),
+  DA: cur('DZD', 'suffix'),
+  KD: cur('KWD', 'both'),
+  'K.D.': cur('KWD', 'both'),
+  BD: cur('BHD', 'both'),
+  JD: cur('JOD', 'both'),
+  SR: cur('SAR', 'both'),
+  QR: cur('QAR', 'both'),
+  Tk: cur('BDT', 'both'),
+  KSh: cur('KES', 'both'),
+  Ksh: cur('KES', 'both'),
+  'Gs.': cur('PYG', 'prefix'),
+  Gs: cur('PYG', 'prefix'),
+  'F CFA': cur('XOF', 'suffix'),
+  FCFA: cur('XOF', 'suffix'),
+  CFA: cur('XOF', 'suffix'),
+  'din.': cur('RSD', 'both', DINAR),
+  din: cur('RSD', 'both', DINAR),
+  đ: cur('VND', 'suffix'),
+  VNĐ: cur('VND', 'both'),
+  VNđ: cur('VND', 'both'),
   kr: cur('SEK', 'both', KRONA),
   'kr.': cur('DKK', 'both', KRONA),
+  Kr: cur('SEK', 'both', KRONA),
   rmb: cur('CNY', 'both'),
+  // Cyrillic. `Р` (capital Er) is how Russian shops draw the rouble where ₽ is missing from the font.
+  Р: cur('RUB', 'suffix'),
+  'р.': cur('RUB', 'suffix'),
+  руб: cur('RUB', 'both'),
+  'руб.': cur('RUB', 'both'),
+  рублей: cur('RUB', 'suffix'),
+  грн: cur('UAH', 'both'),
+  'грн.': cur('UAH', 'both'),
+  лв: cur('BGN', 'both'),
+  'лв.': cur('BGN', 'both'),
+  тг: cur('KZT', 'suffix'),
+  сум: cur('UZS', 'suffix'),
+  'soʻm': cur('UZS', 'suffix'),
+  сом: cur('KGS', 'suffix'),
+  'дин.': cur('RSD', 'both', DINAR),
+  дин: cur('RSD', 'both', DINAR),
+  'ден.': cur('MKD', 'both'),
+  ден: cur('MKD', 'both'),
+  // Arabic-script dinars and riyals.
+  'د.ك': cur('KWD', 'both'),
+  'د.ب': cur('BHD', 'both'),
+  'ر.ع.': cur('OMR', 'both'),
+  'ر.ع': cur('OMR', 'both'),
+  'د.أ': cur('JOD', 'both'),
+  'د.ت': cur('TND', 'both'),
+  'ر.س': cur('SAR', 'both'),
+  'د.إ': cur('AED', 'both'),
+  'ر.ق': cur('QAR', 'both'),
+  บาท: cur('THB', 'suffix'),
   // Chinese words. 元/块/円 are written after the number, never before it.
   元: cur('CNY', 'suffix', YUAN),
   圆: cur('CNY', 'suffix', YUAN),
@@ -132,14 +236,29 @@ const CURRENCIES: Record<string, CurrencyDef> = {
   加元: cur('CAD', 'both'),
 };
 
-/** ISO codes written as words (`RMB 899`, `JPY 1,200`, `899 USD`). Upper case only: `TRY` vs "try". */
-const ISO_CODES = (
-  'CNY RMB USD EUR GBP JPY KRW HKD TWD NTD SGD AUD CAD NZD CHF INR BRL PLN CZK SEK NOK DKK ISK ' +
-  'RUB UAH TRY MXN THB VND IDR MYR PHP ZAR AED SAR ILS HUF RON ARS CLP COP PKR'
-).split(' ');
-for (const code of ISO_CODES) {
-  CURRENCIES[code] = cur(code === 'RMB' ? 'CNY' : code === 'NTD' ? 'TWD' : code, 'both');
+/**
+ * ISO codes written as words (`RMB 899`, `JPY 1,200`, `899 USD`): every code the runtime knows, the
+ * pre-euro ones old catalogues still show, and aliases. Upper case only (`TRY` vs "try"); codes
+ * that are everyday English words in capitals (ALL, TOP, CUP ...) are left out.
+ */
+const WORD_CODES = new Set(['ALL', 'TOP', 'CUP', 'MOP', 'BOB', 'SOS', 'ANG']);
+const CODE_ALIASES: Record<string, string> = { RMB: 'CNY', NTD: 'TWD', YTL: 'TRY', RUR: 'RUB' };
+for (const code of [
+  ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : []),
+  ...'CNY USD EUR GBP JPY KRW HKD TWD SGD AUD CAD NZD CHF INR BRL PLN CZK SEK NOK DKK RUB UAH TRY MXN THB VND IDR MYR PHP ZAR AED SAR ILS HUF RON'.split(' '),
+  // Pre-euro and retired codes, still on old catalogues and price lists.
+  ...'PTE DEM FRF ITL ESP ATS BEF NLG FIM IEP GRD LUF HRK LTL LVL EEK SKK SIT CYP MTL'.split(' '),
+  ...Object.keys(CODE_ALIASES),
+]) {
+  if (!WORD_CODES.has(code)) CURRENCIES[code] ??= cur(CODE_ALIASES[code] ?? code, 'both');
 }
+
+/** Three-decimal currencies (ISO 4217 minor unit 3): `KD 1.250` is 1.25. */
+const THREE_DECIMALS = new Set(['KWD', 'BHD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD']);
+/** Of those, the ones whose locales write the decimal mark as a comma (`45,900 DT`). */
+const THREE_DECIMALS_COMMA = new Set(['TND']);
+/** Currencies whose texts never group thousands with spaces: there `599 399` is two prices. */
+const NO_SPACE_GROUPING = new Set(['CNY', 'JPY', 'KRW', 'TWD', 'HKD']);
 
 /**
  * Label ranks: how much a label says "this is what you pay now".
@@ -162,8 +281,20 @@ const LABELS: Record<string, number> = {
   'offer price': 2, 'deal price': 2, 'your price': 1, price: 1,
   was: -1, rrp: -1, msrp: -1, 'list price': -1, list: -1, 'regular price': -1, 'reg.': -1,
   reg: -1, regular: -1, 'orig.': -1, 'original price': -1, originally: -1, 'compare at': -1, 'retail price': -1,
-  uvp: -1, statt: -1,
+  uvp: -1, statt: -1, 'current price': 2, 'current price is': 2, 'original price was': -1,
   save: -2, 'you save': -2, shipping: -2, deposit: -2,
+  // Other languages: old price, then what you pay now.
+  vorher: -1, 'alter preis': -1, jetzt: 2, nur: 2, 'unser preis': 2, preis: 1, // de
+  'prix normal': -1, 'prix barré': -1, 'au lieu de': -1, 'ancien prix': -1, 'prix soldé': 2, 'prix promo': 2, prix: 1, // fr
+  'precio anterior': -1, antes: -1, 'precio actual': 2, ahora: 2, oferta: 2, 'precio oferta': 2, precio: 1, // es
+  de: -1, por: 2, 'preço antigo': -1, preço: 1, // pt
+  'prezzo di listino': -1, 'prezzo pieno': -1, 'prezzo scontato': 2, prezzo: 1, // it
+  'van': -1, 'voor': 2, 'adviesprijs': -1, prijs: 1, // nl
+  normalpris: -1, 'ord. pris': -1, ordinarie: -1, pris: 1, // sv, da, nb
+  'eski fiyat': -1, 'indirimli fiyat': 2, fiyat: 1, // tr
+  'cena regularna': -1, 'cena promocyjna': 2, 'běžná cena': -1, cena: 1, // pl, cs
+  было: -1, 'старая цена': -1, стало: 2, 'новая цена': 2, цена: 1, // ru
+  'стара ціна': -1, ціна: 1, // uk
 };
 
 /** Labels written after the number they describe (`$5 off`). */
@@ -176,7 +307,8 @@ const POST_LABELS: Record<string, number> = { off: -2 };
 const FROM: Record<string, 'pre' | 'post' | 'any'> = {
   起: 'post', 起价: 'any', 起售价: 'any', 低至: 'pre', 最低: 'pre', 最低价: 'pre',
   from: 'pre', 'starting at': 'pre', 'starts at': 'pre', 'starting from': 'pre', 'as low as': 'pre',
-  ab: 'pre', 'à partir de': 'pre', 'a partir de': 'pre', desde: 'pre', dès: 'pre',
+  ab: 'pre', 'à partir de': 'pre', 'a partir de': 'pre', desde: 'pre', dès: 'pre', 'a partire da': 'pre',
+  vanaf: 'pre', od: 'pre', от: 'pre', від: 'pre', från: 'pre', fra: 'pre', alkaen: 'pre',
 };
 
 /** Words that contain 起 or 千 but are neither "from" nor a multiplier: ignore them whole. */
@@ -192,23 +324,18 @@ const NO_PRICE = [
   '下架', '停产', '停售', '敬请期待', '電詢', '缺貨',
   'call for price', 'price on request', 'on request', 'poa', 'n/a', 'tbd', 'tba', 'sold out',
   'out of stock', 'unavailable', 'contact us', 'enquire', 'inquire',
+  'auf anfrage', 'preis auf anfrage', 'ausverkauft', 'sur demande', 'prix sur demande', 'épuisé', 'rupture de stock',
+  'agotado', 'consultar precio', 'esgotado', 'sob consulta', 'esaurito', 'su richiesta', 'по запросу', 'цена по запросу',
+  'нет в наличии', 'под заказ', 'tükendi', 'stokta yok',
 ];
+
+/** A price of nothing, when no number is written at all: `Free`, `免费`, `Gratis`. */
+const FREE = /(?:^|[^\p{L}])(?:free|gratis|gratuit|gratuite|gratuito|grátis|kostenlos|umsonst|бесплатно|безкоштовно|ücretsiz|darmowe?|zdarma|ingyenes|miễn phí)(?![\p{L}])|免费|免費|無料|무료/iu;
+/** ... unless it is the shipping that is free (`Free shipping`, `免费配送`). */
+const FREE_NOT_PRICE = /shipping|delivery|returns|ship|versand|lieferung|livraison|envío|envio|frete|spedizione|verzending|frakt|доставк|kargo|dostawa|doprava|配送|包邮|运费|送货|送料|配送料|trial|download/iu;
 
 /** Multipliers written after a number. CJK ones must touch the number (万家乐 is a brand). */
 const UNITS: Record<string, number> = { 万: 1e4, 萬: 1e4, 亿: 1e8, 億: 1e8, 千: 1e3, 百万: 1e6, 千万: 1e7 };
-
-/**
- * Currencies whose amounts may be written `1.234` meaning 1234: comma-decimal locales and
- * currencies without a minor unit (where `¥1.299` cannot be 1.299 yen).
- */
-const DOT_GROUPING = new Set([
-  'EUR', 'BRL', 'PLN', 'CZK', 'DKK', 'NOK', 'SEK', 'ISK', 'RUB', 'UAH', 'TRY', 'IDR', 'VND', 'ARS',
-  'CLP', 'COP', 'HUF', 'RON', 'JPY', 'KRW',
-]);
-
-/** Where `1 234` is how thousands are written, so a space may join two digit groups. */
-const SPACE_GROUPING_HINT = /zł|Kč|\bkr\b|€|₽|\b(?:PLN|CZK|SEK|NOK|DKK|EUR|RUB|UAH|HUF|CHF)\b/;
-const SPACE_GROUPING_CODES = new Set(['PLN', 'CZK', 'SEK', 'NOK', 'DKK', 'EUR', 'RUB', 'UAH', 'HUF', 'CHF']);
 
 type Entry =
   | { kind: 'cur'; def: CurrencyDef }
@@ -228,7 +355,8 @@ interface LexEntry {
 
 const LEXICON: LexEntry[] = (() => {
   const out: LexEntry[] = [];
-  const isWord = (t: string) => /^[a-zà-ÿ .\/]+$/i.test(t) && /[a-z]/i.test(t);
+  // Words in alphabets with case (Latin, Cyrillic) are matched case-insensitively.
+  const isWord = (t: string) => /^[\p{L} .\/]+$/u.test(t) && /[\p{Lu}\p{Ll}]/u.test(t) && t.toLowerCase() !== t.toUpperCase();
   const add = (text: string, entry: Entry, fold = false) => out.push({ text: fold ? text.toLowerCase() : text, fold, entry });
   for (const [t, def] of Object.entries(CURRENCIES)) add(t, { kind: 'cur', def });
   for (const [t, rank] of Object.entries(LABELS)) add(t, { kind: 'label', rank, post: false }, isWord(t));
@@ -259,10 +387,16 @@ type Token =
 
 const isAsciiLetter = (c: string | undefined) => c !== undefined && /[A-Za-z]/.test(c);
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+/** A letter of a script that separates words with spaces: lexicon words must not touch one. */
+const isWordLetter = (c: string | undefined) =>
+  c !== undefined && /\p{L}/u.test(c) && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(c);
 
 const DIGITS = /\d+(?:[.,'’]\d+)*/y;
+/** `.75 €`, `$.75`: a number that starts at its decimal point. */
+const LEADING_POINT = /\.\d+/y;
 const SPACE_GROUP = / \d{3}(?!\d)(?:[.,'’]\d+)*/y;
-const SPACE_GROUPS_THEN_COMMA_DECIMAL = /(?: \d{3})+,\d{1,2}(?!\d)/y;
+/** `$119. 95`, `1.837, 32 €`: the cents in an element of their own, joined by a space. */
+const SPACED_DECIMAL = /[.,] \d{2}(?![\d.,])/y;
 /** A Latin word with its digits and joiners (`KFR-35GW`, `iPhone15`, `v1.2`): never a price. */
 const WORD = /[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*/y;
 
@@ -289,8 +423,8 @@ function matchLexicon(s: string, i: number): LexEntry | undefined {
     // Latin entries must stand alone: "was" is not inside "wasabi", "RM" is not inside "RMX".
     // Currency codes may touch digits (`RMB899`); words may not (`AB123` is a model, not "ab 123").
     const after = s[i + e.text.length];
-    if (isAsciiLetter(e.text[0]) && isAsciiLetter(s[i - 1])) continue;
-    if (isAsciiLetter(e.text[e.text.length - 1]) && (isAsciiLetter(after) || (e.fold && isDigit(after)))) continue;
+    if (isWordLetter(e.text[0]) && isWordLetter(s[i - 1])) continue;
+    if (isWordLetter(e.text[e.text.length - 1]) && (isWordLetter(after) || (e.fold && isDigit(after)))) continue;
     return e;
   }
   return undefined;
@@ -308,7 +442,14 @@ function toToken(e: Entry): Token {
   }
 }
 
-function tokenize(s: string, spaceGrouping: boolean): Token[] {
+interface NumberStyle {
+  /** `1 234` may be one number (false in CJK-currency texts, where `599 399` is two prices). */
+  spaceGrouping: boolean;
+  /** `$119. 95` may be one number (only where the text or the caller names a currency). */
+  spacedDecimal: boolean;
+}
+
+function tokenize(s: string, style: NumberStyle): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < s.length) {
@@ -318,8 +459,8 @@ function tokenize(s: string, spaceGrouping: boolean): Token[] {
       i++;
       continue;
     }
-    if (isDigit(c)) {
-      i = readNumber(s, i, spaceGrouping, out);
+    if (isDigit(c) || (c === '.' && isDigit(s[i + 1]) && !isDigit(s[i - 1]))) {
+      i = readNumber(s, i, style, out);
       continue;
     }
     const lex = matchLexicon(s, i);
@@ -342,27 +483,33 @@ function tokenize(s: string, spaceGrouping: boolean): Token[] {
 }
 
 /** Reads a number at `i` (with any k/M suffix), pushes its tokens, returns the next index. */
-function readNumber(s: string, i: number, spaceGrouping: boolean, out: Token[]): number {
-  DIGITS.lastIndex = i;
-  let raw = DIGITS.exec(s)![0];
+function readNumber(s: string, i: number, style: NumberStyle, out: Token[]): number {
+  const re = s[i] === '.' ? LEADING_POINT : DIGITS;
+  re.lastIndex = i;
+  let raw = re.exec(s)![0];
   let j = i + raw.length;
-  // `1 234 567,89`: join space-separated thousands, but only from a 1–3 digit head, and only where
-  // spaces group thousands (else `599 399` would become one number).
-  if (/^\d{1,3}$/.test(raw)) {
-    SPACE_GROUPS_THEN_COMMA_DECIMAL.lastIndex = j;
-    if (spaceGrouping || SPACE_GROUPS_THEN_COMMA_DECIMAL.test(s)) {
-      for (;;) {
-        SPACE_GROUP.lastIndex = j;
-        const m = SPACE_GROUP.exec(s);
-        if (!m) break;
-        raw += m[0];
-        j += m[0].length;
-      }
+  // `1 234 567,89`, `6 300`: join space-separated thousands, but only from a 1–3 digit head.
+  if (style.spaceGrouping && /^\d{1,3}$/.test(raw)) {
+    for (;;) {
+      SPACE_GROUP.lastIndex = j;
+      const m = SPACE_GROUP.exec(s);
+      if (!m) break;
+      raw += m[0];
+      j += m[0].length;
     }
   }
-  // `1.299,-` and `12.–`: a dash for "no cents".
+  if (style.spacedDecimal && !raw.startsWith('.')) {
+    SPACED_DECIMAL.lastIndex = j;
+    if (SPACED_DECIMAL.test(s)) {
+      raw += s[j] + s.slice(j + 2, j + 4);
+      j += 4;
+    }
+  }
+  // `1.299,-`, `12.–` and Swedish `1 299:-`: a dash for "no cents".
   if ((s[j] === ',' || s[j] === '.') && /[-–—]/.test(s[j + 1] ?? '')) {
     raw += s[j] + '00';
+    j += 2;
+  } else if (s[j] === ':' && /[-–—]/.test(s[j + 1] ?? '')) {
     j += 2;
   }
   const next = s[j];
@@ -511,41 +658,54 @@ function resolveCurrency(def: CurrencyDef | null, fallback: string | null): stri
 }
 
 /**
- * Reads `1,234.56`, `1.234,56`, `1 234,56`, `1'234.50`, `1,23,456`, `19,99`, `1,299`, `1.234`.
- * `currency` and `hasUnit` settle the one truly ambiguous shape, `d.ddd`.
+ * Reads `1,234.56`, `1.234,56`, `1 234,56`, `1'234.50`, `1,23,456`, `19,99`, `1,299`, `129.900`,
+ * `.75` into a plain decimal string (`1234.56`), exactly as written: no float arithmetic, so no
+ * rounding. `currency`, `hasUnit` and `given` settle the one ambiguous shape, `d.ddd` / `d,ddd`.
  */
-function toNumber(raw: string, currency: string | null, hasUnit = false): number | null {
+function toDecimal(raw: string, currency: string | null, hasUnit: boolean, given: '.' | ',' | null): string | null {
   const grouped = /[ '’]/.test(raw);
-  const digitsOnly = raw.replace(/[ '’]/g, '');
-  const lastDot = digitsOnly.lastIndexOf('.');
-  const lastComma = digitsOnly.lastIndexOf(',');
+  const digits = raw.replace(/[ '’]/g, '');
   let decimal: '.' | ',' | null = null;
-  if (lastDot >= 0 && lastComma >= 0) {
-    decimal = lastDot > lastComma ? '.' : ','; // the last separator is the decimal mark
-  } else if (lastDot >= 0 || lastComma >= 0) {
-    const sep = lastDot >= 0 ? '.' : ',';
-    const count = digitsOnly.split(sep).length - 1;
-    const after = digitsOnly.length - digitsOnly.lastIndexOf(sep) - 1;
-    const head = digitsOnly.slice(0, digitsOnly.indexOf(sep));
-    if (count > 1) decimal = null; // 1.234.567, 1,23,456 (Indian lakh grouping)
-    else if (grouped) decimal = sep; // 1 234,56 / 1'234.50: the other mark is already grouping
-    else if (after !== 3) decimal = sep; // 19,99 · 12.5 · 1299.00
-    else if (sep === ',') decimal = null; // 1,299: nobody prices in thousandths
-    else if (hasUnit || /^0+$/.test(head)) decimal = '.'; // 1.234万 · 0.299
-    else decimal = currency && DOT_GROUPING.has(currency) ? null : '.'; // 1.234 € vs $1.234
+  if (given) {
+    // The caller knows: its mark is decimal where it appears once, the other one groups.
+    decimal = digits.split(given).length === 2 ? given : null;
+  } else {
+    const lastDot = digits.lastIndexOf('.');
+    const lastComma = digits.lastIndexOf(',');
+    if (lastDot >= 0 && lastComma >= 0) {
+      decimal = lastDot > lastComma ? '.' : ','; // the last separator is the decimal mark
+    } else if (lastDot >= 0 || lastComma >= 0) {
+      const sep = lastDot >= 0 ? '.' : ',';
+      const count = digits.split(sep).length - 1;
+      const after = digits.length - digits.lastIndexOf(sep) - 1;
+      const head = digits.slice(0, digits.indexOf(sep));
+      if (count > 1) decimal = null; // 1.234.567, 1,23,456 (Indian lakh grouping)
+      else if (grouped) decimal = sep; // 1 234,56 / 1'234.50: the other mark is already grouping
+      else if (after !== 3) decimal = sep; // 19,99 · 12.5 · 2.4999
+      else if (/^0*$/.test(head) || hasUnit) decimal = sep; // 0.299 · .750 · 1.234万
+      else if (currency && THREE_DECIMALS.has(currency)) {
+        decimal = sep === '.' || THREE_DECIMALS_COMMA.has(currency) ? sep : null; // KD 1.250 · 45,900 DT
+      } else decimal = null; // 1,299 · 129.900: nobody prices in thousandths
+    }
   }
-  let normal = digitsOnly;
+  let normal = digits;
   if (decimal === null) normal = normal.replace(/[.,]/g, '');
   else {
     const at = normal.lastIndexOf(decimal);
     normal = normal.slice(0, at).replace(/[.,]/g, '') + '.' + normal.slice(at + 1);
   }
-  const n = Number(normal);
-  return Number.isFinite(n) ? n : null;
+  if (normal.startsWith('.')) normal = '0' + normal;
+  return /^\d+(?:\.\d+)?$/.test(normal) ? normal : null;
 }
 
-function round2(n: number): number {
-  return Math.round((n + Number.EPSILON) * 100) / 100;
+/** `12.5` × 10⁴ → `125000`, by moving the point: 1.1 × 10⁴ is 11000, not 11000.000000000002. */
+function scaleDecimal(normal: string, mult: number): number {
+  if (mult === 1) return Number(normal);
+  const k = Math.round(Math.log10(mult));
+  if (10 ** k !== mult) return Number(normal) * mult;
+  const [int = '0', frac = ''] = normal.split('.');
+  const padded = frac.padEnd(k, '0');
+  return Number(`${int}${padded.slice(0, k)}.${padded.slice(k) || '0'}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,10 +717,32 @@ function normalise(text: string): string {
     text
       .slice(0, MAX_INPUT)
       // NFKC folds full-width digits and symbols (１２９９, ￥, ＄, ～), NBSP and thin spaces.
+      // ₨ would fold to `Rs` (read as INR); the sign itself is Pakistan's, Sri Lanka's and Nepal's.
+      .replace(/₨/g, ' PKR ')
       .normalize('NFKC')
+      // Bidi marks (`\u200f1,234.56 \u200f₪`) and zero-width characters are nothing; odd spaces are spaces.
+      .replace(/[\u200c-\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g, ' ')
       .trim()
   );
+}
+
+/** Texts priced in currencies that never group thousands with spaces. */
+const CJK_CURRENCY = /[¥元円₩원块圆]|人民币|RMB|CNY|JPY|KRW|港币|港幣|台币|台幣/;
+/** A currency sign or ISO code anywhere in the text (the lexicon finds the rest). */
+const NAMES_CURRENCY = /[$€£¥₩₹₽₺₫฿₱₴₸₪₦₲₡₭₮₾֏₼৳₨]|\b[A-Z]{3}\b/;
+
+/** The ISO code behind the currency text a page shows (`руб.` → RUB, `US$` → USD, `kr` + NOK → NOK). */
+function currencyOfHint(hint: unknown, defaultCurrency: string | null): string | null {
+  if (typeof hint !== 'string') return null;
+  const h = normalise(hint).slice(0, 40);
+  if (h === '') return null;
+  const upper = h.toUpperCase();
+  if (/^[A-Z]{3}$/.test(upper) && CURRENCIES[upper]) return CURRENCIES[upper]!.code;
+  for (const t of tokenize(h, { spaceGrouping: false, spacedDecimal: false })) {
+    if (t.t === 'cur') return resolveCurrency(t.def, defaultCurrency);
+  }
+  return null;
 }
 
 export function parsePrice(text: string | null | undefined, opts?: ParsePriceOptions): ParsedPrice {
@@ -574,19 +756,37 @@ export function parsePrice(text: string | null | undefined, opts?: ParsePriceOpt
 
 function parse(text: unknown, opts: unknown): ParsedPrice {
   if (typeof text !== 'string') return { ...NONE };
-  const rawDefault = (opts as ParsePriceOptions | null | undefined)?.defaultCurrency;
-  const fallback = typeof rawDefault === 'string' && /^[a-z]{3}$/i.test(rawDefault.trim()) ? rawDefault.trim().toUpperCase() : null;
+  const o = (typeof opts === 'object' && opts !== null ? opts : {}) as Partial<Record<keyof ParsePriceOptions, unknown>>;
+  const code = (v: unknown) => (typeof v === 'string' && /^[a-z]{3}$/i.test(v.trim()) ? v.trim().toUpperCase() : null);
+  const defaultCurrency = code(o.defaultCurrency);
+  // The page's own currency text beats the target's default.
+  const fallback = currencyOfHint(o.currencyHint, defaultCurrency) ?? defaultCurrency;
+  const given = o.decimalSeparator === '.' || o.decimalSeparator === ',' ? o.decimalSeparator : null;
+  const raw = text.slice(0, MAX_INPUT);
+  const none = (): ParsedPrice => ({ amount: null, currency: null, raw });
 
   const s = normalise(text);
-  if (!/\d/.test(s)) return { ...NONE };
+  if (!/\d/.test(s)) {
+    // `Free`, `免费`, `Gratis`: nothing to pay (unless it is the shipping that is free).
+    if (FREE.test(s) && !FREE_NOT_PRICE.test(s)) return { amount: 0, currency: fallback, raw };
+    return none();
+  }
 
-  const spaceGrouping = SPACE_GROUPING_HINT.test(s) || (fallback !== null && SPACE_GROUPING_CODES.has(fallback));
-  const tokens = tokenize(s, spaceGrouping);
+  const style: NumberStyle = {
+    spaceGrouping: !CJK_CURRENCY.test(s) && !(fallback !== null && NO_SPACE_GROUPING.has(fallback)),
+    spacedDecimal: fallback !== null || NAMES_CURRENCY.test(s),
+  };
+  const tokens = tokenize(s, style);
+  if (!style.spacedDecimal && tokens.some((t) => t.t === 'cur')) {
+    // A currency word only the lexicon knows (`Ft`, `руб.`): read again, allowing `118, 99 TL`.
+    style.spacedDecimal = true;
+    tokens.splice(0, tokens.length, ...tokenize(s, style));
+  }
   const cands = buildCandidates(tokens);
   const value = (c: Candidate): number | null => {
-    const code = resolveCurrency(c.def, fallback);
-    const n = toNumber(c.raw, code, c.mult !== 1);
-    return n === null ? null : n * c.mult;
+    const cur = resolveCurrency(c.def, fallback);
+    const n = toDecimal(c.raw, cur, c.mult !== 1, given);
+    return n === null ? null : scaleDecimal(n, c.mult);
   };
 
   // Ranges collapse into their lower bound. `1-2万元`: the unit and currency of the high end apply
@@ -615,18 +815,19 @@ function parse(text: unknown, opts: unknown): ParsedPrice {
   const prices = merged.filter((c) => c.rank > -2);
   // A number that carries a currency (or 万/亿) beats any bare number: model numbers, quantities, dates.
   const marked = prices.filter((c) => c.def !== null || c.cjkUnit);
-  if (marked.length === 0 && tokens.some((t) => t.t === 'noprice')) return { ...NONE };
+  if (marked.length === 0 && tokens.some((t) => t.t === 'noprice')) return none();
   const pool = marked.length > 0 ? marked : prices;
   const chosen = choose(tokens, pool, value);
-  if (!chosen) return { ...NONE };
+  if (!chosen) return none();
 
   const amount = value(chosen);
-  if (amount === null || amount < 0) return { ...NONE };
+  if (amount === null || amount < 0 || !Number.isFinite(amount)) return none();
   let currency = resolveCurrency(chosen.def, fallback);
   // 12.5万 with no currency word: a Chinese amount.
   if (currency === null && chosen.cjkUnit) currency = 'CNY';
-  const out: ParsedPrice = { amount: round2(amount), currency };
+  const out: ParsedPrice = { amount, currency };
   if (chosen.from) out.from = true;
+  out.raw = raw;
   return out;
 }
 
