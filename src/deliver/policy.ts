@@ -18,9 +18,11 @@ export const deliveryRulesSchema = z.strictObject({
         topic: z.string().min(1),
         /** Price moves at least this large (either direction). */
         min_change_percent: z.number().min(0).optional(),
+        /** Only alerts whose payload has this flag set (a mention the rules found urgent: `urgent`). */
+        flag: z.string().min(1).optional(),
       }),
     )
-    .default([{ topic: 'scraper' }, { topic: 'mail' }]),
+    .default([{ topic: 'scraper' }, { topic: 'mail' }, { topic: 'mention', flag: 'urgent' }]),
   /** The same item flapping between two values (or in and out of a listing) alerts once per this period. */
   cooldown_hours: z.number().min(0).default(24),
   digest: z
@@ -75,6 +77,7 @@ export function windowOf(a: Alert, rules: DeliveryRules): DeliveryWindow {
   if (a.urgency === 'immediate') return 'immediate';
   for (const r of rules.immediate) {
     if (r.topic !== a.topic) continue;
+    if (r.flag !== undefined && (a.payload as Record<string, unknown>)[r.flag] !== true) continue;
     if (r.min_change_percent === undefined) return 'immediate';
     const pct = (a.payload as { deltaPct?: unknown }).deltaPct;
     if (typeof pct === 'number' && Math.abs(pct) >= r.min_change_percent) return 'immediate';

@@ -2,6 +2,7 @@ import type { KindPlugin } from './types.js';
 import { priceKind } from './price.js';
 import { tenderKind } from './tender.js';
 import { jobKind } from './job.js';
+import { mentionKind } from './mention.js';
 
 const kinds = new Map<string, KindPlugin>();
 
@@ -25,3 +26,4 @@ export function allKinds(): KindPlugin[] {
 registerKind(priceKind);
 registerKind(tenderKind);
 registerKind(jobKind);
+registerKind(mentionKind);

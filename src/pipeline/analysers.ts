@@ -2,6 +2,7 @@ import type { Alert } from '../alerts/model.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { TargetRunResult } from './run-target.js';
 import { comparisonAnalyser } from '../compare/analyser.js';
+import { mentionsAnalyser } from '../mentions/analyser.js';
 
 export interface AnalyserContext {
   paths: Paths;
@@ -9,6 +10,11 @@ export interface AnalyserContext {
   /** This run's results (good and failed); snapshots on disk already reflect the good ones. */
   results: TargetRunResult[];
   now: Date;
+  /**
+   * Records alerts durably now, for an analyser with a store of its own: it moves that store on
+   * only after its alerts are safe (returning them as well is harmless: the outbox keeps one per id).
+   */
+  record?: (alerts: Alert[]) => void;
 }
 
 /**
@@ -21,4 +27,4 @@ export interface Analyser {
   analyse(ctx: AnalyserContext): Promise<Alert[]> | Alert[];
 }
 
-export const analysers: Analyser[] = [comparisonAnalyser];
+export const analysers: Analyser[] = [comparisonAnalyser, mentionsAnalyser];

@@ -75,7 +75,7 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const analyserErrors: string[] = [];
   for (const a of analysers) {
     try {
-      alerts.push(...(await a.analyse({ paths: opts.paths, rules, results, now: now() })));
+      alerts.push(...(await a.analyse({ paths: opts.paths, rules, results, now: now(), record: (found) => outbox.record(found, now()) })));
     } catch (e) {
       analyserErrors.push(`${a.name}: ${errorLine(e)}`);
     }

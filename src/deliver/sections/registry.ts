@@ -9,6 +9,7 @@ import { attritionSection } from './attrition.js';
 import { coachingSection } from './coaching.js';
 import { teamSection } from './team.js';
 import { cardSection } from './card.js';
+import { mentionSection } from './mention.js';
 
 const sections = new Map<string, Section>();
 
@@ -31,3 +32,4 @@ registerSection(attritionSection);
 registerSection(coachingSection);
 registerSection(teamSection);
 registerSection(cardSection);
+registerSection(mentionSection);
