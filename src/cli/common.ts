@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { resolvePaths, type Paths } from '../config/load.js';
+import { displayPath, resolvePaths, type Paths } from '../config/load.js';
+import { opsView, type OutboxMessage } from '../store/outbox.js';
 
 /** Options every command understands, defined once on the program. */
 export function pathsFrom(cmd: Command): Paths {
@@ -30,4 +31,10 @@ export function parseNow(v: string): Date {
 export function parseWeek(v: string): string {
   if (!/^\d{4}-W\d{2}$/.test(v)) throw new InvalidArgumentError(`not an ISO week like 2026-W47: ${v}`);
   return v;
+}
+
+/** "→ to: subject  (file)" for a sent message; HR mail shows as "an HR email" (its subject and recipient are HR data). */
+export function sentLine(m: OutboxMessage, hr?: boolean, indent = ''): string {
+  const v = opsView(m, hr);
+  return `${indent}→ ${v.to}: ${v.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`;
 }

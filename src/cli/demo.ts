@@ -11,7 +11,7 @@ import { deliverOutbox } from '../deliver/deliver.js';
 import { Outbox } from '../store/outbox.js';
 import { runAttritionJob } from '../signals/job.js';
 import { runHealthJob } from '../health/job.js';
-import { out, setExitCode } from './common.js';
+import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
 /** The folder the package lives in: the demo always uses its bundled targets, rules and templates. */
@@ -57,14 +57,14 @@ export function register(program: Command): void {
         out(`scored ${hr.scored} people, ${hr.alerts.length} above the threshold, ${hr.badRows.length} bad rows reported`);
         outbox.record(hr.alerts, new Date());
         const hrMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
-        for (const m of hrMail.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+        for (const m of hrMail.delivery.sent) out(sentLine(m));
 
         out('\n== weekly sales health job: team heat maps and coaching prompts to managers ==');
         const health = await runHealthJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples') });
         out(`scored ${health.scored} people in ${health.teams} teams, ${health.prompts} coaching prompts`);
         outbox.record(health.alerts, new Date());
         const healthMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
-        for (const m of healthMail.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
+        for (const m of healthMail.delivery.sent) out(sentLine(m));
 
         const emails = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent];
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);

@@ -13,8 +13,8 @@ import { loadHealthConfig } from '../health/config.js';
 import { type HealthJobResult, runHealthJob, scoreHealth } from '../health/job.js';
 import { VARIABLE_NAMES, VARIABLES } from '../health/variables.js';
 import { acquireLock } from '../schedule/lock.js';
-import { Outbox } from '../store/outbox.js';
-import { err, out, pathsFrom, setExitCode, parseNow, parseWeek } from './common.js';
+import { opsView, Outbox } from '../store/outbox.js';
+import { err, out, pathsFrom, sentLine, setExitCode, parseNow, parseWeek } from './common.js';
 import { formatTable as table } from './table.js';
 
 interface JobOpts {
@@ -79,8 +79,11 @@ Exit codes: 0 done (bad rows are listed as warnings), 1 an export could not be r
         out(`week ${r.week}: ${r.scored} people scored, ${r.prompts} coaching prompt${r.prompts === 1 ? '' : 's'}, ${r.teams} teams`);
         if (r.cooling.length) out(`  ${r.cooling.length} more need attention but had a prompt within cooldown_weeks`);
         if (r.unrouted.length) err(`  ${r.unrouted.length} need a prompt but have no 经理邮箱 in the org export`);
-        for (const m of d?.delivery.sent ?? []) out(`  → ${m.to}: ${m.subject}${m.file ? `  ${displayPath(m.file)}` : ''}`);
-        for (const f of d?.delivery.failed ?? []) err(`  ✗ ${f.msg.to}: ${f.error}`);
+        for (const m of d?.delivery.sent ?? []) out(sentLine(m, undefined, '  '));
+        for (const f of d?.delivery.failed ?? []) {
+          const v = opsView(f.msg);
+          err(`  ✗ ${v.to}: ${v.lastError ?? f.error}`);
+        }
       }
       const unreadable = o.json ? r.badRows.some((b) => b.line === 0) : printBadRows(r);
       setExitCode(cmd, unreadable || d?.delivery.failed.length ? 1 : 0);

@@ -7,8 +7,8 @@ import { notifyDelivered } from '../deliver/observers.js';
 import { makeTransport } from '../deliver/transport.js';
 import { writeOutboxRequest, type OutboxRequest } from '../schedule/daemon.js';
 import { acquireLock, liveHolder } from '../schedule/lock.js';
-import { Outbox, type OutboxMessage } from '../store/outbox.js';
-import { out, pathsFrom, setExitCode } from './common.js';
+import { type MessageView, opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
+import { out, pathsFrom, sentLine, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
 export function register(program: Command): void {
@@ -34,8 +34,10 @@ A message is pending until the SMTP server accepts it; failures are retried with
       const msgs = Object.values(outbox.data.messages)
         .filter((m) => opts.all || m.status !== 'sent' || Date.parse(m.sentAt ?? m.createdAt) >= dayAgo)
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      // HR mail is listed as "an HR email": its subject, recipient and server errors are HR data.
+      const shown = msgs.map((m) => ({ m, v: opsView(m, outbox.isHr(m)) }));
       if (opts.json) {
-        out(JSON.stringify(msgs.map(({ html: _h, text: _t, attachments: _a, ...m }) => m), null, 2));
+        out(JSON.stringify(shown.map(({ m, v }) => (v.hr ? hrEntry(m, v) : (({ html: _h, text: _t, attachments: _a, ...rest }) => rest)(m))), null, 2));
         return;
       }
       if (!msgs.length) {
@@ -45,10 +47,10 @@ A message is pending until the SMTP server accepts it; failures are retried with
       out(
         formatTable(
           ['id', 'status', 'tries', 'to', 'created', 'next / sent', 'subject'],
-          msgs.map((m) => [m.id.slice(0, 12), statusText(m), String(m.attempts), m.to, short(m.createdAt), short(m.status === 'sent' ? m.sentAt : m.nextAttemptAt), clip(m.subject, 48)]),
+          shown.map(({ m, v }) => [m.id.slice(0, 12), statusText(m), String(m.attempts), v.to, short(m.createdAt), short(m.status === 'sent' ? m.sentAt : m.nextAttemptAt), clip(v.subject, 48)]),
         ),
       );
-      for (const m of msgs.filter((m) => m.lastError && m.status !== 'sent')) out(`  ${m.id.slice(0, 12)}: ${m.lastError}`);
+      for (const { m, v } of shown.filter(({ m }) => m.lastError && m.status !== 'sent')) out(`  ${m.id.slice(0, 12)}: ${v.lastError}`);
       const counts = countBy(msgs);
       out(`${msgs.length} messages: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
     });
@@ -79,8 +81,11 @@ A message is pending until the SMTP server accepts it; failures are retried with
             const alerts = msg.alertIds.map((id) => fresh.data.alerts[id]).filter((a): a is NonNullable<typeof a> => a !== undefined);
             await notifyDelivered({ msg, alerts, stateDir: paths.stateDir, owners: rules.owners, at: new Date() });
           }
-          for (const m of r.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
-          for (const f of r.failed) out(`! ${f.msg.id.slice(0, 12)} to ${f.msg.to} not sent (${f.msg.status}): ${f.error}`);
+          for (const m of r.sent) out(sentLine(m, fresh.isHr(m)));
+          for (const f of r.failed) {
+            const v = opsView(f.msg, fresh.isHr(f.msg));
+            out(`! ${f.msg.id.slice(0, 12)} to ${v.to} not sent (${f.msg.status}): ${v.lastError ?? f.error}`);
+          }
           setExitCode(sub, r.failed.length ? 1 : 0);
         } finally {
           transport.close();
@@ -107,8 +112,12 @@ A message is pending until the SMTP server accepts it; failures are retried with
       if (handOver(paths.stateDir, { action: 'purge', ids: chosen })) return;
       const lock = acquireLock(paths.stateDir, 'outbox');
       try {
-        const gone = new Outbox(paths.stateDir).purge(chosen);
-        for (const m of gone) out(`purged ${m.id.slice(0, 12)} (${m.status}) to ${m.to}: ${m.subject}`);
+        const box = new Outbox(paths.stateDir);
+        const hr = new Set(chosen.filter((id) => box.data.messages[id] && box.isHr(box.data.messages[id])));
+        for (const m of box.purge(chosen)) {
+          const v = opsView(m, hr.has(m.id));
+          out(`purged ${m.id.slice(0, 12)} (${m.status}) to ${v.to}: ${v.subject}`);
+        }
       } finally {
         lock.release();
       }
@@ -136,6 +145,12 @@ function resolveIds(outbox: Outbox, ids: string[]): string[] {
     if (hits.length === 1) return hits[0]!;
     throw new RadarError('usage', hits.length ? `"${p}" matches ${hits.length} messages; give more characters` : `no message with id "${p}" (see radar outbox list --all)`);
   });
+}
+
+/** An HR message in a listing: its state only. Its alert ids would say how many people, and who by pseudonym. */
+function hrEntry(m: OutboxMessage, v: MessageView): Record<string, unknown> {
+  const { id, status, attempts, createdAt, seq, window, lastAttemptAt, nextAttemptAt, sentAt } = m;
+  return { id, hr: true, to: v.to, subject: v.subject, status, attempts, createdAt, seq, window, lastAttemptAt, nextAttemptAt, sentAt, lastError: v.lastError ?? undefined };
 }
 
 function statusText(m: OutboxMessage): string {

@@ -4,7 +4,8 @@ import { failureText } from '../core/verdict.js';
 import { runAll, type RunSummary } from '../pipeline/run.js';
 import { removeStaleTempFiles } from '../schedule/housekeeping.js';
 import { acquireLock } from '../schedule/lock.js';
-import { pathsFrom, out, err, setExitCode } from './common.js';
+import { opsView } from '../store/outbox.js';
+import { pathsFrom, out, err, sentLine, setExitCode } from './common.js';
 import { createProgress } from './progress.js';
 
 export function register(program: Command): void {
@@ -59,8 +60,11 @@ export function printSummary(s: RunSummary): void {
       out(`✗ ${r.target.id}  ${failureText(r.failure!)}`);
     }
   }
-  for (const m of s.delivery.sent) out(`→ ${m.to}: ${m.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`);
-  for (const f of s.delivery.failed) err(`! mail to ${f.msg.to} not sent (attempt ${f.msg.attempts}): ${f.error}`);
+  for (const m of s.delivery.sent) out(sentLine(m));
+  for (const f of s.delivery.failed) {
+    const v = opsView(f.msg);
+    err(`! mail to ${v.to} not sent (attempt ${f.msg.attempts}): ${v.lastError ?? f.error}`);
+  }
   const good = s.results.filter((r) => r.verdict === 'good').length;
   out(`${good}/${s.results.length} targets good, ${s.alerts.length} alerts, ${s.delivery.sent.length} emails sent`);
 }
@@ -80,7 +84,13 @@ function summaryJson(s: RunSummary) {
       removed: r.diff?.removed.length ?? 0,
       alerts: r.alerts.map((a) => a.id),
     })),
-    emails: s.delivery.sent.map((m) => ({ to: m.to, subject: m.subject, file: m.file ?? null })),
-    unsent: s.delivery.failed.map((f) => ({ to: f.msg.to, error: f.error })),
+    emails: s.delivery.sent.map((m) => {
+      const v = opsView(m);
+      return { to: v.to, subject: v.subject, file: m.file ?? null, ...(v.hr ? { hr: true } : {}) };
+    }),
+    unsent: s.delivery.failed.map((f) => {
+      const v = opsView(f.msg);
+      return { to: v.to, error: v.lastError ?? f.error };
+    }),
   };
 }

@@ -5,7 +5,7 @@ import type { Paths, Rules } from '../config/load.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import { crashPoint } from '../core/crashpoint.js';
 import { errorLine } from '../core/errors.js';
-import { DEFAULT_RETRY, messageId, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
+import { DEFAULT_RETRY, hrSafeError, messageId, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
 import { DEFAULT_DELIVERY, retryPolicy, type DeliveryRules } from './policy.js';
 import type { RenderedEmail } from './render.js';
 import { notifyDelivered } from './observers.js';
@@ -66,7 +66,8 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
         const ids = part.covered.map((a) => a.id);
         const id = messageId(r.email, ids);
         if (!outbox.data.messages[id]) {
-          const eml = await buildEml(part.email, id, r.email, from, opts.now);
+          const seq = outbox.nextSeq();
+          const eml = await buildEml(part.email, id, r.email, from, opts.now, seq);
           outbox.writeBody(id, eml, previewHtml(part.email));
           const msg: OutboxMessage = {
             id,
@@ -75,6 +76,8 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
             subject: part.email.subject,
             alertIds: ids,
             createdAt: opts.now.toISOString(),
+            seq,
+            ...(group.hr ? { hr: true } : {}),
             status: 'pending',
             attempts: 0,
             window,
@@ -174,7 +177,7 @@ function estimateBytes(e: RenderedEmail): number {
  * The whole MIME message, built once and stored: every retry sends the same bytes with the same
  * Message-ID, so a copy delivered twice (see README, "Exactly once") is recognisably the same mail.
  */
-async function buildEml(email: RenderedEmail, id: string, to: string, from: string, date: Date): Promise<Buffer> {
+async function buildEml(email: RenderedEmail, id: string, to: string, from: string, date: Date, seq?: number): Promise<Buffer> {
   const MailComposer = mailComposer();
   const composer = new MailComposer({
     from,
@@ -184,7 +187,7 @@ async function buildEml(email: RenderedEmail, id: string, to: string, from: stri
     html: email.html,
     messageId: `<${id}@sales-radar>`,
     date,
-    headers: { 'X-Sales-Radar-Digest': id },
+    headers: { 'X-Sales-Radar-Digest': id, ...(seq ? { 'X-Sales-Radar-Seq': String(seq) } : {}) },
     attachments: email.images.map((img) => ({ cid: img.cid, filename: `${img.cid.split('@')[0]}.png`, contentType: 'image/png', content: img.png, contentDisposition: 'inline' as const })),
   });
   return composer.compile().build();
@@ -208,7 +211,7 @@ async function bodyOf(outbox: Outbox, msg: OutboxMessage, from: string): Promise
     text: msg.text ?? '',
     images: (msg.attachments ?? []).map((a) => ({ alertId: '', cid: a.cid, png: Buffer.from(a.base64, 'base64'), width: 0, height: 0, alt: '' })),
   };
-  return buildEml(email, msg.id, msg.to, from, new Date(msg.createdAt));
+  return buildEml(email, msg.id, msg.to, from, new Date(msg.createdAt), msg.seq);
 }
 
 export interface DeliveryReport {
@@ -284,7 +287,8 @@ function isPermanent(err: unknown): boolean {
  * "Mail is stuck" notices for sales ops: a message still unsent after N attempts, and every
  * message given up on. Recorded in the outbox together with the "notified" marks (one write).
  * Notices about mail to ops itself are not raised (they could not arrive either, and would
- * loop); the daemon logs those at error level instead.
+ * loop); the daemon logs those at error level instead. A notice about HR mail says only that an
+ * HR email is stuck: never its subject (it counts people), its recipient or the server's words.
  */
 export function recordStuckMail(outbox: Outbox, owners: OwnersRules, notifyAfterAttempts: number, now: Date): Alert<MailAlertPayload>[] {
   const alerts: Alert<MailAlertPayload>[] = [];
@@ -300,7 +304,9 @@ export function recordStuckMail(outbox: Outbox, owners: OwnersRules, notifyAfter
       audience: { kind: 'ops' },
       createdAt: now.toISOString(),
       urgency: 'immediate',
-      payload: { state, messageId: m.id, to: m.to, subject: m.subject, attempts: m.attempts, lastError: m.lastError ?? null, since: m.createdAt },
+      payload: outbox.isHr(m)
+        ? { state, messageId: m.id, hr: true, to: '', subject: '', attempts: m.attempts, lastError: m.lastError === undefined ? null : hrSafeError(m.lastError), since: m.createdAt }
+        : { state, messageId: m.id, to: m.to, subject: m.subject, attempts: m.attempts, lastError: m.lastError ?? null, since: m.createdAt },
     });
   }
   if (alerts.length) outbox.record(alerts, now, { window: 'immediate' });

@@ -64,7 +64,9 @@ export function fileTransport(dir: string): Transport {
     async send(msg, body) {
       mkdirSync(dir, { recursive: true });
       const stamp = msg.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
-      const base = `${stamp}_${msg.to.replace(/[^a-zA-Z0-9._-]+/g, '_')}_${msg.id.slice(0, 8)}`;
+      // The sequence keeps digests made within one second in the order they were made.
+      const seq = msg.seq === undefined ? '' : `${String(msg.seq).padStart(6, '0')}_`;
+      const base = `${stamp}_${seq}${msg.to.replace(/[^a-zA-Z0-9._-]+/g, '_')}_${msg.id.slice(0, 8)}`;
       const file = join(dir, `${base}.eml`);
       writeFileAtomic(file, body.eml);
       if (body.previewHtml && existsSync(body.previewHtml)) copyFileSync(body.previewHtml, join(dir, `${base}.html`));

@@ -10,7 +10,7 @@ import { DEFAULT_DELIVERY, dailyCron, recordPolicy } from '../deliver/policy.js'
 import { makeTransport, redactUrl, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { Outbox } from '../store/outbox.js';
+import { opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
 import { cronProblem, parseCron } from './cron.js';
 import { removeStaleTempFiles } from './housekeeping.js';
 import { hasJob, jobNames, loadJob } from './jobs.js';
@@ -188,7 +188,8 @@ export class Daemon {
     if (cfg.rules) this.rules = cfg.rules;
     const next = new Map<string, Target>();
     for (const t of cfg.targets) if (t.enabled) next.set(t.id, t);
-    const brokenFiles = new Set(cfg.errors.map((e) => (e.where ?? '').replace(/:\d+$/, '')));
+    // "file:line" or "file:line:column" (YAML syntax errors): the file is what matters here.
+    const brokenFiles = new Set(cfg.errors.map((e) => (e.where ?? '').replace(/(:\d+)+$/, '')));
     for (const old of this.targets.values()) {
       if (brokenFiles.has(displayPath(old.file)) && !next.has(old.id)) next.set(old.id, old);
     }
@@ -267,7 +268,7 @@ export class Daemon {
     if (!job) return;
     const alerts = await job.run({ paths: this.paths, rules: this.rules, now: this.now(), log: this.log.child({ job: name }) });
     this.outbox.record(alerts, this.now(), { window: 'immediate' });
-    this.log.info({ job: name, alerts: alerts.length }, 'job run');
+    this.log.info({ job: name, ...(job.hrOnly ? {} : { alerts: alerts.length }) }, 'job run');
     await this.deliver('immediate');
   }
 
@@ -277,21 +278,32 @@ export class Daemon {
     const { deliverOutbox } = await delivery();
     const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
     this.logDelivery(r.delivery);
+    // The notice's payload is already HR-safe (an HR email shows no subject, recipient or server words).
     for (const n of r.notices) this.log.error({ notice: n.id, ...(n.payload as object) }, 'mail is stuck: sales ops notified');
     // Mail to ops itself cannot raise a notice (it would not arrive either): the log is where it
     // shows, once per failed attempt rather than every round.
     for (const m of this.outbox.pendingMessages().filter((m) => m.attempts >= (this.rules.delivery ?? DEFAULT_DELIVERY).retry.notify_ops_after_attempts)) {
       if (!this.rules.owners.ops.includes(m.to) || this.opsStuckLogged.get(m.id) === m.attempts) continue;
       this.opsStuckLogged.set(m.id, m.attempts);
-      this.log.error({ message: m.id, to: m.to, attempts: m.attempts, error: m.lastError ?? null }, 'mail to sales ops is stuck');
+      const v = this.view(m);
+      this.log.error({ message: m.id, to: v.to, attempts: m.attempts, error: v.lastError }, 'mail to sales ops is stuck');
     }
   }
 
-  private logDelivery(d: { sent: { id: string; to: string; subject: string }[]; failed: { msg: { id: string; to: string; attempts: number; status: string; nextAttemptAt?: string }; error: string }[]; resumed: { id: string; to: string }[] }): void {
-    for (const m of d.resumed) this.log.warn({ message: m.id, to: m.to }, 'resending a message whose send was cut off by a crash (same Message-ID)');
-    for (const m of d.sent) this.log.info({ message: m.id, to: m.to, subject: m.subject }, 'mail sent');
+  /** Logs are read by whoever runs the daemon: HR mail appears as "an HR email", never its subject or recipient. */
+  private view(m: OutboxMessage): ReturnType<typeof opsView> {
+    return opsView(m, this.outbox.isHr(m));
+  }
+
+  private logDelivery(d: { sent: OutboxMessage[]; failed: { msg: OutboxMessage; error: string }[]; resumed: OutboxMessage[] }): void {
+    for (const m of d.resumed) this.log.warn({ message: m.id, to: this.view(m).to }, 'resending a message whose send was cut off by a crash (same Message-ID)');
+    for (const m of d.sent) {
+      const v = this.view(m);
+      this.log.info({ message: m.id, to: v.to, subject: v.subject }, 'mail sent');
+    }
     for (const f of d.failed) {
-      this.log.warn({ message: f.msg.id, to: f.msg.to, attempts: f.msg.attempts, status: f.msg.status, next: f.msg.nextAttemptAt ?? null, error: f.error }, f.msg.status === 'dead' ? 'mail given up (dead letter)' : 'mail not sent, will retry');
+      const v = this.view(f.msg);
+      this.log.warn({ message: f.msg.id, to: v.to, attempts: f.msg.attempts, status: f.msg.status, next: f.msg.nextAttemptAt ?? null, error: v.lastError ?? f.error }, f.msg.status === 'dead' ? 'mail given up (dead letter)' : 'mail not sent, will retry');
     }
   }
 

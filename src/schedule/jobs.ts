@@ -18,6 +18,8 @@ export interface JobContext {
 export interface ScheduledJob {
   name: string;
   describe: string;
+  /** Its alerts are HR data: the daemon's log says the job ran, never how many alerts it raised. */
+  hrOnly?: boolean;
   run(ctx: JobContext): Promise<Alert[]>;
 }
 

@@ -33,6 +33,13 @@ export interface OutboxMessage {
   subject: string;
   alertIds: string[];
   createdAt: string;
+  /** Order of composing (1, 2, 3 ...): digests made in the same second still sort in the order they were made. */
+  seq?: number;
+  /**
+   * Carries HR-only alerts (attrition). Its subject ("[HR] 4 人离职风险偏高"), recipient and server
+   * errors are HR data: outside the message itself they are shown only through `opsView`.
+   */
+  hr?: boolean;
   status: MessageStatus;
   attempts: number;
   /** Which window built it; 'all' for a manual run that sends everything. */
@@ -69,6 +76,8 @@ export interface OutboxData {
   version: 2;
   alerts: Record<string, StoredAlert>;
   messages: Record<string, OutboxMessage>;
+  /** The last `seq` given to a message. */
+  seq?: number;
 }
 
 export interface RecordPolicy {
@@ -106,7 +115,7 @@ export class Outbox {
     this.file = join(stateDir, 'outbox.json');
     this.mailDir = join(stateDir, 'mail');
     const raw = readJsonFile<{ version: number } & Omit<OutboxData, 'version'>>(this.file);
-    this.data = raw ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {} } : { version: 2, alerts: {}, messages: {} };
+    this.data = raw ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {}, ...(raw.seq ? { seq: raw.seq } : {}) } : { version: 2, alerts: {}, messages: {} };
     for (const a of Object.values(this.data.alerts)) {
       if (a.cooldownKey && !a.suppressed) this.noteCooldown(a.cooldownKey, Date.parse(a.recordedAt));
     }
@@ -182,6 +191,17 @@ export class Outbox {
 
   get(id: string): OutboxMessage | undefined {
     return this.data.messages[id];
+  }
+
+  /** The next message's place in the order of composing (saved with the message that takes it). */
+  nextSeq(): number {
+    this.data.seq = (this.data.seq ?? 0) + 1;
+    return this.data.seq;
+  }
+
+  /** Whether a message carries HR-only alerts (older outboxes did not mark it: asked of its alerts). */
+  isHr(m: OutboxMessage): boolean {
+    return m.hr ?? m.alertIds.some((id) => this.data.alerts[id]?.audience.kind === 'hr');
   }
 
   /** Durably notes that a send begins; if the previous one was cut off, counts it. */
@@ -328,4 +348,35 @@ export class Outbox {
 export function messageId(to: string, alertIds: readonly string[]): string {
   const h = createHash('sha256').update(to).update('\0').update([...alertIds].sort().join('\n')).digest('hex');
   return h.slice(0, 24);
+}
+
+/** What sales ops, logs and the CLI may show of a message. */
+export interface MessageView {
+  id: string;
+  to: string;
+  subject: string;
+  lastError: string | null;
+  hr: boolean;
+}
+
+export const HR_RECIPIENT = 'HR';
+export const HR_SUBJECT = 'an HR email (subject withheld)';
+
+/**
+ * A message as anyone but its recipient may see it. For HR mail: that it is an HR email, and
+ * nothing of its subject (which counts people), its recipient or the server's error (which quotes
+ * the address); only the SMTP status code remains, which is what ops need to act.
+ */
+export function opsView(m: OutboxMessage, hr = m.hr ?? false): MessageView {
+  if (!hr) return { id: m.id, to: m.to, subject: m.subject, lastError: m.lastError ?? null, hr: false };
+  return { id: m.id, to: HR_RECIPIENT, subject: HR_SUBJECT, lastError: m.lastError === undefined ? null : hrSafeError(m.lastError), hr: true };
+}
+
+/** A delivery error without anything HR-specific in it: the SMTP code, or that the server was unreachable. */
+export function hrSafeError(error: string): string {
+  const code = /\b([45]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?\b/.exec(error);
+  if (code) return `the mail server answered ${code[1]}${code[2] ? ` ${code[2]}` : ''} (details withheld: HR mail)`;
+  if (/ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|timed? ?out|connect/i.test(error)) return 'the mail server could not be reached';
+  if (/body missing/i.test(error)) return 'message body missing from the state folder (mail/)';
+  return 'not accepted by the mail server (details withheld: HR mail)';
 }

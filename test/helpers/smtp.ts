@@ -12,7 +12,7 @@ export interface SmtpSink {
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps what it accepts. */
-export async function startSmtp(opts: { port?: number; user?: string; pass?: string } = {}): Promise<SmtpSink> {
+export async function startSmtp(opts: { port?: number; user?: string; pass?: string; refuse?: (rcpt: string) => { code: number; message: string } | null } = {}): Promise<SmtpSink> {
   const sink: SmtpSink = { url: '', port: 0, messages: [], failing: false, close: async () => undefined };
   const server = new SMTPServer({
     secure: false,
@@ -23,6 +23,14 @@ export async function startSmtp(opts: { port?: number; user?: string; pass?: str
     onAuth(auth, _session, cb) {
       if (auth.username === opts.user && auth.password === opts.pass) cb(null, { user: auth.username });
       else cb(new Error('Invalid username or password'));
+    },
+    onRcptTo(address, _session, cb) {
+      // A mailbox that refuses mail (full, moved, misspelt): the server says so at RCPT TO.
+      const no = opts.refuse?.(address.address);
+      if (!no) return cb();
+      const err = new Error(no.message) as Error & { responseCode?: number };
+      err.responseCode = no.code;
+      return cb(err);
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];

@@ -56,7 +56,10 @@ export function makeWorkspace(): Workspace {
       } catch {
         return [];
       }
-      return Promise.all(files.map(async (f) => Object.assign(await simpleParser(readFileSync(join(outbox, f))), { file: f })));
+      const mails = await Promise.all(files.map(async (f) => Object.assign(await simpleParser(readFileSync(join(outbox, f))), { file: f })));
+      // In the order they were composed: names only sort to the second, and within one by hash.
+      const seq = (m: ParsedMail) => Number(m.headers.get('x-sales-radar-seq') ?? 0);
+      return mails.sort((a, b) => seq(a) - seq(b) || a.file.localeCompare(b.file));
     },
     cleanup() {
       rmSync(home, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import type { Section } from './types.js';
 export interface MailAlertPayload {
   state: 'stuck' | 'dead';
   messageId: string;
+  /** An HR email: `to` and `subject` are empty and `lastError` holds only the SMTP code (HR data stays with HR). */
+  hr?: boolean;
   to: string;
   subject: string;
   attempts: number;
