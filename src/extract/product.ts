@@ -18,8 +18,10 @@
  * 5. No name and no price after all sources → null. Nothing throws, whatever the input.
  */
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
-import { parsePrice } from '../parse/price.js';
+import { chooseMarkupPrice, priceUnits, type PriceUnit } from './markup-price.js';
+import { labelledIdentifiers, markupAvailability } from './markup-fields.js';
+import { findProductBlock, type ProductBlock } from './product-block.js';
+import { fieldsFromRdfa } from './rdfa.js';
 import { absoluteUrl, cleanText, loadHtml } from './selector.js';
 import {
   fieldsFromJsonLdProduct,
@@ -45,7 +47,7 @@ export interface ExtractedProduct {
   brand?: string;
   url?: string;
   image?: string;
-  source: 'json-ld' | 'microdata' | 'opengraph' | 'markup';
+  source: 'json-ld' | 'microdata' | 'rdfa' | 'opengraph' | 'markup';
 }
 
 export interface ExtractProductOptions {
@@ -64,24 +66,32 @@ export function extractProduct(html: string | CheerioAPI, opts: ExtractProductOp
   const $ = toCheerio(html);
   if (!$) return null;
 
-  const merged: ProductFields = { name: null, amount: null, currency: null, availability: 'unknown' };
-  const readers: [Source, () => ProductFields | null][] = [
-    ['json-ld', () => mainJsonLdProduct($, ctx)],
-    ['microdata', () => fieldsFromMicrodata($, ctx)],
-    ['opengraph', () => fieldsFromOpenGraph($, ctx)],
-    ['markup', () => fieldsFromMarkup($, ctx, merged)],
+  const block = safely(() => findProductBlock($));
+  const structured: [Source, ProductFields | null][] = [
+    ['json-ld', safely(() => mainJsonLdProduct($, ctx))],
+    ['microdata', safely(() => fieldsFromMicrodata($, ctx))],
+    ['rdfa', safely(() => fieldsFromRdfa($, ctx))],
+    ['opengraph', safely(() => fieldsFromOpenGraph($, ctx))],
   ];
-  let source: Source | null = null;
-  for (const [name, read] of readers) {
-    if (isComplete(merged)) break;
-    const found = safely(read);
-    if (!found) continue;
-    if (source === null && (found.name !== null || found.amount !== null)) source = name;
-    fillGaps(merged, found);
+  const markup = block ? safely(() => fieldsFromMarkup($, ctx, block)) : null;
+  const units = block ? (safely(() => priceUnits($, block, ctx.defaultCurrency)) ?? []) : [];
+
+  const merged: ProductFields = { name: null, amount: null, currency: null, availability: 'unknown' };
+  // The name: structured data, then the page's title element, then OpenGraph (often "Name | Shop").
+  const byName: [Source, ProductFields | null][] = [...structured.slice(0, 3), ['markup', markup], structured[3]!];
+  const nameSource = byName.find(([, f]) => f?.name)?.[0] ?? null;
+  merged.name = byName.find(([, f]) => f?.name)?.[1]?.name ?? null;
+  for (const [, f] of [...structured, ['markup', markup] as [Source, ProductFields | null]]) if (f) fillGaps(merged, f);
+
+  const price = safely(() => decidePrice(structured, units, block));
+  if (price) {
+    merged.amount = price.amount;
+    merged.currency = price.currency ?? inferCurrency($, structured, units, ctx);
   }
+  const order: Source[] = ['json-ld', 'microdata', 'rdfa', 'opengraph', 'markup'];
+  const source = order.find((s) => s === nameSource || s === price?.source) ?? null;
   if (source === null || (merged.name === null && merged.amount === null)) return null;
 
-  if (merged.amount !== null && merged.currency === null) merged.currency = defaultCurrency(ctx);
   if (!merged.url) {
     const canonical = safely(() => $('link[rel~="canonical"]').first().attr('href')?.trim());
     merged.url = canonical ? absoluteUrl(canonical, ctx.url) : ctx.url || undefined;
@@ -147,20 +157,10 @@ function safely<T>(fn: () => T): T | null {
 
 const OPTIONAL = ['sku', 'gtin', 'mpn', 'brand', 'url', 'image'] as const;
 
-function isComplete(f: ProductFields): boolean {
-  return f.name !== null && !!f.amount && f.currency !== null && f.availability !== 'unknown' && !!f.url && !!f.image;
-}
 
+/** Fields other than the price: the first source that has one gives it. */
 function fillGaps(into: ProductFields, from: ProductFields): void {
   if (into.name === null && from.name !== null) into.name = from.name;
-  // A structured-data price of 0 is a "call for price" placeholder more often than a gift.
-  const placeholder = into.amount === 0 && from.amount !== null && from.amount > 0;
-  if ((into.amount === null || placeholder) && from.amount !== null) {
-    into.amount = from.amount;
-    into.currency = from.currency ?? (placeholder ? null : into.currency);
-  } else if (into.currency === null && from.currency !== null) {
-    into.currency = from.currency;
-  }
   if (into.availability === 'unknown') into.availability = from.availability;
   for (const k of OPTIONAL) if (!into[k] && from[k]) into[k] = from[k];
 }
@@ -203,234 +203,12 @@ function mainJsonLdProduct($: CheerioAPI, ctx: ExtractContext): ProductFields | 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Common markup
+// Common markup and the price decision
 // ---------------------------------------------------------------------------------------------
-
-/** Not the product itself: mini carts and product carousels (substrings of class or id). */
-const NOT_MAIN = ['mini-cart', 'minicart', 'related', 'recommend', 'upsell', 'cross-sell', 'crosssell', 'similar'];
-/** Page chrome, unless it sits inside the product's own content (`<article><header><h1>`). */
-const CHROME_TAGS = new Set(['header', 'nav', 'footer', 'aside']);
-const CONTENT_TAGS = new Set(['main', 'article']);
-
-const NAME_SELECTORS = [
-  '#productTitle',
-  '.product-title',
-  '.product_title',
-  '.product-name',
-  '.productName',
-  '.sku-name',
-  '.tb-detail-hd h1',
-  '.tb-main-title',
-  'h1',
-  '[itemprop="name"]',
-];
-
-/** First hit wins: the specific shop layouts, then generic sale / current price, then anything "price". */
-const PRICE_SELECTORS = [
-  '#priceblock_dealprice',
-  '#priceblock_ourprice',
-  '#priceblock_saleprice',
-  '#corePrice_feature_div .a-price:not(.a-text-price) .a-offscreen',
-  '.a-price:not(.a-text-price) .a-offscreen',
-  '#J_PromoPrice .tm-price',
-  '.tm-promo-price .tm-price',
-  '.tm-price',
-  '.p-price .price',
-  '.p-price',
-  '[class*="J-p-"]',
-  '#jd-price',
-  '[itemprop="price"]',
-  '.sale-price',
-  '.special-price .price',
-  '.price-sale',
-  '.current-price',
-  '.price-current',
-  '.price-now',
-  '.product-price',
-  '.price',
-  '[class*="price"]',
-  '[id*="price"]',
-];
-
-const AVAILABILITY_SELECTORS = [
-  '#availability',
-  '.availability',
-  '#store-prompt',
-  '.store-prompt',
-  '[class*="availability"]',
-  '[class*="stock"]',
-  '[id*="stock"]',
-  '[class*="inventory"]',
-  '[class*="sold-out"]',
-  '[class*="soldout"]',
-];
-
-/** Class / id words that mark an element or a wrapper as an old price (`.price-old`, `.was-price`, `.compare-at`). */
-const OLD_PRICE_WORDS = new Set([
-  'old', 'orig', 'original', 'was', 'strike', 'strikethrough', 'linethrough', 'del', 'deleted', 'crossed',
-  'compare', 'msrp', 'rrp', 'market',
-]);
-/** More words, checked on the price element itself only: a wrapper called `list-unstyled` is harmless. */
-const EXCLUDED_WORDS = new Set([
-  ...OLD_PRICE_WORDS, 'list', 'through', 'before', 'retail', 'reference', 'save', 'saving', 'savings',
-  'coupon', 'shipping', 'delivery', 'freight', 'installment', 'monthly', 'deposit',
-]);
-const EXCLUDED_COMPOUND =
-  /^(?:old|orig|original|was|list|strike|compare|market|retail|before|del)price|price(?:old|orig|original|was|list|strike|compare|market|retail|before|del)$/;
-const EXCLUDED_CJK = /原价|市场价|划线价|参考价|吊牌价|专柜价/;
-
-function classWords(value: string): { words: string[]; tokens: string[] } {
-  const tokens = value.split(/\s+/).filter(Boolean);
-  const words = tokens.flatMap((t) =>
-    t
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/[-_\s]+/)
-      .filter(Boolean),
-  );
-  return { words, tokens: tokens.map((t) => t.toLowerCase().replace(/[-_]/g, '')) };
-}
-
-function isExcludedElement($: CheerioAPI, el: Element, words: Set<string> = EXCLUDED_WORDS): boolean {
-  const tag = el.tagName.toLowerCase();
-  if (tag === 'del' || tag === 's' || tag === 'strike' || tag === 'script' || tag === 'style') return true;
-  const $el = $(el);
-  if (/line-through/i.test($el.attr('style') ?? '')) return true;
-  if ($el.attr('data-a-strike') === 'true') return true;
-  if (/old|list|strike/i.test($el.attr('data-price-type') ?? '')) return true;
-  const { words: classes, tokens } = classWords(`${$el.attr('class') ?? ''} ${$el.attr('id') ?? ''}`);
-  if (classes.some((w) => words.has(w)) || tokens.some((t) => EXCLUDED_COMPOUND.test(t))) return true;
-  return EXCLUDED_CJK.test($el.attr('title') ?? '') || EXCLUDED_CJK.test($el.attr('aria-label') ?? '');
-}
-
-/** The element, or one of its three nearest ancestors, marks an old / list price. */
-function isStruck($: CheerioAPI, el: Element): boolean {
-  if (isExcludedElement($, el)) return true;
-  let p = parentElement(el);
-  for (let i = 0; i < 3 && p; i++, p = parentElement(p)) if (isExcludedElement($, p, OLD_PRICE_WORDS)) return true;
-  return false;
-}
-
-/**
- * Elements matching any of `selectors`, ordered by the first selector they match, then by
- * document order. One pass over the page for the union, then each selector only filters the
- * (few) hits: several times faster than one page query per selector.
- */
-function prioritized($: CheerioAPI, selectors: readonly string[]): Element[] {
-  const hits = $(selectors.join(', '));
-  const out: Element[] = [];
-  const seen = new Set<AnyNode>();
-  for (const selector of selectors) {
-    for (const n of hits.filter(selector).toArray()) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      if (n.type === 'tag' || n.type === 'script' || n.type === 'style') out.push(n as Element);
-    }
-  }
-  return out;
-}
-
-/**
- * Inside a carousel / mini cart, or inside page chrome that is not part of the product content.
- * Walks the parent chain by hand: cheerio's `closest` re-matches a selector list per ancestor,
- * which costs ~100 ms on a deeply nested page.
- */
-function inChrome(el: Element): boolean {
-  let chrome = false;
-  let contentAboveChrome = false;
-  for (let node: Element | null = el; node; node = parentElement(node)) {
-    const tag = node.tagName.toLowerCase();
-    if (tag === 'body' || tag === 'html') break; // page-wide classes say nothing about this element
-    const names = `${node.attribs['class'] ?? ''} ${node.attribs['id'] ?? ''}`.toLowerCase();
-    if (NOT_MAIN.some((w) => names.includes(w))) return true;
-    if (!chrome && CHROME_TAGS.has(tag)) chrome = true;
-    if (chrome && (CONTENT_TAGS.has(tag) || names.includes('product'))) contentAboveChrome = true;
-  }
-  return chrome && !contentAboveChrome;
-}
-
-function parentElement(el: Element): Element | null {
-  const p = el.parent;
-  return p && 'attribs' in p ? p : null;
-}
-
-/** Text of a price element with struck-through / old-price children removed (`<del>¥3,999</del> ¥2,999`). */
-function currentPriceText($: CheerioAPI, el: Element): string {
-  const copy = $(el).clone();
-  copy
-    .find('*')
-    .filter((_, child) => isExcludedElement($, child))
-    .remove();
-  let t = cleanText(copy.text());
-  // A label like 原价 / 市场价 in the text itself: the whole text is the old price.
-  if (EXCLUDED_CJK.test(t)) t = '';
-  return t;
-}
-
-/** Whether the element's text is at most `limit` characters; stops walking as soon as it is not. */
-function shortText(el: Element, limit: number): boolean {
-  let total = 0;
-  const stack: AnyNode[] = [...el.children];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'text') {
-      total += (n as unknown as { data: string }).data.length;
-      if (total > limit) return false;
-    } else if ('children' in n) {
-      if (stack.length > limit) return false;
-      stack.push(...(n as Element).children);
-    }
-  }
-  return true;
-}
-
-/** Enough for any product page; bounds the work on a page with thousands of "price" elements. */
-const MAX_PRICE_CANDIDATES = 300;
-
-function markupPrice($: CheerioAPI, ctx: ExtractContext): { amount: number | null; currency: string | null } {
-  const candidates = prioritized($, PRICE_SELECTORS).slice(0, MAX_PRICE_CANDIDATES);
-  for (const el of candidates) {
-    if (isStruck($, el) || inChrome(el)) continue;
-    const content = $(el).attr('content')?.trim();
-    if (!content && !shortText(el, 400)) continue;
-    const t = content || currentPriceText($, el);
-    if (t === '' || t.length > 80) continue;
-    const p = parsePrice(t, ctx.defaultCurrency ? { defaultCurrency: ctx.defaultCurrency } : undefined);
-    if (typeof p.amount === 'number' && Number.isFinite(p.amount) && p.amount > 0) {
-      return { amount: p.amount, currency: p.currency ?? null };
-    }
-  }
-  return { amount: null, currency: null };
-}
-
-function markupName($: CheerioAPI): string | null {
-  for (const el of prioritized($, NAME_SELECTORS)) {
-    if (inChrome(el)) continue;
-    const $el = $(el);
-    const t = cleanText($el.attr('content') ?? $el.text());
-    if (t !== '' && t.length <= 300) return t;
-  }
-  return null;
-}
-
-function markupAvailability($: CheerioAPI): ExtractedProduct['availability'] {
-  for (const el of prioritized($, AVAILABILITY_SELECTORS)) {
-    if (inChrome(el)) continue;
-    const $el = $(el);
-    const fromAttr = mapAvailability($el.attr('content') ?? $el.attr('href') ?? '');
-    if (fromAttr !== 'unknown') return fromAttr;
-    const t = cleanText($el.text());
-    if (t.length > 60) continue;
-    const a = mapAvailability(t);
-    if (a !== 'unknown') return a;
-    if (t === '' && /sold-?out/i.test($el.attr('class') ?? '')) return 'out_of_stock';
-  }
-  return 'unknown';
-}
 
 function markupImage($: CheerioAPI, ctx: ExtractContext): string | undefined {
   const selectors = ['#landingImage', '#J_ImgBooth', '#spec-img', '.product-image img', '.product-gallery img', '[itemprop="image"]'];
-  for (const el of prioritized($, selectors)) {
+  for (const el of $(selectors.join(', ')).toArray()) {
     const $el = $(el);
     const src = $el.attr('data-old-hires') || $el.attr('data-src') || $el.attr('src') || $el.attr('content') || $el.attr('href');
     if (src && src.trim() !== '' && !/^data:/i.test(src.trim())) return ctx.url ? absoluteUrl(src.trim(), ctx.url) : src.trim();
@@ -438,16 +216,91 @@ function markupImage($: CheerioAPI, ctx: ExtractContext): string | undefined {
   return undefined;
 }
 
-/**
- * `h1` / product-title classes for the name, price classes (never old / list prices), stock
- * wording, main image. Only the fields `have` still lacks are looked for.
- */
-function fieldsFromMarkup($: CheerioAPI, ctx: ExtractContext, have: ProductFields): ProductFields | null {
-  const name = have.name === null ? markupName($) : null;
-  const { amount, currency } = !have.amount ? markupPrice($, ctx) : { amount: null, currency: null };
-  const availability = have.availability === 'unknown' ? markupAvailability($) : 'unknown';
-  const f: ProductFields = { name, amount, currency, availability };
-  const image = have.image ? undefined : markupImage($, ctx);
+/** The title element's text, stock wording, labelled identifiers and the main image. Never a price. */
+function fieldsFromMarkup($: CheerioAPI, ctx: ExtractContext, block: ProductBlock): ProductFields | null {
+  const title = block.anchor ? cleanText($(block.anchor).attr('content') ?? $(block.anchor).text()) : '';
+  const f: ProductFields = { name: title !== '' && title.length <= 300 ? title : null, amount: null, currency: null, availability: markupAvailability($, block) };
+  const ids = labelledIdentifiers($, block, {});
+  for (const k of ['sku', 'gtin', 'mpn', 'brand'] as const) if (ids[k]) f[k] = ids[k];
+  const image = markupImage($, ctx);
   if (image) f.image = image;
-  return name === null && amount === null && availability === 'unknown' && !image ? null : f;
+  return f;
+}
+
+interface PriceChoice {
+  amount: number;
+  currency: string | null;
+  source: Source;
+}
+
+/**
+ * The page's price, by agreement and position. Structured data is what the shop's system says;
+ * the page's own price elements are what the shopper sees. Where structured sources disagree, the
+ * one the page shows wins. Structured data is overruled where the page shows it only as the
+ * struck-through old price (a sale the feed does not know of), where it is 0 (a placeholder) and
+ * where it is the shown price in cents. Without structured data, the product block's price
+ * element; no price element there, no price: a carousel's or mini-cart's price is never the answer.
+ */
+function decidePrice(structured: [Source, ProductFields | null][], units: PriceUnit[], block: ProductBlock | null): PriceChoice | null {
+  const shown = block ? chooseMarkupPrice(units, block) : null;
+  const visible = new Set(units.filter((u) => !u.old).map((u) => u.amount));
+  const old = new Set(units.filter((u) => u.old).map((u) => u.amount));
+  const offered = structured.filter((e): e is [Source, ProductFields] => e[1] !== null && e[1].amount !== null);
+  const positive = offered.filter(([, f]) => f.amount! > 0);
+  const pool = positive.length > 0 ? positive : offered;
+  if (pool.length > 0) {
+    // Group equal amounts; the group the page shows wins, then the biggest, then the first.
+    const groups = new Map<number, [Source, ProductFields][]>();
+    for (const e of pool) groups.set(e[1].amount!, [...(groups.get(e[1].amount!) ?? []), e]);
+    let best: [Source, ProductFields][] | null = null;
+    for (const g of groups.values()) {
+      const score = (x: [Source, ProductFields][]) => (visible.has(x[0]![1].amount!) ? 100 : 0) + x.length;
+      if (!best || score(g) > score(best)) best = g;
+    }
+    const [src, f] = best![0]!;
+    const amount = f.amount!;
+    const currency = f.currency ?? best!.map(([, x]) => x.currency).find((c) => c) ?? pool.map(([, x]) => x.currency).find((c) => c) ?? null;
+    if (shown && shown.amount !== amount && !visible.has(amount)) {
+      const listPrice = old.has(amount);
+      const placeholder = amount === 0;
+      const cents = Math.abs(amount - shown.amount * 100) < 0.5;
+      // `"price": "3.499"` beside `3.499 €` on the page: the same digits, the separator read two ways.
+      const misread = sameDigits(amount, shown.amount);
+      if (listPrice || placeholder || cents || misread) return { amount: shown.amount, currency: shown.currency ?? currency, source: 'markup' };
+    }
+    return { amount, currency, source: src };
+  }
+  if (shown) return { amount: shown.amount, currency: shown.currency, source: 'markup' };
+  return null;
+}
+
+/** 3.499 and 3499, 99 and 990: the same significant digits, a power of ten apart. */
+function sameDigits(a: number, b: number): boolean {
+  if (a <= 0 || b <= 0) return false;
+  const digits = (n: number) => String(n).replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const ratio = Math.log10(a / b);
+  return digits(a) === digits(b) && Math.abs(ratio - Math.round(ratio)) < 1e-9;
+}
+
+/** `<html lang>` → the currency a shop in that locale charges, where the locale says it alone. */
+const LANG_CURRENCY: Record<string, string> = {
+  'zh-cn': 'CNY', 'zh-hans': 'CNY', zh: 'CNY', 'zh-tw': 'TWD', 'zh-hant': 'TWD', 'zh-hk': 'HKD', ja: 'JPY', ko: 'KRW', ru: 'RUB',
+  uk: 'UAH', pl: 'PLN', cs: 'CZK', hu: 'HUF', tr: 'TRY', id: 'IDR', vi: 'VND', th: 'THB', sv: 'SEK', da: 'DKK', nb: 'NOK', nn: 'NOK',
+  no: 'NOK', ro: 'RON', bg: 'BGN', 'en-us': 'USD', 'en-gb': 'GBP', 'en-in': 'INR', 'en-au': 'AUD', 'en-ca': 'CAD', 'pt-br': 'BRL',
+  'es-mx': 'MXN', 'es-ar': 'ARS', 'de-ch': 'CHF', 'de-de': 'EUR', 'de-at': 'EUR', 'fr-fr': 'EUR', 'es-es': 'EUR', 'it-it': 'EUR',
+  'nl-nl': 'EUR', 'fi-fi': 'EUR', de: 'EUR', fr: 'EUR', it: 'EUR', nl: 'EUR', fi: 'EUR', el: 'EUR', sk: 'EUR', et: 'EUR', lv: 'EUR', lt: 'EUR',
+};
+
+/** A price without a currency: another source's, the currency the product block writes, the default, the page's language. */
+function inferCurrency($: CheerioAPI, structured: [Source, ProductFields | null][], units: PriceUnit[], ctx: ExtractContext): string | null {
+  const fromStructured = structured.map(([, f]) => f?.currency).find((c) => c);
+  if (fromStructured) return fromStructured;
+  const counts = new Map<string, number>();
+  for (const u of units) if (u.currency) counts.set(u.currency, (counts.get(u.currency) ?? 0) + 1);
+  const fromUnits = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (fromUnits) return fromUnits;
+  const dc = defaultCurrency(ctx);
+  if (dc) return dc;
+  const lang = ($('html').attr('lang') ?? '').trim().toLowerCase();
+  return LANG_CURRENCY[lang] ?? LANG_CURRENCY[lang.split('-')[0]!] ?? null;
 }

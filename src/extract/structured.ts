@@ -43,21 +43,28 @@ export function mapAvailability(value: unknown): Availability {
     .toLowerCase()
     .replace(/[^a-z]/g, '');
 
+  const low = raw.toLowerCase();
   if (/已下架|下架|停产|停售|停止销售/.test(raw) || /discontinued|nolongeravailable|nolongersold/.test(t)) {
     return 'discontinued';
   }
+  // Negative wording first: "není skladem" ends like "skladem", "нет в наличии" like "в наличии".
   if (
-    /无货|缺货|售罄|已售完|已售罄|售完|卖光|已抢光|暂无库存|无库存|到货通知/.test(raw) ||
-    /outofstock|soldout|unavailable|notavailable|notinstock|nostock|^oos$/.test(t)
+    /无货|缺货|缺貨|售罄|已售完|已售罄|售完|卖光|已抢光|暂无库存|无库存|到货通知|売り切れ|在庫切れ|在庫なし|품절|일시품절/.test(raw) ||
+    /outofstock|soldout|unavailable|notavailable|notinstock|nostock|^oos$/.test(t) ||
+    /není skladem|vyprodáno|nincs raktáron|elfogyott|нет в наличии|закончился|немає в наявності|hết hàng|nicht verfügbar|nicht auf lager|ausverkauft|rupture de stock|épuisé|indisponible|agotado|sin stock|no disponible|esgotado|indisponível|esaurito|non disponibile|uitverkocht|niet op voorraad|slut i lager|slutsåld|ikke på lager|tükendi|stokta yok|niedostępny|brak w magazynie|wyprzedany|habis|stok kosong/.test(low)
   ) {
     return 'out_of_stock';
   }
-  if (/预售|预订|预定|即将上市|即将开售/.test(raw) || /preorder|presale|backorder|comingsoon/.test(t)) {
+  if (
+    /预售|预订|预定|即将上市|即将开售|予約/.test(raw) || /preorder|presale|backorder|comingsoon/.test(t) ||
+    /na objednávku|rendelésre|под заказ|предзаказ|auf bestellung|vorbestell|précommande|sur commande|bajo pedido|reserva|op bestelling|förbeställ|ön sipariş|na zamówienie|đặt trước/.test(low)
+  ) {
     return 'preorder';
   }
   if (
-    /有货|现货|库存充足|在售|可售|仅剩|有库存/.test(raw) ||
-    /instock|instoreonly|onlineonly|limitedavailability|madetoorder|available|^yes$|^true$/.test(t)
+    /有货|现货|現貨|有現貨|库存充足|在售|可售|仅剩|有库存|在庫あり|在庫有り|재고 ?있음|구매 ?가능/.test(raw) ||
+    /instock|instoreonly|onlineonly|limitedavailability|madetoorder|available|^yes$|^true$/.test(t) ||
+    /skladem|raktáron|készleten|в наличии|є в наявності|còn hàng|auf lager|sofort verfügbar|lieferbar|en stock|disponible|en existencia|stock disponible|em estoque|disponível|disponibile|op voorraad|i lager|på lager|stokta|w magazynie|dostępny|tersedia|^stok/.test(low)
   ) {
     return 'in_stock';
   }

@@ -295,6 +295,21 @@ const LABELS: Record<string, number> = {
   'cena regularna': -1, 'cena promocyjna': 2, 'běžná cena': -1, cena: 1, // pl, cs
   было: -1, 'старая цена': -1, стало: 2, 'новая цена': 2, цена: 1, // ru
   'стара ціна': -1, ціна: 1, // uk
+  'původní cena': -1, 'stará cena': -1, 'běžně': -1, // cs
+  'eredeti ár': -1, 'régi ár': -1, ár: 1, // hu
+  'giá cũ': -1, 'giá gốc': -1, 'giá niêm yết': -1, giá: 1, // vi
+  'poprzednia cena': -1, 'najniższa cena z 30 dni': -1, // pl
+  'tidigare pris': -1, 'ordinarie pris': -1, // sv
+  通常価格: -1, 参考価格: -1, メーカー希望小売価格: -1, 価格: 1, 販売価格: 1, 特価: 2, // ja
+  정가: -1, 판매가: 1, 할인가: 2, // ko
+  // Instalments, tax-free variants and per-unit prices are not the price.
+  cuotas: -2, 'cuotas de': -2, parcelas: -2, 'parcelas de': -2, 'meses sin intereses': -2, installments: -2,
+  'payments of': -2, 'interest-free payments of': -2, 'ex tax': -2, 'ex. tax': -2, 'excl. tax': -2, 'ex vat': -2,
+  'excl. vat': -2, 'excl vat': -2, 'bez dph': -2, 'cena bez dph': -2, 'ohne mwst': -2, 'zzgl. mwst': -2, 'netto': -2,
+  'price per': -2, 'unit price': -2, grundpreis: -2, 'prix au kg': -2, 'prix unitaire': -2,
+  // Counts beside a price: stock, sales, reviews.
+  库存: -2, 庫存: -2, 销量: -2, 月销量: -2, 月销: -2, 已售: -2, 评价: -2, 累计评价: -2, 在庫: -2, 재고: -2,
+  qty: -2, quantity: -2, reviews: -2, ratings: -2,
 };
 
 /** Labels written after the number they describe (`$5 off`). */
@@ -748,14 +763,31 @@ function currencyOfHint(hint: unknown, defaultCurrency: string | null): string |
 export function parsePrice(text: string | null | undefined, opts?: ParsePriceOptions): ParsedPrice {
   // Belt and braces: the contract is "never throws", and a scraper run must not die on one field.
   try {
-    return parse(text, opts);
+    const { label: _label, ...out } = parse(text, opts);
+    return out;
   } catch {
     return { ...NONE };
   }
 }
 
-function parse(text: unknown, opts: unknown): ParsedPrice {
-  if (typeof text !== 'string') return { ...NONE };
+/**
+ * What the label before the chosen amount says: 2 = the price now (sale, 现价, Now), 1 = a plain
+ * "price", 0 = no label, -1 = an old or list price (Was, RRP, 原价, statt). For readers that weigh
+ * several price elements of one page against each other.
+ */
+export type PriceLabel = -1 | 0 | 1 | 2 | 3;
+
+/** parsePrice plus the label of the amount it chose. */
+export function readPrice(text: string | null | undefined, opts?: ParsePriceOptions): ParsedPrice & { label: PriceLabel } {
+  try {
+    return parse(text, opts);
+  } catch {
+    return { ...NONE, label: 0 };
+  }
+}
+
+function parse(text: unknown, opts: unknown): ParsedPrice & { label: PriceLabel } {
+  if (typeof text !== 'string') return { ...NONE, label: 0 };
   const o = (typeof opts === 'object' && opts !== null ? opts : {}) as Partial<Record<keyof ParsePriceOptions, unknown>>;
   const code = (v: unknown) => (typeof v === 'string' && /^[a-z]{3}$/i.test(v.trim()) ? v.trim().toUpperCase() : null);
   const defaultCurrency = code(o.defaultCurrency);
@@ -763,12 +795,12 @@ function parse(text: unknown, opts: unknown): ParsedPrice {
   const fallback = currencyOfHint(o.currencyHint, defaultCurrency) ?? defaultCurrency;
   const given = o.decimalSeparator === '.' || o.decimalSeparator === ',' ? o.decimalSeparator : null;
   const raw = text.slice(0, MAX_INPUT);
-  const none = (): ParsedPrice => ({ amount: null, currency: null, raw });
+  const none = (): ParsedPrice & { label: PriceLabel } => ({ amount: null, currency: null, raw, label: 0 });
 
   const s = normalise(text);
   if (!/\d/.test(s)) {
     // `Free`, `免费`, `Gratis`: nothing to pay (unless it is the shipping that is free).
-    if (FREE.test(s) && !FREE_NOT_PRICE.test(s)) return { amount: 0, currency: fallback, raw };
+    if (FREE.test(s) && !FREE_NOT_PRICE.test(s)) return { amount: 0, currency: fallback, raw, label: 0 };
     return none();
   }
 
@@ -816,6 +848,9 @@ function parse(text: unknown, opts: unknown): ParsedPrice {
   // A number that carries a currency (or 万/亿) beats any bare number: model numbers, quantities, dates.
   const marked = prices.filter((c) => c.def !== null || c.cjkUnit);
   if (marked.length === 0 && tokens.some((t) => t.t === 'noprice')) return none();
+  // Every amount with a currency is a discount, an instalment or a tax line (`12 cuotas de $ 7.500`):
+  // the bare numbers left are counts, not the price.
+  if (marked.length === 0 && merged.some((c) => c.def !== null || c.cjkUnit)) return none();
   const pool = marked.length > 0 ? marked : prices;
   const chosen = choose(tokens, pool, value);
   if (!chosen) return none();
@@ -825,10 +860,8 @@ function parse(text: unknown, opts: unknown): ParsedPrice {
   let currency = resolveCurrency(chosen.def, fallback);
   // 12.5万 with no currency word: a Chinese amount.
   if (currency === null && chosen.cjkUnit) currency = 'CNY';
-  const out: ParsedPrice = { amount, currency };
-  if (chosen.from) out.from = true;
-  out.raw = raw;
-  return out;
+  const label = Math.max(-1, Math.min(3, chosen.rank)) as PriceLabel;
+  return chosen.from ? { amount, currency, from: true, raw, label } : { amount, currency, raw, label };
 }
 
 /**

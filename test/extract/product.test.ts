@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { load } from 'cheerio';
-import { extractJsonLdProducts, extractProduct } from '../../src/extract/product.js';
+import { extractJsonLdProducts, extractProduct, type ExtractProductOptions } from '../../src/extract/product.js';
 import { mapAvailability, parseJsonLenient } from '../../src/extract/structured.js';
 
 const URL_ = 'https://shop.example.com/p/widget-pro?ref=home';
@@ -494,5 +494,135 @@ describe('helpers', () => {
     expect(parseJsonLenient('{"a": "C:\\path"}')).toEqual({ a: 'C:\\path' });
     expect(parseJsonLenient('{"a": ')).toBeUndefined();
     expect(parseJsonLenient('')).toBeUndefined();
+  });
+});
+
+/** The failures issue 14 reports on real pages, and the signals that fix them. */
+describe('extractProduct: the main offer, by agreement and position', () => {
+  const shop = (head: string, main: string, after = '') =>
+    page(
+      head,
+      `<header class="site-header"><div class="mini-cart"><span class="price">$0.00</span></div></header>
+       <main><div class="product-main">${main}</div>${after}</main>
+       <footer>Free shipping over $50</footer>`,
+    );
+  const carousel = (...prices: string[]) =>
+    `<section class="shelf"><h2>Customers also bought</h2>${prices.map((p, i) => `<div class="tile"><a>Other ${i}</a><span class="price">${p}</span></div>`).join('')}</section>`;
+  const get = (html: string, opts: Partial<ExtractProductOptions> = {}) => extractProduct(html, { url: URL_, ...opts });
+
+  it('never takes a price from a recommendation block, and gives none where the page shows none', () => {
+    // the price is filled in by a script: the static page has an empty element
+    const js = shop('', `<h1>Robot Vacuum S8</h1><div class="p-price"><span>￥</span><span class="price J-p-1001"></span></div><button>加入购物车</button>`, carousel('¥99.00', '¥1,299.00'));
+    expect(get(js)).toMatchObject({ name: 'Robot Vacuum S8', amount: null, currency: null });
+    const onRequest = shop('', `<h1>Industrial Press 40t</h1><p class="price">Price on request</p><a class="button">Contact us</a>`, carousel('$12.00'));
+    expect(get(onRequest)?.amount).toBeNull();
+    // the carousel is not named as one: the section heading after the product says so
+    const plain = shop('', `<h1>Headphones X</h1><p>Currently unavailable.</p>`, `<div class="row"><h3>You might like</h3><div><b>Cable</b> <span>$9.99</span></div></div>`);
+    expect(get(plain)?.amount).toBeNull();
+  });
+
+  it('reads the current price, not the struck-through or "was" one, whichever comes first', () => {
+    const woo = shop(
+      '',
+      `<h1 class="product_title">Soy Candle</h1><p class="price"><del aria-hidden="true"><span class="amount"><bdi>$20.00</bdi></span></del> <span class="screen-reader-text">Original price was: $20.00.</span><ins aria-hidden="true"><span class="amount"><bdi>$15.00</bdi></span></ins><span class="screen-reader-text">Current price is: $15.00.</span></p><button class="single_add_to_cart_button">Add to cart</button>`,
+    );
+    expect(get(woo)).toMatchObject({ amount: 15, currency: 'USD' });
+    const rakuten = shop('', `<h1>今治タオル</h1><table><tr><td>通常価格 <span style="text-decoration:line-through">3,980円</span></td></tr><tr><td>価格 <span class="price2">2,980円</span> (税込)</td></tr></table><button>かごに追加</button>`);
+    expect(get(rakuten)).toMatchObject({ amount: 2980, currency: 'JPY' });
+    const cz = shop('', `<h1>Dřevěná stolička</h1><table><tr><td>Původní cena:</td><td><span>1 590 Kč</span></td></tr><tr><td>Cena:</td><td><strong>1 299 Kč</strong></td></tr></table><button>Do košíku</button>`);
+    expect(get(cz)).toMatchObject({ amount: 1299, currency: 'CZK' });
+  });
+
+  it('skips small print: unit prices, ex-tax prices, instalments, tier prices, points', () => {
+    const html = shop(
+      '',
+      `<h1>Espresso Beans 1 kg</h1><small class="unit-price">€2,49 / 100 g</small><div class="price-box"><span class="price">€24,90</span></div>
+       <p class="installments">or 4 interest-free payments of €6,23</p><p>Ex Tax: €20,75</p><ul class="prices-tier"><li>Buy 3 for €22,00 each</li></ul>
+       <button>Add to cart</button>`,
+    );
+    expect(get(html)).toMatchObject({ amount: 24.9, currency: 'EUR' });
+  });
+
+  it('joins cents written in their own element (Mercado Libre, <sup>)', () => {
+    const ml = shop(
+      '',
+      `<h1 class="ui-pdp-title">Zapatillas</h1><s class="andes-money-amount andes-money-amount--previous"><span class="andes-money-amount__currency-symbol">$</span><span class="andes-money-amount__fraction">119.999</span><span class="andes-money-amount__cents">99</span></s>
+       <div class="ui-pdp-price__second-line"><span class="andes-money-amount"><span class="andes-money-amount__currency-symbol">$</span><span class="andes-money-amount__fraction">89.999</span><span class="andes-money-amount__cents">99</span></span></div>
+       <p>en 12 cuotas de $ 7.500</p><button>Comprar ahora</button>`,
+    );
+    expect(get(ml, { defaultCurrency: 'ARS' })).toMatchObject({ amount: 89999.99, currency: 'ARS' });
+    const sup = shop('', `<h1>Desk Lamp</h1><span class="price">$24<sup>99</sup></span><button>Add to cart</button>`);
+    expect(get(sup)?.amount).toBe(24.99);
+  });
+
+  it('thousands separators are not decimals: 3499 is not 3.5, 24.99 is not 24990, 99 is not 9900', () => {
+    const ld1 = ld(`{"@type":"Product","name":"Sofa","offers":{"@type":"Offer","price":"3.499","priceCurrency":"EUR"}}`);
+    expect(get(shop(ld1, `<h1>Sofa</h1><span class="price">3.499 €</span><button>In den Warenkorb</button>`))?.amount).toBe(3499);
+    const og = `<meta property="og:type" content="product"><meta property="og:title" content="Mug"><meta property="product:price:amount" content="24,990"><meta property="product:price:currency" content="EUR">`;
+    expect(get(shop(og, `<h1>Mug</h1><span class="price">24,99 €</span><button>In den Warenkorb</button>`))?.amount).toBe(24.99);
+    // a theme printing {{ product.price }} (cents) into its JSON-LD
+    const cents = ld(`{"@type":"Product","name":"Tote","offers":{"@type":"Offer","price":9900,"priceCurrency":"USD"}}`);
+    expect(get(shop(cents, `<h1>Tote</h1><span class="price">$99.00</span><button>Add to cart</button>`))?.amount).toBe(99);
+    // and the markup alone, in a dot-grouping shop
+    expect(get(shop('', `<h1>Bike</h1><span class="price">R$ 3.499</span><button>Comprar</button>`))?.amount).toBe(3499);
+  });
+
+  it('structured data that shows the list price while the page shows a sale: the page wins', () => {
+    const html = shop(
+      ld(`{"@type":"Product","name":"Board Set","offers":{"@type":"Offer","price":"39.99","priceCurrency":"USD"}}`),
+      `<h1>Board Set</h1><p class="price"><del>$39.99</del> <ins>$29.99</ins></p><button>Add to cart</button>`,
+    );
+    expect(get(html)).toMatchObject({ amount: 29.99, currency: 'USD' });
+  });
+
+  it('structured sources that disagree: the one the page shows wins', () => {
+    const html = shop(
+      `<meta property="og:type" content="product"><meta property="product:price:amount" content="1299"><meta property="product:price:currency" content="USD">` +
+        ld(`{"@type":"Product","name":"Camera","offers":{"@type":"Offer","price":"999.00","priceCurrency":"USD"}}`),
+      `<h1>Camera</h1><span class="price">$999.00</span><button>Add to cart</button>`,
+    );
+    expect(get(html)).toMatchObject({ amount: 999, source: 'json-ld' });
+    const ogWins = shop(
+      `<meta property="og:type" content="product"><meta property="product:price:amount" content="1299"><meta property="product:price:currency" content="USD">` +
+        ld(`{"@type":"Product","name":"Camera","offers":{"@type":"Offer","price":"999.00","priceCurrency":"USD"}}`),
+      `<h1>Camera</h1><span class="price">$1,299.00</span><button>Add to cart</button>`,
+    );
+    expect(get(ogWins)?.amount).toBe(1299);
+  });
+
+  it('reads RDFa (schema: vocabulary) with sku, gtin, brand and availability', () => {
+    const html = page(
+      '',
+      `<article vocab="https://schema.org/" typeof="Product"><h1><span property="name">Wool Plaid</span></h1>
+       <span property="brand" typeof="Brand"><span property="name">Texelwol</span></span> SKU: <span property="sku">TW-1</span> <span property="gtin13">8712345678906</span>
+       <div property="offers" typeof="Offer"><span property="price" content="89.00">€ 89,00</span><meta property="priceCurrency" content="EUR"><link property="availability" href="https://schema.org/InStock"></div></article>`,
+    );
+    expect(get(html)).toMatchObject({ name: 'Wool Plaid', amount: 89, currency: 'EUR', availability: 'in_stock', sku: 'TW-1', gtin: '8712345678906', brand: 'Texelwol', source: 'rdfa' });
+  });
+
+  it('reads identifiers and stock written as label and value, in several languages', () => {
+    const html = shop(
+      '',
+      `<h1>Kettle</h1><span class="price">$24.99</span><button>Add to cart</button>
+       <ul><li>Brand: <a>Kettlecraft</a></li><li>Product Code: KC-17-S</li><li>Availability: Out Of Stock</li></ul>
+       <div class="specs"><span>MPN</span> <span>KC-17</span></div><dl><dt>EAN</dt><dd>4006381333931</dd></dl>`,
+    );
+    expect(get(html)).toMatchObject({ brand: 'Kettlecraft', sku: 'KC-17-S', mpn: 'KC-17', gtin: '4006381333931', availability: 'out_of_stock' });
+    const jd = page(
+      '',
+      `<div class="itemInfo-wrap"><div class="sku-name">格力 空调</div><span class="p-price"><span>￥</span><span class="price J-p-1">2599.00</span></span><a id="InitCartUrl" class="btn-special1">加入购物车</a></div>
+       <div class="p-parameter"><ul><li>商品编号：100035246702</li><li>品牌：格力</li></ul></div>`,
+    );
+    expect(get(jd)).toMatchObject({ amount: 2599, currency: 'CNY', sku: '100035246702', brand: '格力' });
+    expect(get(shop('', `<h1>Stolička</h1><span class="cena">1 299 Kč</span><p>Dostupnost: Skladem</p>`))?.availability).toBe('in_stock');
+    expect(get(shop('', `<h1>Самовар</h1><span class="price">6 300 руб.</span><p>Нет в наличии</p>`))?.availability).toBe('out_of_stock');
+  });
+
+  it('a bare amount takes its currency from the price block, the default, or the page language', () => {
+    const bare = (lang: string) => `<!doctype html><html lang="${lang}"><body><h1>商品</h1><span class="price">1299.00</span><button>加入购物车</button></body></html>`;
+    expect(get(bare('zh-CN'))).toMatchObject({ amount: 1299, currency: 'CNY' });
+    expect(get(bare('ja'))).toMatchObject({ amount: 1299, currency: 'JPY' });
+    expect(get(bare('en'))).toMatchObject({ amount: 1299, currency: null });
+    expect(get(bare('en'), { defaultCurrency: 'HKD' })).toMatchObject({ amount: 1299, currency: 'HKD' });
   });
 });

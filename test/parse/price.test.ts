@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrice, type ParsePriceOptions } from '../../src/parse/price.js';
+import { parsePrice, readPrice, type ParsePriceOptions } from '../../src/parse/price.js';
 
 interface Case {
   text: string;
@@ -388,5 +388,35 @@ describe('parsePrice: the issue 14 families', () => {
   it('carries the raw text it was given', () => {
     expect(parsePrice('  售价：¥ 1,299.00  ').raw).toBe('  售价：¥ 1,299.00  ');
     expect(parsePrice('面议').raw).toBe('面议');
+  });
+});
+
+describe('parsePrice: what sits beside a price on a product page', () => {
+  const amount = (text: string, opts?: ParsePriceOptions) => parsePrice(text, opts).amount;
+
+  it('instalments, ex-tax prices, unit prices and counts are not the price', () => {
+    expect(amount('$89.99 or 4 interest-free payments of $22.50')).toBe(89.99);
+    expect(amount('en 12 cuotas de $ 7.500')).toBeNull();
+    expect(amount('$98.00 Ex Tax: $81.67')).toBe(98);
+    expect(amount('Ex Tax: $81.67')).toBeNull();
+    expect(amount('Grundpreis: 2,49 €')).toBeNull();
+    expect(amount('库存235件')).toBeNull();
+    expect(amount('月销量 2000+ ¥39.9')).toBe(39.9);
+  });
+
+  it('old-price labels in more languages', () => {
+    expect(amount('通常価格 3,980円 価格 2,980円')).toBe(2980);
+    expect(amount('Původní cena: 1 590 Kč Cena: 1 299 Kč')).toBe(1299);
+    expect(amount('Eredeti ár: 11 990 Ft Ár: 9 472 Ft')).toBe(9472);
+    expect(amount('Giá cũ: 520.000₫ Giá: 450.000₫')).toBe(450000);
+    expect(amount('najniższa cena z 30 dni przed obniżką: 1 499,00 zł 1 299,00 zł')).toBe(1299);
+  });
+
+  it('readPrice says what the label before the amount means', () => {
+    expect(readPrice('Was $20').label).toBe(-1);
+    expect(readPrice('Sale price $15').label).toBe(2);
+    expect(readPrice('Price: $15').label).toBe(1);
+    expect(readPrice('$15').label).toBe(0);
+    expect(readPrice('促销价 ¥599')).toMatchObject({ amount: 599, currency: 'CNY', label: 2 });
   });
 });
