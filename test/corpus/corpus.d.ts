@@ -23,3 +23,25 @@ export function scorePrices(
   parsePrice: (text: string, opts?: PriceCase['opts']) => { amount: number | null; currency: string | null },
   cases: PriceCase[],
 ): Partial<Record<Split, PriceScore>>;
+
+export const PRODUCT_FIELDS: readonly ['price', 'currency', 'name', 'availability', 'sku', 'gtin', 'mpn', 'brand'];
+export type ProductField = (typeof PRODUCT_FIELDS)[number];
+
+export interface ProductPage {
+  id: string;
+  split: Split;
+  platform: string;
+  country: string;
+  url: string;
+  label: Record<ProductField, string | number | null>;
+  html: string;
+}
+
+export interface ProductScore {
+  pages: number;
+  fields: Record<ProductField, { tp: number; fp: number; fn: number }>;
+  misses: { id: string; field: string; want: unknown; got: unknown }[];
+}
+
+export function loadProductCorpus(dir?: string): ProductPage[];
+export function scoreProducts(extractProduct: (html: string, opts: { url: string }) => unknown, pages: ProductPage[]): Partial<Record<Split, ProductScore>>;

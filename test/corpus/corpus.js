@@ -58,3 +58,69 @@ export function scorePrices(parsePrice, cases) {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Product pages
+// ---------------------------------------------------------------------------------------------
+
+export const PRODUCT_FIELDS = ['price', 'currency', 'name', 'availability', 'sku', 'gtin', 'mpn', 'brand'];
+
+/** Every page of test/corpus/products with its label and HTML. */
+export function loadProductCorpus(dir = join(HERE, 'products')) {
+  const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8'));
+  return labels.map((l) => ({ ...l, html: readFileSync(join(dir, 'pages', `${l.id}.html`), 'utf8') }));
+}
+
+const norm = (s) => String(s).normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** What extractProduct returned, as the label's fields. */
+function predicted(p) {
+  if (!p) return {};
+  return {
+    price: p.amount ?? null,
+    currency: p.amount === null || p.amount === undefined ? null : (p.currency ?? null),
+    name: p.name ?? null,
+    availability: p.availability && p.availability !== 'unknown' ? p.availability : null,
+    sku: p.sku ?? null,
+    gtin: p.gtin ?? null,
+    mpn: p.mpn ?? null,
+    brand: p.brand ?? null,
+  };
+}
+
+function same(field, a, b) {
+  if (field === 'price') return Math.abs(a - b) < 1e-9;
+  return norm(a) === norm(b);
+}
+
+/**
+ * Per split and field: tp (right value), fp (a value where the label has none, or a wrong one),
+ * fn (no value, or a wrong one, where the label has one). A wrong value counts as both fp and fn.
+ * Also the pages with a wrong or missing price.
+ */
+export function scoreProducts(extractProduct, pages) {
+  const out = {};
+  for (const page of pages) {
+    const s = (out[page.split] ??= { pages: 0, fields: Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])), misses: [] });
+    s.pages++;
+    let got;
+    try {
+      got = predicted(extractProduct(page.html, { url: page.url }));
+    } catch (e) {
+      got = {};
+      s.misses.push({ id: page.id, field: 'all', want: null, got: `threw ${e}` });
+    }
+    for (const f of PRODUCT_FIELDS) {
+      const want = page.label[f] ?? null;
+      const have = got[f] ?? null;
+      const c = s.fields[f];
+      if (want !== null && have !== null && same(f, want, have)) c.tp++;
+      else {
+        if (have !== null) c.fp++;
+        if (want !== null) c.fn++;
+        if (have !== null || want !== null) s.misses.push({ id: page.id, field: f, want, got: have });
+      }
+    }
+  }
+  return out;
+}
