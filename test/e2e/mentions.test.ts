@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolvePaths } from '../../src/config/load.js';
 import type { MentionAlertPayload } from '../../src/mentions/decide.js';
 import { readMentionStore } from '../../src/mentions/store.js';
@@ -75,6 +75,11 @@ describe('mentions end to end: feeds, a GBK search page and a social JSON → wh
   let posts: Record<string, unknown>[];
 
   beforeEach(async () => {
+    // Relative dates ('3天前', '20分钟前') and day counts depend on the hour: run at 12:00 in Shanghai
+    // of the real day (only Date is faked; the clock still moves, timers and sockets are real).
+    const real = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(real - ((real + SHANGHAI) % DAY) + 12 * 3_600_000);
     now = Date.now();
     t = clock(now);
     feed = [
@@ -134,6 +139,7 @@ spike: { factor: 3, min_mentions: 5, baseline_days: 7, min_history_days: 3 }
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     await site.close();
     ws.cleanup();
   });
