@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadRules, loadTargets } from '../config/load.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
-import { localParts } from '../schedule/cron.js';
+import { localParts } from '../time/cron.js';
 import { readRunLog } from '../store/runlog.js';
 import { readSnapshot } from '../store/snapshot.js';
 import { err, out, pathsFrom, setExitCode } from './common.js';

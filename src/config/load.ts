@@ -6,9 +6,11 @@ import { displayPath, readYamlSource, type YamlSource } from './yaml-source.js';
 import { closest } from './suggest.js';
 import { targetIssues } from './target-checks.js';
 import { targetSchema, type Target } from './target-schema.js';
-import { ownersSchema, priceRulesSchema, type OwnersRules, type PriceRules } from './rules-schema.js';
+import { ownersSchema, priceRulesSchema, type Rules } from './rules-schema.js';
 import { allKinds, getKind, kindNames } from '../kinds/registry.js';
-import { deliveryRulesSchema, type DeliveryRules } from '../deliver/policy.js';
+import { deliveryRulesSchema } from './delivery-schema.js';
+
+export type { Rules } from './rules-schema.js';
 
 /** Where a radar installation keeps its config. Tests and the demo point this at their own folders. */
 export interface Paths {
@@ -156,15 +158,6 @@ export function checkTargetFile(file: string, opts: TargetCheckOptions = {}): { 
   const line = (e: RadarError): number => Number(/:(\d+)$/.exec(e.where ?? '')?.[1] ?? 0);
   errors.sort((a, b) => line(a) - line(b));
   return errors.length ? { target: null, errors, idLine } : { target: { ...parsed, file }, errors: [], idLine };
-}
-
-export interface Rules {
-  owners: OwnersRules;
-  price: PriceRules;
-  /** Each kind's own rule file (rules/tenders.yaml → kinds.tender), validated by the kind's schema. */
-  kinds?: Record<string, unknown>;
-  /** rules/delivery.yaml: windows, cooldown, digest limits, retries, daemon settings. */
-  delivery?: DeliveryRules;
 }
 
 function loadRuleFile<S extends z.ZodType>(rulesDir: string, name: string, schema: S, required: boolean): z.output<S> {

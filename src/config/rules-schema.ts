@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DeliveryRules } from './delivery-schema.js';
 
 const email = z.email({ error: 'expected an email address' });
 const locale = z.enum(['zh-CN', 'en']);
@@ -38,3 +39,12 @@ export const priceRulesSchema = z.strictObject({
 
 export type OwnersRules = z.output<typeof ownersSchema>;
 export type PriceRules = z.output<typeof priceRulesSchema>;
+
+export interface Rules {
+  owners: OwnersRules;
+  price: PriceRules;
+  /** Each kind's own rule file (rules/tenders.yaml → kinds.tender), validated by the kind's schema. */
+  kinds?: Record<string, unknown>;
+  /** rules/delivery.yaml: windows, cooldown, digest limits, retries, daemon settings. */
+  delivery?: DeliveryRules;
+}

@@ -4,7 +4,7 @@
  * `radar validate`, `run`, `status` and the daemon's reload), with the path of the field so the
  * message can name its line, and a hint for the fix.
  */
-import { cronProblem } from '../schedule/cron.js';
+import { cronProblem } from '../time/cron.js';
 import { parseFieldSelector } from './field-selector.js';
 import { selectorProblem } from './selector-check.js';
 import { closest } from './suggest.js';

@@ -1,4 +1,4 @@
-import type { Item, ItemData } from '../kinds/types.js';
+import type { Item, ItemData } from '../core/item.js';
 
 /** An item as remembered in the snapshot. */
 export interface StoredItem {

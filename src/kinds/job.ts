@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/model.js';
-import type { Rules } from '../config/load.js';
+import type { Rules } from '../config/rules-schema.js';
 import type { Target } from '../config/target-schema.js';
 import type { RawItem } from '../extract/items.js';
 import { extractJobPostings, type JobPostingData } from '../extract/jobposting.js';

@@ -1,17 +1,13 @@
 import type { ZodType } from 'zod';
 import type { Alert } from '../alerts/model.js';
 import type { Target } from '../config/target-schema.js';
-import type { Rules } from '../config/load.js';
+import type { Rules } from '../config/rules-schema.js';
 import type { RawItem } from '../extract/items.js';
 import type { ItemDiff } from '../diff/diff.js';
+import type { Item, ItemData, KindState } from '../core/item.js';
 
-/** JSON-safe item data, as stored in the snapshot. */
-export type ItemData = Record<string, string | number | boolean | null>;
-
-export interface Item {
-  key: string;
-  data: ItemData;
-}
+/** Re-exported: kinds are where most readers look for them. */
+export type { Item, ItemData, KindState } from '../core/item.js';
 
 export type NormaliseResult = { ok: true; item: Item } | { ok: false; key: string | null; error: string };
 
@@ -21,9 +17,6 @@ export interface DetailPage {
   fields: Record<string, string | null>;
   html: string;
 }
-
-/** Per-kind state kept in the snapshot next to the items (e.g. the last alerted price per item). */
-export type KindState = Record<string, unknown>;
 
 export interface DecideContext {
   target: Target;

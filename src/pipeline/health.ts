@@ -10,7 +10,7 @@
  */
 import type { Target } from '../config/target-schema.js';
 import type { FailureClass } from '../core/verdict.js';
-import { nextRun, parseCron } from '../schedule/cron.js';
+import { nextRun, parseCron } from '../time/cron.js';
 import type { TargetLog } from '../store/runlog.js';
 
 export type HealthStatus = 'healthy' | 'failing' | 'stale' | 'never_run' | 'disabled';

@@ -11,7 +11,7 @@ import { makeTransport, redactUrl, type Transport } from '../deliver/transport.j
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
-import { cronProblem, parseCron } from './cron.js';
+import { cronProblem, parseCron } from '../time/cron.js';
 import { removeStaleTempFiles } from './housekeeping.js';
 import { hasJob, jobNames, loadJob } from './jobs.js';
 import { acquireLock, type StateLock } from './lock.js';

@@ -1,4 +1,4 @@
-import { nextRun, type Cron } from './cron.js';
+import { nextRun, type Cron } from '../time/cron.js';
 
 /** Time as the scheduler sees it; the daemon passes the real one, tests a fake they advance by hand. */
 export interface Clock {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { StoredItem } from '../diff/diff.js';
-import type { Item } from '../kinds/types.js';
-import type { KindState } from '../kinds/types.js';
+import type { Item, KindState } from '../core/item.js';
 import { RadarError } from '../core/errors.js';
 import { readJsonFile, writeFileAtomic } from './atomic.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCron } from '../../src/schedule/cron.js';
+import { parseCron } from '../../src/time/cron.js';
 import { MemoryScheduleStore, Scheduler, type JobSpec, type SchedulerEvent } from '../../src/schedule/scheduler.js';
 import { FakeClock } from './fake-clock.js';
 

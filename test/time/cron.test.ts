@@ -1,6 +1,6 @@
 import { createTask } from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { cronProblem, nextRun, nextRuns, parseCron } from '../../src/schedule/cron.js';
+import { cronProblem, nextRun, nextRuns, parseCron } from '../../src/time/cron.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
