@@ -1,18 +1,11 @@
-import type { Paths, Rules } from '../config/load.js';
+import type { RuleCheck } from '../contracts/rule-check.js';
 import { RadarError } from '../core/errors.js';
 import { loadCompareRules, loadExplicitMatches } from '../compare/config.js';
 import { loadPriceList } from '../compare/pricelist.js';
 import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
 import { healthCheck } from '../health/validate.js';
 
-/**
- * Checks of rule files beyond owners/price: each feature that reads its own rules adds one here,
- * so `radar validate` catches a broken file before the run (or the daemon) trips over it.
- */
-export interface RuleCheck {
-  name: string;
-  check(paths: Paths, rules: Rules): Promise<RadarError[]>;
-}
+export type { RuleCheck } from '../contracts/rule-check.js';
 
 const asError = (e: unknown): RadarError => (e instanceof RadarError ? e : new RadarError('config', String(e)));
 

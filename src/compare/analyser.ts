@@ -1,4 +1,4 @@
-import type { Analyser } from '../pipeline/analysers.js';
+import type { Analyser } from '../contracts/analyser.js';
 import { comparisonAlerts, problemAlerts } from './alerts.js';
 import { compareNow } from './compare.js';
 

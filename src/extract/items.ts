@@ -3,7 +3,6 @@ import type { AnyNode } from 'domhandler';
 import type { Target } from '../config/target-schema.js';
 import { absoluteUrl, loadHtml, parseFieldSelector, readValue, releaseDocument, type FieldSelector } from './selector.js';
 import { extractProduct } from './product.js';
-import { getKind } from '../kinds/registry.js';
 
 /** What extraction hands to normalisation: text as found on the page, nothing parsed yet. */
 export interface RawItem {
@@ -21,22 +20,32 @@ export interface ExtractedPage {
   matched: number;
 }
 
-export function extractPage(html: string, pageUrl: string, target: Target, $?: CheerioAPI): ExtractedPage {
-  if ($) return extractFrom($, html, pageUrl, target);
+/** A kind's own reader of a page's structured data (a job board's JSON-LD JobPostings); null = none there. */
+export type StructuredReader = (html: string, pageUrl: string, target: Target) => RawItem[] | null;
+
+export interface ExtractOptions {
+  /** The page, already parsed. */
+  doc?: CheerioAPI;
+  /** Used on a page without `items:` before the default product reader (the pipeline passes the target kind's). */
+  structured?: StructuredReader;
+}
+
+export function extractPage(html: string, pageUrl: string, target: Target, opts: ExtractOptions = {}): ExtractedPage {
+  if (opts.doc) return extractFrom(opts.doc, html, pageUrl, target, opts.structured);
   // A page parsed here is taken apart here, once read (see releaseDocument).
   const doc = loadHtml(html);
   try {
-    return extractFrom(doc, html, pageUrl, target);
+    return extractFrom(doc, html, pageUrl, target, opts.structured);
   } finally {
     releaseDocument(doc);
   }
 }
 
-function extractFrom(doc: CheerioAPI, html: string, pageUrl: string, target: Target): ExtractedPage {
+function extractFrom(doc: CheerioAPI, html: string, pageUrl: string, target: Target, structured?: StructuredReader): ExtractedPage {
   const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
   if (!target.items) {
     // A kind may read its own structured data (JSON-LD JobPostings); price reads a Product below.
-    const own = getKind(target.kind)?.extractStructured?.(html || doc.html(), pageUrl, target);
+    const own = structured?.(html || doc.html(), pageUrl, target);
     if (own) return { items: own, nextUrl, matched: own.length };
     const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
     if (!p) return { items: [], nextUrl, matched: 0 };

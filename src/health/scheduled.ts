@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ScheduledJob } from '../schedule/jobs.js';
+import type { ScheduledJob } from '../contracts/job.js';
 import { loadHealthConfig } from './config.js';
 import { runHealthJob } from './job.js';
 

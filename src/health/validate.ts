@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuleCheck } from '../cli/validate-checks.js';
+import type { RuleCheck } from '../contracts/rule-check.js';
 import { RadarError } from '../core/errors.js';
 import { loadHealthConfig } from './config.js';
 

@@ -1,6 +1,6 @@
 import { loadTargets } from '../config/load.js';
 import { mentionReader, mentionRules } from '../kinds/mention.js';
-import type { Analyser } from '../pipeline/analysers.js';
+import type { Analyser } from '../contracts/analyser.js';
 import { readSnapshot } from '../store/snapshot.js';
 import { decideMentions, type MentionInput } from './decide.js';
 import { readMentionStore, writeMentionStore } from './store.js';

@@ -1,27 +1,17 @@
 import type { Alert } from '../alerts/model.js';
 import type { Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
-import type { Failure } from '../core/verdict.js';
-import { diffItems, type ItemDiff } from '../diff/diff.js';
+import { diffItems } from '../diff/diff.js';
 import type { FetchContext, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
 import { openSnapshot, recordHistory } from '../store/snapshot.js';
-import { appendRun, readRunLog, type TargetLog } from '../store/runlog.js';
+import { appendRun, readRunLog } from '../store/runlog.js';
 import { scrapeTarget, type PageReport, type ScrapeOutcome } from './scrape.js';
 import { judge } from './verdict.js';
 import { followDetails } from './details.js';
+import type { TargetRunResult } from '../contracts/run-result.js';
 
-export interface TargetRunResult {
-  target: Target;
-  verdict: 'good' | 'failed';
-  failure?: Failure;
-  items: number;
-  pages: PageReport[];
-  diff?: Pick<ItemDiff, 'added' | 'removed' | 'changed' | 'missing'>;
-  alerts: Alert[];
-  log: TargetLog;
-  durationMs: number;
-}
+export type { TargetRunResult } from '../contracts/run-result.js';
 
 export interface RunTargetDeps {
   rules: Rules;

@@ -9,13 +9,9 @@ import { paginatedRequest } from '../fetch/request.js';
 import type { FetchContext, FetchedPage, Fetcher } from '../fetch/types.js';
 import { getKind } from '../kinds/registry.js';
 import type { Item, KindPlugin } from '../kinds/types.js';
+import type { PageReport } from '../contracts/run-result.js';
 
-export interface PageReport {
-  url: string;
-  status: number | null;
-  items: number;
-  error?: string;
-}
+export type { PageReport } from '../contracts/run-result.js';
 
 export interface ItemProblem {
   key: string | null;
@@ -59,7 +55,7 @@ export async function scrapeTarget(target: Target, deps: ScrapeDeps): Promise<Sc
   // Items are checked and normalised page by page, so a long crawl never holds raw and normalised
   // items side by side at the end; pages are still recorded in page order.
   const read = (url: string, page: FetchedPage): { ex: ExtractedPage; found: PageItems } => {
-    const ex = readPage(url, page, target, deps.fetcher);
+    const ex = readPage(url, page, target, deps.fetcher, kind);
     return { ex, found: normalisePage(ex.items, redact(url, secrets), target, kind, required) };
   };
   const record = (url: string, status: number, count: number, more: PageItems): void => {
@@ -158,7 +154,7 @@ function normalisePage(raw: readonly RawItem[], page: string, target: Target, ki
  * form or a page that never became ready each fail the scrape with their own class; only a
  * real page has its items read.
  */
-export function readPage(url: string, fetched: FetchedPage, target: Target, fetcher: Pick<Fetcher, 'extract'>): ExtractedPage {
+export function readPage(url: string, fetched: FetchedPage, target: Target, fetcher: Pick<Fetcher, 'extract'>, kind?: Pick<KindPlugin, 'extractStructured'>): ExtractedPage {
   // The text once (an HTTP page decodes it on access), in a page object that dies with this call.
   const page: FetchedPage = { ...fetched };
   const block = detectBlock(page);
@@ -181,7 +177,8 @@ export function readPage(url: string, fetched: FetchedPage, target: Target, fetc
   }
   let ex: ExtractedPage;
   try {
-    ex = fetcher.extract ? fetcher.extract(page, target) : extractPage(page.text, page.url, target);
+    const structured = kind?.extractStructured?.bind(kind);
+    ex = fetcher.extract ? fetcher.extract(page, target) : extractPage(page.text, page.url, target, structured ? { structured } : {});
   } catch (err) {
     // An API that answers HTML was most likely sent to a login page.
     const login = detectLoginWall(page, 0);

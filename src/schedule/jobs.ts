@@ -1,27 +1,6 @@
-import type { Alert } from '../alerts/model.js';
-import type { Paths, Rules } from '../config/load.js';
-import type { Logger } from '../core/log.js';
+import type { ScheduledJob } from '../contracts/job.js';
 
-export interface JobContext {
-  paths: Paths;
-  rules: Rules;
-  now: Date;
-  log: Logger;
-}
-
-/**
- * Work the daemon runs on a schedule besides scraping targets (the weekly HR attrition digest,
- * manager digests ...). A job returns alerts; the daemon records them in the outbox and sends
- * them at once: the job's schedule is their delivery time. Enabled per installation in
- * rules/delivery.yaml under daemon.jobs (name → cron). One file per job plus one line here.
- */
-export interface ScheduledJob {
-  name: string;
-  describe: string;
-  /** Its alerts are HR data: the daemon's log says the job ran, never how many alerts it raised. */
-  hrOnly?: boolean;
-  run(ctx: JobContext): Promise<Alert[]>;
-}
+export type { JobContext, ScheduledJob } from '../contracts/job.js';
 
 /** A job's file is loaded when the job first runs: a daemon waiting for Monday holds none of its libraries. */
 const jobs = new Map<string, () => Promise<ScheduledJob>>();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ScheduledJob } from '../schedule/jobs.js';
+import type { ScheduledJob } from '../contracts/job.js';
 import { loadSignalsConfig } from './config.js';
 import { runAttritionJob } from './job.js';
 
