@@ -5,10 +5,8 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { inMainFlow, type ProductBlock } from './product-block.js';
+import type { Availability } from './product-types.js';
 import { mapAvailability } from './structured.js';
-
-/** Not imported from product.ts, which imports this file: no circle. */
-type Availability = ReturnType<typeof mapAvailability>;
 
 const LABELS = {
   sku: [

@@ -33,22 +33,9 @@ import {
   type ExtractContext,
   type ProductFields,
 } from './structured.js';
+import type { ExtractedProduct } from './product-types.js';
 
-export type Availability = 'in_stock' | 'out_of_stock' | 'preorder' | 'discontinued' | 'unknown';
-
-export interface ExtractedProduct {
-  name: string | null;
-  amount: number | null;
-  currency: string | null;
-  availability: Availability;
-  sku?: string;
-  gtin?: string;
-  mpn?: string;
-  brand?: string;
-  url?: string;
-  image?: string;
-  source: 'json-ld' | 'microdata' | 'rdfa' | 'opengraph' | 'markup';
-}
+export type { Availability, ExtractedProduct } from './product-types.js';
 
 export interface ExtractProductOptions {
   /** The page's URL: base for relative links, fallback for `url`. */

@@ -9,7 +9,7 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { parsePrice } from '../parse/price.js';
 import { absoluteUrl, cleanText } from './selector.js';
-import type { Availability, ExtractedProduct } from './product.js';
+import type { Availability, ExtractedProduct } from './product-types.js';
 
 /** An extracted product before we know which source wins: everything but `source`. */
 export type ProductFields = Omit<ExtractedProduct, 'source'>;

@@ -3,10 +3,9 @@ import { interpolateEnv } from '../config/env.js';
 import { FetchFailure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
 import { decodeBytes, detectCharset } from './charset.js';
-import { politely } from './polite.js';
 import { describeProxy, proxyDispatcher, proxyFor } from './proxy.js';
 import { bodyContentType, requestBody } from './request.js';
-import type { FetchContext, FetchedPage, Fetcher, PageOptions } from './types.js';
+import type { FetchContext, FetchedPage, PageOptions } from './types.js';
 
 export interface HttpRequest {
   url: string;
@@ -201,12 +200,3 @@ export function targetRequest(url: string, target: Target, ctx: FetchContext, op
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
 }
-
-/** Static pages over plain HTTP. */
-export const httpFetcher: Fetcher = {
-  mode: 'http',
-  async fetchPage(url: string, target: Target, ctx: FetchContext, opts?: PageOptions): Promise<FetchedPage> {
-    const req = targetRequest(url, target, ctx, opts);
-    return politely(url, target, ctx, () => httpRequest(req));
-  },
-};

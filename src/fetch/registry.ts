@@ -1,5 +1,5 @@
 import type { Fetcher } from './types.js';
-import { httpFetcher } from './http.js';
+import { httpFetcher } from './http-fetcher.js';
 import { jsonFetcher } from './json.js';
 import { makeBrowserFetcher } from './browser.js';
 
