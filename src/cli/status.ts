@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadRules, loadTargets } from '../config/load.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
-import { localParts } from '../time/cron.js';
+import { formatInZone } from '../time/zone.js';
 import { readRunLog } from '../store/runlog.js';
 import { readSnapshot } from '../store/snapshot.js';
 import { err, out, pathsFrom, setExitCode } from './common.js';
@@ -62,7 +62,5 @@ function detail(r: TargetHealth, tz: string): string {
 }
 
 function localTime(iso: string, tz: string): string {
-  const p = localParts(Date.parse(iso), tz);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+  return formatInZone(new Date(iso), tz);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Locale } from '../alerts/route.js';
+import { wallAsUtcMs } from '../time/zone.js';
 
 /**
  * Small price-history charts for emails, rendered on the server: vega-lite → SVG → PNG with
@@ -71,18 +72,12 @@ export function chartFonts(needCjk: boolean, env: NodeJS.ProcessEnv = process.en
   return any ? [any] : null;
 }
 
-/** Wall-clock time in a zone, expressed as a UTC instant, so vega's UTC axis shows local dates. */
-function wallClock(ms: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-}
 
 function spec(input: ChartInput): Record<string, unknown> {
-  const values = input.points.map((p) => ({ t: wallClock(Date.parse(p.at), input.timeZone), amount: p.amount }));
+  // Wall-clock times in the zone written as UTC instants, so vega's UTC axis shows local dates.
+  const values = input.points.map((p) => ({ t: wallAsUtcMs(Date.parse(p.at), input.timeZone), amount: p.amount }));
   const last = values.at(-1)!;
-  const endMs = input.now ? wallClock(input.now.getTime(), input.timeZone) : last.t;
+  const endMs = input.now ? wallAsUtcMs(input.now.getTime(), input.timeZone) : last.t;
   // The last price holds until now: draw the step to the right edge without a marker.
   const line = endMs > last.t ? [...values, { t: endMs, amount: last.amount }] : values;
   const amounts = values.map((v) => v.amount);

@@ -22,6 +22,7 @@
  * - In a DST gap the wall time is pushed forward (02:30 → 03:30); in an overlap the earlier instant wins.
  */
 import { parseChineseNumeral } from './money.js';
+import { daysInMonth, DEFAULT_TIME_ZONE, isValidTimeZone, utcMs, wallClock, zonedTimeToUtc } from '../time/zone.js';
 
 export interface DateParseOptions {
   /** IANA zone for wall-clock text; default 'Asia/Shanghai'. */
@@ -42,118 +43,11 @@ export interface DateParts {
   explicitZone: boolean;
 }
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-
-// ---------------------------------------------------------------------------------------------
-// Time-zone arithmetic
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-export function isValidTimeZone(tz: unknown): tz is string {
-  if (typeof tz !== 'string' || tz === '') return false;
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface WallClock {
-  y: number;
-  m: number;
-  d: number;
-  h: number;
-  mi: number;
-  s: number;
-}
-
-/** Wall-clock fields of the instant `ms` in `tz`. */
-function wallClock(ms: number, tz: string): WallClock {
-  const parts = formatter(tz).formatToParts(new Date(ms));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? NaN);
-  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour') % 24, mi: get('minute'), s: get('second') };
-}
-
-function utcMs(y: number, m: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  const date = new Date(Date.UTC(2000, 0, 1, 0, 0, 0, 0));
-  date.setUTCFullYear(y, m - 1, d);
-  date.setUTCHours(h, mi, s, ms);
-  return date.getTime();
-}
-
-/** Offset of `tz` from UTC at the instant `ms`, in milliseconds (local = utc + offset). */
-function offsetAt(ms: number, tz: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const w = wallClock(whole, tz);
-  return utcMs(w.y, w.m, w.d, w.h, w.mi, w.s) - whole;
-}
-
-/**
- * The UTC instant at which the wall clock in `tz` shows y-m-d h:mi:s. Fields may overflow
- * (h = 24 is the next day). DST gap: the time is pushed forward by the gap (like Temporal's
- * 'compatible'); DST overlap: the earlier of the two instants.
- */
-export function zonedTimeToUtc(y: number, m: number, d: number, h: number, mi: number, s: number, tz: string, ms = 0): Date {
-  const local = utcMs(y, m, d, h, mi, s, ms);
-  const DAY = 86_400_000;
-  const before = offsetAt(local - DAY, tz);
-  const after = offsetAt(local + DAY, tz);
-  const candidates: number[] = [];
-  for (const off of before === after ? [before] : [before, after]) {
-    const t = local - off;
-    if (offsetAt(t, tz) === off) candidates.push(t);
-  }
-  if (candidates.length === 0) {
-    // Wall time inside a gap: read it with the offset in force before the transition.
-    return new Date(local - before);
-  }
-  return new Date(Math.min(...candidates));
-}
-
-/** `2026-03-05 09:30` in `tz`; '' for an invalid date or zone. */
-export function formatInZone(d: Date, tz: string): string {
-  try {
-    if (!(d instanceof Date) || Number.isNaN(d.getTime())) return '';
-    const w = wallClock(d.getTime(), tz);
-    const p = (n: number, l = 2): string => String(n).padStart(l, '0');
-    return `${p(w.y, 4)}-${p(w.m)}-${p(w.d)} ${p(w.h)}:${p(w.mi)}`;
-  } catch {
-    return '';
-  }
-}
+// Wall time in a zone ↔ UTC, and its DST policy, live in time/zone.ts; re-exported for the library API.
+export { DEFAULT_TIME_ZONE, formatInZone, isValidTimeZone, zonedTimeToUtc } from '../time/zone.js';
 
 // ---------------------------------------------------------------------------------------------
 // Parsing helpers
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2 && isLeap(y)) return 29;
-  return MONTH_DAYS[m - 1] ?? 0;
-}
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
 
 function validYmd(y: number, m: number, d: number): boolean {
   return Number.isInteger(y) && y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
@@ -275,7 +169,7 @@ function build(y: number, m: number, d: number, t: TimeOfDay | null, ctx: Ctx, r
 
 /** Month-day without a year: the year that puts the instant closest to `near`. */
 function buildInferYear(m: number, d: number, t: TimeOfDay | null, ctx: Ctx): DateParts | null {
-  const refYear = wallClock(ctx.near.getTime(), ctx.tz).y;
+  const refYear = wallClock(ctx.near.getTime(), ctx.tz).year;
   let best: DateParts | null = null;
   let bestDist = Infinity;
   for (const y of [refYear - 1, refYear, refYear + 1]) {
@@ -293,14 +187,14 @@ function buildInferYear(m: number, d: number, t: TimeOfDay | null, ctx: Ctx): Da
 /** Calendar shift of `now`'s wall clock in the zone (days, months, years), keeping the time of day. */
 function shiftCalendar(ctx: Ctx, days: number, months: number, years: number, keepTime: boolean): DateParts | null {
   const w = wallClock(ctx.now.getTime(), ctx.tz);
-  let y = w.y + years;
-  let mo = w.m + months;
+  let y = w.year + years;
+  let mo = w.month + months;
   y += Math.floor((mo - 1) / 12);
   mo = ((((mo - 1) % 12) + 12) % 12) + 1;
-  const d = Math.min(w.d, daysInMonth(y, mo));
+  const d = Math.min(w.day, daysInMonth(y, mo));
   // Day arithmetic through UTC to roll months/years.
   const base = new Date(utcMs(y, mo, d) + days * 86_400_000);
-  const t: TimeOfDay | null = keepTime ? { h: w.h, mi: w.mi, s: w.s, ms: 0, offsetMin: null, end: 0 } : null;
+  const t: TimeOfDay | null = keepTime ? { h: w.hour, mi: w.minute, s: w.second, ms: 0, offsetMin: null, end: 0 } : null;
   const p = build(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), t, ctx, true);
   return p;
 }
@@ -569,7 +463,7 @@ function parseDatePartsUnsafe(text: string | null | undefined, opts?: DateParseO
     const day = shiftCalendar(ctx, off, 0, 0, false);
     if (!day) return null;
     const w = wallClock(day.date.getTime(), tz);
-    const p = build(w.y, w.m, w.d, t, ctx, true);
+    const p = build(w.year, w.month, w.day, t, ctx, true);
     return p;
   }
 
@@ -579,7 +473,7 @@ function parseDatePartsUnsafe(text: string | null | undefined, opts?: DateParseO
     const t = timeAt(s, m.index, false);
     if (t) {
       const w = wallClock(now.getTime(), tz);
-      return build(w.y, w.m, w.d, t, ctx, true);
+      return build(w.year, w.month, w.day, t, ctx, true);
     }
     if (m[0].length === 0) RE_TIME_START.lastIndex++;
   }

@@ -4,6 +4,7 @@
  * a day is an integer day number, a time is minutes after midnight, and no Date object with a
  * zone ever touches a row. That also keeps the per-row path free of allocations.
  */
+import { daysInMonth } from '../time/zone.js';
 
 /** Days since 1970-01-01 of a proleptic Gregorian date. */
 export function dayNumber(y: number, m: number, d: number): number {
@@ -50,12 +51,8 @@ export function shiftWeek(label: string, n: number): string {
   return isoWeek(weekLabelToDay(label) + n * 7);
 }
 
-/** Today's date in a time zone, as a day number: "now" for a job is a wall-clock question. */
-export function dayInZone(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  return dayNumber(get('year'), get('month'), get('day'));
-}
+/** Today's date in a time zone, as a day number: "now" for a job is a wall-clock question (time/zone.ts). */
+export { dayInZone } from '../time/zone.js';
 
 /** The last complete ISO week before `today`: a job on Monday scores the week that just ended. */
 export function lastCompleteWeek(today: number): string {
@@ -131,11 +128,6 @@ export function parseMinutes(v: unknown): number | null {
   const mi = Number(m[2]);
   if (h > 23 || mi > 59) return null;
   return h * 60 + mi;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 function num4(s: string, i: number): number {

@@ -1,13 +1,23 @@
 /**
  * Cron expressions in a time zone: parse once, then ask for the next matching instant after any
  * moment. The scheduler, catch-up after downtime and `radar status` all need "next run after T"
- * for an arbitrary T (node-cron only answers it for "now"), so this is our own small walker.
+ * for an arbitrary T; croner answers it, in any IANA zone. The syntax check stays ours, so
+ * `radar validate` explains a bad expression in one line and accepts exactly the syntax below.
  *
  * Syntax: 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first;
- * `*`, lists, ranges, steps (`*\/15`, `1-5/2`), month and weekday names, `?`, 7 = Sunday, and
+ * `*`, lists, ranges, steps (`*\/15`, `1-5/2`, `5/15`), month and weekday names, `?`, 7 = Sunday, and
  * @yearly @monthly @weekly @daily @hourly. As in POSIX cron, when both day fields are restricted
  * a day matches if either does ("0 8 1 * 1" = the 1st of each month and every Monday).
+ *
+ * Daylight saving (Europe, America; Asia/Shanghai has none), as Vixie cron does it: a schedule
+ * whose second, minute and hour fields have no wildcard or step is a fixed time; on the night the
+ * clocks skip its time it runs at the moment they jump (02:30 → 03:00 in Berlin), so a daily job
+ * never loses a day, and when its time happens twice it runs once, at the first. Other schedules
+ * ("*\/15 * * * *", "0 * * * *") run at every real instant that matches: none inside the gap, both
+ * occurrences in the overlap, so an hourly job does not lose the repeated hour.
  */
+import { Cron as Croner } from 'croner';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from './zone.js';
 
 export interface Cron {
   expr: string;
@@ -23,6 +33,8 @@ export interface Cron {
   weekdays: Set<number>;
   domRestricted: boolean;
   dowRestricted: boolean;
+  /** The same expression in croner, which finds the instants. */
+  schedule: Croner;
 }
 
 export class CronError extends Error {
@@ -62,7 +74,7 @@ const FIELDS: FieldSpec[] = [
   { name: 'day of week', min: 0, max: 7, names: WEEKDAYS, nameBase: 0 },
 ];
 
-export function parseCron(expr: string, timeZone = 'Asia/Shanghai'): Cron {
+export function parseCron(expr: string, timeZone = DEFAULT_TIME_ZONE): Cron {
   const trimmed = expr.trim();
   const expanded = NICKNAMES[trimmed.toLowerCase()] ?? trimmed;
   const parts = expanded.split(/\s+/).filter(Boolean);
@@ -71,6 +83,7 @@ export function parseCron(expr: string, timeZone = 'Asia/Shanghai'): Cron {
   checkTimeZone(expr, timeZone);
   const values = parts.map((p, i) => parseField(expr, p, FIELDS[i]!));
   const weekdays = new Set(values[5]!.map((d) => (d === 7 ? 0 : d)));
+  const schedule = new Croner(parts.join(' '), { timezone: timeZone, paused: true, mode: '6-part', sloppyRanges: true, fixedTimeRule: 'no-wildcard' });
   return {
     expr: trimmed,
     timeZone,
@@ -82,6 +95,7 @@ export function parseCron(expr: string, timeZone = 'Asia/Shanghai'): Cron {
     weekdays,
     domRestricted: !isWildcard(parts[3]!),
     dowRestricted: !isWildcard(parts[5]!),
+    schedule,
   };
 }
 
@@ -100,13 +114,7 @@ function isWildcard(field: string): boolean {
 }
 
 function checkTimeZone(expr: string, timeZone: string): void {
-  try {
-    // The cached formatter, not a new one: each Intl.DateTimeFormat with a time zone holds ~25 KB
-    // of ICU memory that malloc keeps after GC, so one per target (500 targets) cost the daemon ~26 MB.
-    formatter(timeZone);
-  } catch {
-    throw new CronError(expr, `unknown time zone "${timeZone}" (use an IANA name like Asia/Shanghai)`);
-  }
+  if (!isValidTimeZone(timeZone)) throw new CronError(expr, `unknown time zone "${timeZone}" (use an IANA name like Asia/Shanghai)`);
 }
 
 function parseField(expr: string, field: string, spec: FieldSpec): number[] {
@@ -147,102 +155,9 @@ function value(expr: string, token: string, spec: FieldSpec): number {
   return n;
 }
 
-// ---- time zone arithmetic -------------------------------------------------------------------
-
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function localParts(ms: number, timeZone: string): LocalParts {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
-}
-
-function asUtc(p: LocalParts): number {
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-}
-
-/**
- * The instant a wall-clock time happens in a zone, or null if it never does (skipped by a DST
- * jump). An ambiguous time (clocks going back) resolves to its first occurrence.
- */
-function localToInstant(p: LocalParts, timeZone: string): number | null {
-  const wall = asUtc(p);
-  // Offsets are at most ±14h: try the offsets in effect around that wall time.
-  const candidates = new Set<number>();
-  for (const probe of [wall - 14 * 3600_000, wall, wall + 14 * 3600_000]) {
-    const offset = asUtc(localParts(probe, timeZone)) - Math.floor(probe / 1000) * 1000;
-    candidates.add(wall - offset);
-  }
-  const hits = [...candidates].filter((t) => asUtc(localParts(t, timeZone)) === wall).sort((a, b) => a - b);
-  return hits[0] ?? null;
-}
-
-function dayMatches(c: Cron, year: number, month: number, day: number): boolean {
-  if (!c.months.has(month)) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return false;
-  const dom = c.days.has(day);
-  const dow = c.weekdays.has(new Date(Date.UTC(year, month - 1, day)).getUTCDay());
-  if (c.domRestricted && c.dowRestricted) return dom || dow;
-  if (c.domRestricted) return dom;
-  if (c.dowRestricted) return dow;
-  return true;
-}
-
-/** Search horizon: "0 0 29 2 1" can be years away; anything beyond this never fires. */
-const MAX_DAYS = 366 * 8;
-
-/** The first instant strictly after `after` that matches, or null if none within eight years. */
+/** The first instant strictly after `after` that matches, or null if there is none. */
 export function nextRun(c: Cron, after: Date | number): Date | null {
-  const afterMs = typeof after === 'number' ? after : after.getTime();
-  const start = localParts(afterMs, c.timeZone);
-  let { year, month, day } = start;
-  for (let i = 0; i < MAX_DAYS; i++) {
-    if (dayMatches(c, year, month, day)) {
-      for (const hour of c.hours) {
-        if (i === 0 && hour < start.hour) continue;
-        for (const minute of c.minutes) {
-          if (i === 0 && hour === start.hour && minute < start.minute) continue;
-          for (const second of c.seconds) {
-            const t = localToInstant({ year, month, day, hour, minute, second }, c.timeZone);
-            if (t !== null && t > afterMs) return new Date(t);
-          }
-        }
-      }
-    }
-    const next = new Date(Date.UTC(year, month - 1, day + 1));
-    year = next.getUTCFullYear();
-    month = next.getUTCMonth() + 1;
-    day = next.getUTCDate();
-  }
-  return null;
+  return c.schedule.nextRun(new Date(typeof after === 'number' ? after : after.getTime()));
 }
 
 /** The next `count` run times after `after`. */
