@@ -9,6 +9,7 @@ import { detectSpike, isoWeek, jobRulesSchema, roleCategory, salaryRange, salary
 import { canonicalCity, resolveRegion, type RegionMap } from '../rules/regions.js';
 import { tenderRules } from './tender.js';
 import type { DecideContext, Decision, DetailPage, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
+import { numberOrNull, textOrNull } from '../core/values.js';
 
 export interface JobPostingRef {
   title: string;
@@ -58,14 +59,12 @@ function regionMap(rules: Rules): RegionMap {
   return jobRules(rules).regions ?? tenderRules(rules).regions;
 }
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v : null;
-}
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
 
-/** A posting's link as its key: without fragment or tracking parameters (extract/items.ts imports the kinds, so not from there). */
+/**
+ * A posting's link as its key: without fragment or tracking parameters. Not extract/items.ts's
+ * canonical(): its list of tracking parameters differs, and changing either would re-key the items
+ * already in snapshots (each would alert once as removed and once as new).
+ */
 function canonical(url: string): string {
   try {
     const u = new URL(url);
@@ -101,7 +100,7 @@ function rawFromPosting(p: JobPostingData, pageUrl: string): RawItem {
 /** Raw text fields (+ structured extras) → job data. */
 function jobData(fields: Record<string, string | null | undefined>, extra: Record<string, unknown>, target: Target): ItemData {
   const timeZone = target.time_zone ?? DEFAULT_TIME_ZONE;
-  const location = fields.city ?? fields.location ?? str(extra.region);
+  const location = fields.city ?? fields.location ?? textOrNull(extra.region);
   const data: ItemData = {
     title: fields.title ?? null,
     url: fields.url ?? null,
@@ -111,14 +110,14 @@ function jobData(fields: Record<string, string | null | undefined>, extra: Recor
   };
   const dateText = fields.date ?? fields.posted ?? null;
   if (dateText) data.datePosted = parseDate(dateText, { timeZone })?.toISOString() ?? null;
-  if (num(extra.annualMin) !== null || num(extra.annualMax) !== null) {
+  if (numberOrNull(extra.annualMin) !== null || numberOrNull(extra.annualMax) !== null) {
     Object.assign(data, {
-      salaryMin: num(extra.salaryMin),
-      salaryMax: num(extra.salaryMax),
-      salaryPeriod: str(extra.salaryPeriod),
-      currency: str(extra.salaryCurrency),
-      annualMin: num(extra.annualMin),
-      annualMax: num(extra.annualMax),
+      salaryMin: numberOrNull(extra.salaryMin),
+      salaryMax: numberOrNull(extra.salaryMax),
+      salaryPeriod: textOrNull(extra.salaryPeriod),
+      currency: textOrNull(extra.salaryCurrency),
+      annualMin: numberOrNull(extra.annualMin),
+      annualMax: numberOrNull(extra.annualMax),
     });
   } else if (fields.salary) {
     const s = parseSalary(fields.salary, { defaultCurrency: target.currency });
@@ -167,9 +166,9 @@ export const jobKind: KindPlugin = {
 
   explain(item: Item, target: Target, rules: Rules): string {
     const d = item.data;
-    const m = resolveRegion([str(d.city), str(d.location), str(d.region)], regionMap(rules));
+    const m = resolveRegion([textOrNull(d.city), textOrNull(d.location), textOrNull(d.region)], regionMap(rules));
     const region = m.region && rules.owners.regions[m.region] ? m.region : target.region;
-    return `${roleCategory(str(d.title), jobRules(rules).categories)} → ${region}`;
+    return `${roleCategory(textOrNull(d.title), jobRules(rules).categories)} → ${region}`;
   },
 
   changedFields(prev: ItemData, next: ItemData): string[] | null {
@@ -194,19 +193,19 @@ export const jobKind: KindPlugin = {
     };
     const first = !ctx.hasBaseline;
     const alerts: Alert<JobAlertPayload>[] = [];
-    const catOf = (d: ItemData) => roleCategory(str(d.title), rules.categories);
-    const cityOf = (d: ItemData) => str(d.city) ?? '?';
+    const catOf = (d: ItemData) => roleCategory(textOrNull(d.title), rules.categories);
+    const cityOf = (d: ItemData) => textOrNull(d.city) ?? '?';
     const ref = (d: ItemData): JobPostingRef => ({
-      title: str(d.title) ?? '',
-      url: str(d.url),
-      salaryText: str(d.salaryText),
-      salaryMin: num(d.salaryMin),
-      salaryMax: num(d.salaryMax),
-      salaryPeriod: str(d.salaryPeriod),
-      currency: str(d.currency),
+      title: textOrNull(d.title) ?? '',
+      url: textOrNull(d.url),
+      salaryText: textOrNull(d.salaryText),
+      salaryMin: numberOrNull(d.salaryMin),
+      salaryMax: numberOrNull(d.salaryMax),
+      salaryPeriod: textOrNull(d.salaryPeriod),
+      currency: textOrNull(d.currency),
     });
     const route = (d: ItemData) => {
-      const m = resolveRegion([str(d.city), str(d.location), str(d.region)], regions);
+      const m = resolveRegion([textOrNull(d.city), textOrNull(d.location), textOrNull(d.region)], regions);
       return m.region && ctx.rules.owners.regions[m.region] ? m.region : target.region;
     };
     const make = (p: Omit<JobAlertPayload, 'targetId' | 'competitor'>, id: string): Alert<JobAlertPayload> => ({
@@ -227,7 +226,7 @@ export const jobKind: KindPlugin = {
     for (const item of diff.added) {
       const d = item.data;
       const series = `${cityOf(d)}|${catOf(d)}`;
-      const posted = str(d.datePosted) ? new Date(d.datePosted as string) : null;
+      const posted = textOrNull(d.datePosted) ? new Date(d.datePosted as string) : null;
       let w: string | null = posted && !Number.isNaN(posted.getTime()) ? isoWeek(posted, tz) : first ? null : week;
       if (w && weeksBetween(w, week) < 0) w = week; // dated in the future: a site's clock or a typo
       if (w && weeksBetween(oldest, w) >= 0) {
@@ -236,7 +235,7 @@ export const jobKind: KindPlugin = {
         if (!earliest || weeksBetween(w, earliest) > 0) earliest = w;
         if (w === week) touched.set(series, [...(touched.get(series) ?? []), d]);
       }
-      const city = str(d.city);
+      const city = textOrNull(d.city);
       if (city && !known.has(city)) {
         if (!first) newCities.set(city, [...(newCities.get(city) ?? []), d]);
         else known.add(city);
@@ -276,7 +275,7 @@ export const jobKind: KindPlugin = {
     }
     for (const [series, postings] of listed) {
       const range = salaryRange(
-        postings.map((d) => ({ lo: num(d.annualMin), hi: num(d.annualMax), currency: str(d.currency) })),
+        postings.map((d) => ({ lo: numberOrNull(d.annualMin), hi: numberOrNull(d.annualMax), currency: textOrNull(d.currency) })),
         rules.salary_shift.min_postings,
       );
       if (!range) continue;

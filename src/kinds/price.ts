@@ -3,6 +3,7 @@ import type { Target } from '../config/target-schema.js';
 import { parsePrice } from '../parse/price.js';
 import type { RawItem } from '../extract/items.js';
 import type { DecideContext, Decision, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
+import { numberOrNull, stringOrNull } from '../core/values.js';
 
 export interface PriceAlertPayload {
   change: 'changed' | 'added' | 'removed';
@@ -67,7 +68,7 @@ export const priceKind: KindPlugin = {
   },
 
   historyPoint(item: Item) {
-    return { amount: num(item.data.amount), currency: str(item.data.currency) };
+    return { amount: numberOrNull(item.data.amount), currency: stringOrNull(item.data.currency) };
   },
 
   decide(diff, ctx: DecideContext): Decision {
@@ -88,12 +89,12 @@ export const priceKind: KindPlugin = {
     });
 
     for (const item of diff.added) {
-      const amount = num(item.data.amount);
+      const amount = numberOrNull(item.data.amount);
       delete alerted[item.key]; // a returning item starts again from its price now
       if (ctx.hasBaseline && rules.price.alert_new_items) {
         alerts.push(
           make(
-            { change: 'added', key: item.key, name: str(item.data.name), url: str(item.data.url), currency: str(item.data.currency), oldAmount: null, newAmount: amount, deltaAbs: null, deltaPct: null, from: item.data.from === true },
+            { change: 'added', key: item.key, name: stringOrNull(item.data.name), url: stringOrNull(item.data.url), currency: stringOrNull(item.data.currency), oldAmount: null, newAmount: amount, deltaAbs: null, deltaPct: null, from: item.data.from === true },
             `added@${ctx.epoch}`,
           ),
         );
@@ -101,14 +102,14 @@ export const priceKind: KindPlugin = {
     }
 
     for (const ch of diff.changed) {
-      const amount = num(ch.after.amount);
+      const amount = numberOrNull(ch.after.amount);
       if (amount === null) {
         // "面议" is not a price move; the last real price stays the baseline for when a price returns.
-        const before = num(ch.before.amount);
+        const before = numberOrNull(ch.before.amount);
         if (!alerted[ch.key] && before !== null) alerted[ch.key] = { amount: before, at };
         continue;
       }
-      const base = alerted[ch.key]?.amount ?? num(ch.before.amount);
+      const base = alerted[ch.key]?.amount ?? numberOrNull(ch.before.amount);
       if (base === null || base === 0) {
         delete alerted[ch.key];
         continue;
@@ -123,7 +124,7 @@ export const priceKind: KindPlugin = {
       if (Math.abs(deltaPct) >= pct && Math.abs(deltaAbs) >= abs && deltaAbs !== 0) {
         alerts.push(
           make(
-            { change: 'changed', key: ch.key, name: str(ch.after.name), url: str(ch.after.url), currency: str(ch.after.currency), oldAmount: base, newAmount: amount, deltaAbs, deltaPct, from: ch.after.from === true },
+            { change: 'changed', key: ch.key, name: stringOrNull(ch.after.name), url: stringOrNull(ch.after.url), currency: stringOrNull(ch.after.currency), oldAmount: base, newAmount: amount, deltaAbs, deltaPct, from: ch.after.from === true },
             `${base}->${amount}@${ctx.epoch}`,
           ),
         );
@@ -141,7 +142,7 @@ export const priceKind: KindPlugin = {
       if (ctx.hasBaseline && rules.price.alert_removed_items) {
         alerts.push(
           make(
-            { change: 'removed', key: gone.key, name: str(gone.data.name), url: str(gone.data.url), currency: str(gone.data.currency), oldAmount: num(gone.data.amount), newAmount: null, deltaAbs: null, deltaPct: null, from: false },
+            { change: 'removed', key: gone.key, name: stringOrNull(gone.data.name), url: stringOrNull(gone.data.url), currency: stringOrNull(gone.data.currency), oldAmount: numberOrNull(gone.data.amount), newAmount: null, deltaAbs: null, deltaPct: null, from: false },
             `removed@${ctx.epoch}`,
           ),
         );
@@ -151,12 +152,6 @@ export const priceKind: KindPlugin = {
   },
 };
 
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

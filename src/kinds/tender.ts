@@ -7,6 +7,7 @@ import { parseMoney } from '../parse/money.js';
 import { resolveRegion } from '../rules/regions.js';
 import { isOpen, keywordsIn, matchTender, tenderDedupeKey, tenderRulesSchema, type TenderFacts, type TenderRules } from '../rules/tender-rules.js';
 import type { DecideContext, Decision, DetailPage, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
+import { textOrNull } from '../core/values.js';
 
 export interface TenderAlertPayload {
   change: 'new' | 'reminder';
@@ -59,10 +60,6 @@ export function tenderRules(rules: Rules): TenderRules {
   return (rules.kinds?.tender as TenderRules | undefined) ?? tenderRulesSchema.parse({});
 }
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v : null;
-}
-
 function date(v: unknown): Date | null {
   if (typeof v !== 'string') return null;
   const d = new Date(v);
@@ -102,10 +99,10 @@ function parseTenderFields(f: Record<string, string | null | undefined>, target:
 
 export function tenderFacts(d: ItemData): TenderFacts {
   return {
-    title: str(d.title),
-    category: str(d.category),
-    scope: str(d.scope),
-    status: str(d.status),
+    title: textOrNull(d.title),
+    category: textOrNull(d.category),
+    scope: textOrNull(d.scope),
+    status: textOrNull(d.status),
     budget: typeof d.budget === 'number' ? d.budget : null,
     deadline: date(d.deadline),
     publishedAt: date(d.publishedAt),
@@ -114,7 +111,7 @@ export function tenderFacts(d: ItemData): TenderFacts {
 
 /** The region a tender goes to: the first place it names that the rules cover, else the source's region. */
 function routeTender(d: ItemData, target: Target, rules: Rules): { region: string; place: string | null } {
-  const m = resolveRegion([str(d.regionText), str(d.buyer), str(d.title), str(d.agency)], tenderRules(rules).regions);
+  const m = resolveRegion([textOrNull(d.regionText), textOrNull(d.buyer), textOrNull(d.title), textOrNull(d.agency)], tenderRules(rules).regions);
   // A region nobody owns would land with sales ops: the source's own region is the better guess.
   return m.region && rules.owners.regions[m.region] ? { region: m.region, place: m.place } : { region: target.region, place: null };
 }
@@ -137,7 +134,7 @@ export const tenderKind: KindPlugin = {
   detailFields: TENDER_DETAIL_FIELDS,
 
   normalise(raw: RawItem, target: Target): NormaliseResult {
-    const number = str(raw.fields.number);
+    const number = textOrNull(raw.fields.number);
     const key = number ? number.normalize('NFKC').trim() : raw.key;
     if (!key) return { ok: false, key: null, error: 'no key (give each tender a link, or a number field)' };
     const data: ItemData = { title: null, url: null, ...parseTenderFields(raw.fields, target) };
@@ -202,16 +199,16 @@ export const tenderKind: KindPlugin = {
         place: r.place,
         dedupeKey: dk,
         key,
-        title: str(d.title),
-        url: str(d.url),
-        number: str(d.number),
-        buyer: str(d.buyer),
-        agency: str(d.agency),
-        category: str(d.category),
+        title: textOrNull(d.title),
+        url: textOrNull(d.url),
+        number: textOrNull(d.number),
+        buyer: textOrNull(d.buyer),
+        agency: textOrNull(d.agency),
+        category: textOrNull(d.category),
         budget: typeof d.budget === 'number' ? d.budget : null,
-        currency: str(d.currency),
-        deadline: str(d.deadline),
-        publishedAt: str(d.publishedAt),
+        currency: textOrNull(d.currency),
+        deadline: textOrNull(d.deadline),
+        publishedAt: textOrNull(d.publishedAt),
         keywords,
       };
     };
@@ -229,7 +226,7 @@ export const tenderKind: KindPlugin = {
       if (seen[dk]) continue; // the same notice under a new link, or back after dropping off the list
       const m = matchTender(tenderFacts(item.data), rules, now);
       const alerting = m.ok && (ctx.hasBaseline || rules.alert_first_run);
-      seen[dk] = { at, matched: m.ok, alerted: alerting, deadline: str(item.data.deadline) };
+      seen[dk] = { at, matched: m.ok, alerted: alerting, deadline: textOrNull(item.data.deadline) };
       if (!alerting || !m.ok) continue;
       alerts.push(alert(payload('new', item.key, item.data, dk, m.keywords)));
       newNow.add(dk);

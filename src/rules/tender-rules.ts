@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { stringOrNull } from '../core/values.js';
 import { regionMapSchema } from './regions.js';
 
 /** rules/tenders.yaml: which public tenders are worth a regional head's time, and where they go. */
@@ -141,14 +142,13 @@ export function normaliseBuyer(b: string | null | undefined): string | null {
  * its normalised title + buyer, else its link. Long keys are hashed so alert ids stay short.
  */
 export function tenderDedupeKey(d: { number?: unknown; title?: unknown; buyer?: unknown; url?: unknown }, fallback: string): string {
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const num = normaliseTenderNumber(str(d.number));
+  const num = normaliseTenderNumber(stringOrNull(d.number));
   let key: string;
   if (num) key = `no:${num}`;
   else {
-    const title = normaliseTenderTitle(str(d.title));
-    const buyer = normaliseBuyer(str(d.buyer));
-    key = title ? `t:${title}|${buyer ?? ''}` : `u:${str(d.url) ?? fallback}`;
+    const title = normaliseTenderTitle(stringOrNull(d.title));
+    const buyer = normaliseBuyer(stringOrNull(d.buyer));
+    key = title ? `t:${title}|${buyer ?? ''}` : `u:${stringOrNull(d.url) ?? fallback}`;
   }
   return key.length > 64 ? `${key.split(':')[0]}:#${createHash('sha256').update(key).digest('hex').slice(0, 20)}` : key;
 }
