@@ -54,6 +54,8 @@ export interface ReadTableOptions {
 /**
  * Collects bad rows: every one is counted by reason; the first `limit` are kept with their
  * place, so a file with a million broken rows reports all of them in counts without holding them.
+ * The counts are by kind of reason: the value a reason quotes (`unreadable date "2026-13-45" in
+ * 日期`) is left out of its key, so a million different bad dates are one count, not a million.
  */
 export class BadRows {
   readonly byReason = new Map<string, number>();
@@ -63,9 +65,17 @@ export class BadRows {
 
   add(file: string, line: number, reason: string): void {
     this.count++;
-    this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
+    const key = reasonKey(reason);
+    this.byReason.set(key, (this.byReason.get(key) ?? 0) + 1);
     if (this.sample.length < this.limit) this.sample.push({ file, line, reason });
   }
+}
+
+/** A reason without the value it quotes: everything from the first to the last `"` becomes `"…"` (a value may hold quotes itself). */
+export function reasonKey(reason: string): string {
+  const first = reason.indexOf('"');
+  const last = reason.lastIndexOf('"');
+  return first >= 0 && last > first ? `${reason.slice(0, first)}"…"${reason.slice(last + 1)}` : reason;
 }
 
 const SNIFF_BYTES = 1 << 20;

@@ -214,6 +214,16 @@ describe('bad rows', () => {
     expectW47(r.acc);
   });
 
+  it('counts bad rows by kind of reason, however many different bad values there are', async () => {
+    const bad = Array.from({ length: 5000 }, (_, i) => `王芳,10001,华东销售部,2026-13-${String(i).padStart(4, '0')},08:50,18:20,正常`);
+    const odd = ['王芳,10001,华东销售部,"20""26-99-99",08:50,18:20,正常', '王芳,10001,华东销售部,2026-11-17 星期二,25:61,18:20,正常'];
+    const r = await importAttendance('many.csv', [HEADER, ...bad, ...odd].join('\n') + '\n');
+    expect(r.report.bad).toBe(5002);
+    expect(r.report.badByReason).toEqual({ 'unreadable date "…" in 日期': 5001, 'unreadable time "…" in 上班打卡时间': 1 });
+    // The listed rows still show the value a person must fix.
+    expect(r.bad.sample[0]?.reason).toBe('unreadable date "2026-13-0000" in 日期');
+  });
+
   it('resolves a name-only row through the roster, and refuses an ambiguous one', async () => {
     const file = join(dir, 'names.csv');
     await writeFile(file, '日期,姓名,通话次数,消息数,邮件数\n2026-11-16,王芳,3,10,1\n2026-11-16,张伟,1,1,1\n2026-11-17,王芳,2,5,0\n');
