@@ -20,8 +20,8 @@ export interface ExtractedPage {
   matched: number;
 }
 
-/** A kind's own reader of a page's structured data (a job board's JSON-LD JobPostings); null = none there. */
-export type StructuredReader = (html: string, pageUrl: string, target: Target) => RawItem[] | null;
+/** A kind's own reader of a page's structured data (a job board's JSON-LD JobPostings), given the page already parsed; null = none there. */
+export type StructuredReader = (page: CheerioAPI, pageUrl: string, target: Target) => RawItem[] | null;
 
 export interface ExtractOptions {
   /** The page, already parsed. */
@@ -31,21 +31,21 @@ export interface ExtractOptions {
 }
 
 export function extractPage(html: string, pageUrl: string, target: Target, opts: ExtractOptions = {}): ExtractedPage {
-  if (opts.doc) return extractFrom(opts.doc, html, pageUrl, target, opts.structured);
+  if (opts.doc) return extractFrom(opts.doc, pageUrl, target, opts.structured);
   // A page parsed here is taken apart here, once read (see releaseDocument).
   const doc = loadHtml(html);
   try {
-    return extractFrom(doc, html, pageUrl, target, opts.structured);
+    return extractFrom(doc, pageUrl, target, opts.structured);
   } finally {
     releaseDocument(doc);
   }
 }
 
-function extractFrom(doc: CheerioAPI, html: string, pageUrl: string, target: Target, structured?: StructuredReader): ExtractedPage {
+function extractFrom(doc: CheerioAPI, pageUrl: string, target: Target, structured?: StructuredReader): ExtractedPage {
   const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
   if (!target.items) {
     // A kind may read its own structured data (JSON-LD JobPostings); price reads a Product below.
-    const own = structured?.(html || doc.html(), pageUrl, target);
+    const own = structured?.(doc, pageUrl, target);
     if (own) return { items: own, nextUrl, matched: own.length };
     const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
     if (!p) return { items: [], nextUrl, matched: 0 };

@@ -13,6 +13,7 @@
  *   `parseSalary`; `estimatedSalary` is used when `baseSalary` is missing.
  * - `employmentType` arrays are joined with ', '.
  */
+import type { CheerioAPI } from 'cheerio';
 import { parseDate } from '../parse/date.js';
 import { loadHtml, releaseDocument } from './selector.js';
 import { completeSalary, inferSalaryPeriod, parseSalary, type Salary, type SalaryPeriod } from '../parse/salary.js';
@@ -279,11 +280,13 @@ export function parseJsonLoose(raw: string): unknown {
   }
 }
 
-/** All JobPostings in the page's JSON-LD, in document order. */
-export function extractJobPostings(html: string, opts: JobPostingOptions): JobPostingData[] {
+/** All JobPostings in the page's JSON-LD, in document order. A page already parsed is read as it is (and left to its owner to release). */
+export function extractJobPostings(html: string | CheerioAPI, opts: JobPostingOptions): JobPostingData[] {
   try {
-    if (typeof html !== 'string' || html === '') return [];
-    const $ = loadHtml(html);
+    if (typeof html === 'string' && html === '') return [];
+    if (typeof html !== 'string' && typeof html !== 'function') return [];
+    const parsedHere = typeof html === 'string';
+    const $ = parsedHere ? loadHtml(html) : html;
     const out: JobPostingData[] = [];
     try {
       $('script').each((_, el) => {
@@ -299,7 +302,7 @@ export function extractJobPostings(html: string, opts: JobPostingOptions): JobPo
         }
       });
     } finally {
-      releaseDocument($);
+      if (parsedHere) releaseDocument($);
     }
     return out;
   } catch {

@@ -1,3 +1,4 @@
+import type { CheerioAPI } from 'cheerio';
 import type { Alert } from '../alerts/model.js';
 import type { Rules } from '../config/rules-schema.js';
 import type { Target } from '../config/target-schema.js';
@@ -139,8 +140,8 @@ export const jobKind: KindPlugin = {
   describe: { zh: '竞品招聘', en: 'Competitor hiring' },
   rules: { file: 'jobs.yaml', schema: jobRulesSchema },
 
-  extractStructured(html: string, pageUrl: string, target: Target): RawItem[] {
-    return extractJobPostings(html, { url: pageUrl, timeZone: target.time_zone ?? DEFAULT_TIME_ZONE }).map((p) => rawFromPosting(p, pageUrl));
+  extractStructured(page: CheerioAPI, pageUrl: string, target: Target): RawItem[] {
+    return extractJobPostings(page, { url: pageUrl, timeZone: target.time_zone ?? DEFAULT_TIME_ZONE }).map((p) => rawFromPosting(p, pageUrl));
   },
 
   normalise(raw: RawItem, target: Target): NormaliseResult {

@@ -1,3 +1,4 @@
+import type { CheerioAPI } from 'cheerio';
 import type { ZodType } from 'zod';
 import type { Alert } from '../alerts/model.js';
 import type { Target } from '../config/target-schema.js';
@@ -75,5 +76,5 @@ export interface KindPlugin {
   /** What the rules would make of an item, for `radar try`: "alert → south (空调)", "skip: excluded by 维修". */
   explain?(item: Item, target: Target, rules: Rules, now: Date): string;
   /** Items from structured data on a page without `items:` (a job board's JSON-LD JobPostings); null = the default product reader. */
-  extractStructured?(html: string, pageUrl: string, target: Target): RawItem[] | null;
+  extractStructured?(page: CheerioAPI, pageUrl: string, target: Target): RawItem[] | null;
 }
