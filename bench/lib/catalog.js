@@ -9,7 +9,12 @@ const BRANDS = ['华为', '小米', '联想', '戴尔', 'Apple', '惠普', '华�
 const TYPES = ['笔记本电脑', '平板电脑', '智能手机', '显示器', '路由器', '蓝牙耳机', '智能手表', '移动电源', '机械键盘', '无线鼠标'];
 const WORDS = '高性能 轻薄 长续航 旗舰 全面屏 护眼 快充 降噪 防水 商务 办公 游戏 学生 家用 便携 大容量 超清 低延迟 静音 多接口'.split(' ');
 
-/** Small deterministic PRNG (mulberry32) so every run serves the same bytes. */
+/**
+ * Small deterministic PRNG (mulberry32) so every run serves the same bytes. A copy of
+ * src/signals/random.ts's on purpose: the bench measures other checkouts too (`--src DIR`), whose
+ * src/ may lack that module or change it, and the catalog must be byte-identical for both sides;
+ * so the bench depends on no radar code for its inputs.
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {

@@ -1,5 +1,6 @@
 // Exports: scoring 1 M CRM activity rows (~80 MB CSV) with the product's attrition import and
-// scorer, against merely parsing the same file with csv-parse (the product's CSV dependency).
+// scorer, against merely parsing the same file with csv-parse (a dev dependency kept as this yardstick:
+// the importer tokenises CSV itself, see src/signals/table.ts).
 //   --prepare --rows N --dir D   writes the export (plus roster and org) once, reports the paths
 //   --mode parse --file F        csv-parse over F, counting rows, nothing kept
 //   --mode score --file F        import roster, org and F into a fresh state folder, then score

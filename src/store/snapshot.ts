@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
 import type { StoredItem } from '../diff/diff.js';
 import type { Item, KindState } from '../core/item.js';
 import { RadarError } from '../core/errors.js';
@@ -100,21 +99,25 @@ export function readSnapshot(stateDir: string, targetId: string): Snapshot | nul
   return raw === null ? null : decode(raw, file);
 }
 
-/** lowdb adapter: the pipeline's Snapshot in memory, the version-2 file on disk, written durably. */
-class SnapshotAdapter implements Adapter<Snapshot> {
-  constructor(private readonly stateDir: string, private readonly targetId: string) {}
-  async read(): Promise<Snapshot | null> {
-    return readSnapshot(this.stateDir, this.targetId);
-  }
-  async write(data: Snapshot): Promise<void> {
-    writeFileAtomic(snapshotFile(this.stateDir, this.targetId), encode(data));
+/**
+ * A target's snapshot opened for a run: `data` in memory, `write()` puts it on disk durably (only
+ * a good run calls it). This used to be a lowdb Low around an adapter doing exactly these two
+ * things; lowdb added nothing the atomic writer does not, so the store has one way to write.
+ */
+export class OpenSnapshot {
+  constructor(
+    private readonly stateDir: string,
+    private readonly targetId: string,
+    public data: Snapshot,
+  ) {}
+
+  async write(): Promise<void> {
+    writeFileAtomic(snapshotFile(this.stateDir, this.targetId), encode(this.data));
   }
 }
 
-export async function openSnapshot(stateDir: string, targetId: string, kind: string): Promise<Low<Snapshot>> {
-  const db = new Low<Snapshot>(new SnapshotAdapter(stateDir, targetId), emptySnapshot(targetId, kind));
-  await db.read();
-  return db;
+export async function openSnapshot(stateDir: string, targetId: string, kind: string): Promise<OpenSnapshot> {
+  return new OpenSnapshot(stateDir, targetId, readSnapshot(stateDir, targetId) ?? emptySnapshot(targetId, kind));
 }
 
 /**

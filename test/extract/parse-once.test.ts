@@ -21,7 +21,7 @@ const html = `<html><head><script type="application/ld+json">${JSON.stringify([p
 describe('a listing page read by its kind', () => {
   it('is parsed once and gives the kind its JSON-LD postings', () => {
     const t = { ...targetSchema.parse({ id: 'jobs', kind: 'job', competitor: 'C', region: 'east', fetch: { url: URL_ } }), file: 'jobs.yaml' };
-    const page = { url: URL_, status: 200, headers: {}, text: html };
+    const page = { requestedUrl: URL_, url: URL_, status: 200, headers: {}, text: html, charset: 'utf-8', bytes: html.length };
     parsed.count = 0;
     const ex = readPage(URL_, page, t, {}, jobKind);
     expect(ex.items.map((i) => i.key)).toEqual([`${URL_}/1`, `${URL_}/2`]);
