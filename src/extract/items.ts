@@ -20,8 +20,12 @@ export interface ExtractedPage {
   matched: number;
 }
 
-/** A kind's own reader of a page's structured data (a job board's JSON-LD JobPostings), given the page already parsed; null = none there. */
-export type StructuredReader = (page: CheerioAPI, pageUrl: string, target: Target) => RawItem[] | null;
+/**
+ * A kind's own reader of a page's structured data (a job board's JSON-LD JobPostings, a feed);
+ * null = none there. `doc()` is the page parsed as HTML, the same tree the rest of extraction
+ * reads: parsed on first use and only once, so a reader of the text alone (a feed) costs no parse.
+ */
+export type StructuredReader = (html: string, pageUrl: string, target: Target, doc: () => CheerioAPI) => RawItem[] | null;
 
 export interface ExtractOptions {
   /** The page, already parsed. */
@@ -31,22 +35,24 @@ export interface ExtractOptions {
 }
 
 export function extractPage(html: string, pageUrl: string, target: Target, opts: ExtractOptions = {}): ExtractedPage {
-  if (opts.doc) return extractFrom(opts.doc, pageUrl, target, opts.structured);
-  // A page parsed here is taken apart here, once read (see releaseDocument).
-  const doc = loadHtml(html);
+  let parsed: CheerioAPI | undefined;
+  const doc = (): CheerioAPI => opts.doc ?? (parsed ??= loadHtml(html));
   try {
-    return extractFrom(doc, pageUrl, target, opts.structured);
+    return extractFrom(doc, html, pageUrl, target, opts.structured);
   } finally {
-    releaseDocument(doc);
+    // A page parsed here is taken apart here, once read (see releaseDocument).
+    if (parsed) releaseDocument(parsed);
   }
 }
 
-function extractFrom(doc: CheerioAPI, pageUrl: string, target: Target, structured?: StructuredReader): ExtractedPage {
-  const nextUrl = target.fetch.next ? readNext(doc, target.fetch.next, pageUrl) : null;
+function extractFrom(tree: () => CheerioAPI, html: string, pageUrl: string, target: Target, structured?: StructuredReader): ExtractedPage {
+  const next = (): string | null => (target.fetch.next ? readNext(tree(), target.fetch.next, pageUrl) : null);
   if (!target.items) {
-    // A kind may read its own structured data (JSON-LD JobPostings); price reads a Product below.
-    const own = structured?.(doc, pageUrl, target);
-    if (own) return { items: own, nextUrl, matched: own.length };
+    // A kind may read its own structured data (JSON-LD JobPostings, a feed); price reads a Product below.
+    const own = structured?.(html || tree().html(), pageUrl, target, tree);
+    if (own) return { items: own, nextUrl: next(), matched: own.length };
+    const doc = tree();
+    const nextUrl = next();
     const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
     if (!p) return { items: [], nextUrl, matched: 0 };
     const item: RawItem = {
@@ -68,6 +74,8 @@ function extractFrom(doc: CheerioAPI, pageUrl: string, target: Target, structure
     };
     return { items: [item], nextUrl, matched: 1 };
   }
+  const doc = tree();
+  const nextUrl = next();
   const spec = target.items;
   const fieldSels = Object.entries(spec.fields).map(([name, s]) => [name, parseFieldSelector(s)] as const);
   const keySel = spec.key ? parseFieldSelector(spec.key) : null;

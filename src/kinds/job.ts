@@ -140,8 +140,8 @@ export const jobKind: KindPlugin = {
   describe: { zh: '竞品招聘', en: 'Competitor hiring' },
   rules: { file: 'jobs.yaml', schema: jobRulesSchema },
 
-  extractStructured(page: CheerioAPI, pageUrl: string, target: Target): RawItem[] {
-    return extractJobPostings(page, { url: pageUrl, timeZone: target.time_zone ?? DEFAULT_TIME_ZONE }).map((p) => rawFromPosting(p, pageUrl));
+  extractStructured(_html: string, pageUrl: string, target: Target, doc: () => CheerioAPI): RawItem[] {
+    return extractJobPostings(doc(), { url: pageUrl, timeZone: target.time_zone ?? DEFAULT_TIME_ZONE }).map((p) => rawFromPosting(p, pageUrl));
   },
 
   normalise(raw: RawItem, target: Target): NormaliseResult {

@@ -1,4 +1,4 @@
-import type { Rules } from '../config/load.js';
+import type { Rules } from '../config/rules-schema.js';
 import type { Target } from '../config/target-schema.js';
 import { FetchFailure } from '../core/verdict.js';
 import { readFeed } from '../extract/feed.js';

@@ -75,6 +75,6 @@ export interface KindPlugin {
   columns?: readonly string[];
   /** What the rules would make of an item, for `radar try`: "alert → south (空调)", "skip: excluded by 维修". */
   explain?(item: Item, target: Target, rules: Rules, now: Date): string;
-  /** Items from structured data on a page without `items:` (a job board's JSON-LD JobPostings); null = the default product reader. */
-  extractStructured?(page: CheerioAPI, pageUrl: string, target: Target): RawItem[] | null;
+  /** Items from structured data on a page without `items:` (a job board's JSON-LD JobPostings, a feed); null = the default product reader. `doc()` is the page's parsed tree, shared with extraction (see StructuredReader). */
+  extractStructured?(html: string, pageUrl: string, target: Target, doc: () => CheerioAPI): RawItem[] | null;
 }

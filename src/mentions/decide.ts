@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert, Audience } from '../alerts/model.js';
 import type { OwnersRules } from '../config/rules-schema.js';
-import type { ItemData } from '../kinds/types.js';
+import type { ItemData } from '../core/item.js';
 import type { MentionReader } from './analyse.js';
 import type { MentionRules, WatchEntry } from './rules.js';
 import { foldForHash, hammingDistance } from './simhash.js';
