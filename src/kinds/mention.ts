@@ -10,6 +10,7 @@ import { toneWordsText } from '../mentions/tone.js';
 import { parseCount } from '../parse/count.js';
 import { DEFAULT_TIME_ZONE, parseDate } from '../parse/date.js';
 import type { Decision, Item, ItemData, KindPlugin, NormaliseResult } from './types.js';
+import { textOrNull } from '../core/values.js';
 
 /** Text kept per mention: enough to judge tone and recognise a repost, not a copy of the article. */
 const MAX_TEXT = 2000;
@@ -49,8 +50,9 @@ export function cleanText(value: string | null | undefined, max = MAX_TEXT): str
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Item text, trimmed; null when there is none. */
 function str(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  return textOrNull(v)?.trim() ?? null;
 }
 
 /**

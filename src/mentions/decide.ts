@@ -8,6 +8,7 @@ import { foldForHash, hammingDistance } from './simhash.js';
 import { dayOf, daysBetween, detectDailySpike, shiftDay, type DailySpike } from './spikes.js';
 import type { MentionStore, Story, StorySource } from './store.js';
 import type { Tone } from './tone.js';
+import { numberOrNull, textOrNull } from '../core/values.js';
 
 /** A story as a digest shows it. */
 export interface StoryView {
@@ -67,8 +68,8 @@ export interface DecideMentionsInput {
 
 const DAY = 86_400_000;
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = textOrNull;
+const num = (v: unknown): number => numberOrNull(v) ?? 0;
 const mentionId = (m: Pick<MentionInput, 'targetId' | 'key'>) => `${m.targetId}\u0000${m.key}`;
 
 /** A title as every site would write it: no 【转载】/[原创] tag, punctuation, spaces or case. */
