@@ -17,7 +17,7 @@ import { importInto, mergedView, purgeOnly, resolveSources, specForFile } from '
 import { scorePopulation } from '../signals/scorer.js';
 import { readJson, signalsDir } from '../signals/store.js';
 import type { BadRow } from '../signals/table.js';
-import { checkModel, readLabelledTable, scoreTable, train } from '../signals/tablemodel.js';
+import { checkModel, describeEncoding, readLabelledTable, scoreTable, strongestTerms, train } from '../signals/tablemodel.js';
 
 interface Common {
   now?: Date;
@@ -134,8 +134,10 @@ export function register(program: Command): void {
       const model = checkModel(raw, o.model);
       const t = await readLabelledTable(o.input[0] as string);
       const scores = scoreTable(model, t);
-      if (o.json) out(JSON.stringify(scores.map((s) => ({ id: s.id, score: Math.round(s.score * 10) / 10, drivers: s.drivers })), null, 2));
-      else for (const s of scores) out(`${s.id}\t${s.score.toFixed(1)}\t${s.drivers.map((d) => `${d.text_en} (${d.contribution >= 0 ? '+' : ''}${d.contribution.toFixed(2)})`).join('; ')}`);
+      // `score` is the calibrated probability of leaving (0-1); each driver's contribution is in logit points against the average person.
+      const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+      if (o.json) out(JSON.stringify(scores.map((s) => ({ id: s.id, score: r4(s.probability), drivers: s.drivers.map((d) => ({ ...d, contribution: r4(d.contribution) })) })), null, 2));
+      else for (const s of scores) out(`${s.id}\t${(s.probability * 100).toFixed(1)}%\t${s.drivers.map((d) => `${d.text_en} (${d.contribution >= 0 ? '+' : ''}${d.contribution.toFixed(2)})`).join('; ')}`);
       if (t.bad.count > 0) {
         for (const b of t.bad.sample) process.stderr.write(`bad row ${b.file}:${b.line}: ${b.reason}\n`);
         setExitCode(cmd, 1);
@@ -194,37 +196,40 @@ export function register(program: Command): void {
 
   signals
     .command('train')
-    .description('fit the attrition model on a labelled table of past employees (one row per person) and report stratified 5-fold CV ROC-AUC and PR-AUC')
+    .description('fit the attrition model on a labelled table of past employees (one row per person) and report stratified 5-fold CV ROC-AUC, PR-AUC and calibration with their spread')
     .requiredOption('--history <file>', 'labelled table: CSV or XLSX, e.g. an IBM-HR-style export')
     .requiredOption('--label <column>', 'the yes/no column (Yes/No, 1/0, 是/否, 离职/在职), e.g. Attrition')
     .option('--out <file>', 'model file to write (default: <state>/signals/model.json)')
     .option('--drop <column>', 'leave a column out (repeatable)', collect)
     .option('--lambda <n>', 'L2 strength (default: chosen by inner cross-validation)', parseNumber)
-    .option('--balance', 'weight leavers and stayers equally inside each training fold')
+    .option('--balance', 'weight leavers and stayers equally inside each training fold (probabilities are recalibrated)')
+    .option('--repeats <n>', 'repeat the 5-fold cross-validation with other shuffles for a steadier estimate', parseNumber, 1)
     .option('--json', 'machine-readable output')
-    .action(async (o: { history: string; label: string; out?: string; drop?: string[]; lambda?: number; balance?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: { history: string; label: string; out?: string; drop?: string[]; lambda?: number; balance?: boolean; repeats: number; json?: boolean }, cmd: Command) => {
       await mustExist([o.history]);
+      if (!Number.isInteger(o.repeats) || o.repeats < 1 || o.repeats > 20) throw new RadarError('usage', '--repeats must be a whole number from 1 to 20');
       const t = await readLabelledTable(o.history);
-      const res = train(t, { label: o.label, ...(o.drop ? { drop: o.drop } : {}), ...(o.lambda !== undefined ? { lambda: o.lambda } : {}), ...(o.balance ? { balance: true } : {}) });
+      const res = train(t, { label: o.label, repeats: o.repeats, ...(o.drop ? { drop: o.drop } : {}), ...(o.lambda !== undefined ? { lambda: o.lambda } : {}), ...(o.balance ? { balance: true } : {}) });
       const file = o.out ?? join(signalsDir(stateOf(cmd)), 'model.json');
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, JSON.stringify(res.model, null, 2) + '\n');
-      const cv = res.model.cv;
+      const m = res.model;
+      const cv = m.cv;
       if (o.json) {
-        out(JSON.stringify({ model: file, rows: res.model.rows, positives: res.model.positives, lambda: res.model.lambda, cv, dropped: res.dropped, skippedRows: res.skippedRows }, null, 2));
+        out(JSON.stringify({ model: file, rows: m.rows, positives: m.positives, lambda: m.lambda, calibration: m.calibration, encoding: describeEncoding(m), cv, dropped: res.dropped, skippedRows: res.skippedRows }, null, 2));
         return;
       }
-      out(`${res.model.rows} rows, ${res.model.positives} leavers; ${res.model.columns.length} columns -> ${res.model.features.length} features; lambda ${res.model.lambda}`);
+      out(`${m.rows} rows, ${m.positives} leavers; ${m.columns.length} blocks -> ${m.features.length} features; lambda ${m.lambda}${m.calibration ? `; calibrated (slope ${m.calibration.b.toFixed(2)})` : ''}`);
+      out(`encoding: ${describeEncoding(m).join('; ')}`);
       if (res.dropped.length) out(`left out: ${res.dropped.map((d) => `${d.name} (${d.why})`).join(', ')}`);
       if (res.skippedRows.length) out(`rows without a yes/no label: ${res.skippedRows.length} (first at line ${res.skippedRows[0]?.line})`);
       if (cv) {
-        out(`stratified ${cv.folds}-fold CV: ROC-AUC ${cv.rocAuc.mean.toFixed(3)} ± ${cv.rocAuc.sd.toFixed(3)}, PR-AUC ${cv.prAuc.mean.toFixed(3)} ± ${cv.prAuc.sd.toFixed(3)} (a guess scores ${cv.baselinePrAuc.toFixed(3)})`);
+        const f = (x: number): string => x.toFixed(3);
+        const runs = cv.repeats > 1 ? `${cv.repeats} x ` : '';
+        out(`stratified ${runs}${cv.folds}-fold CV: ROC-AUC ${f(cv.rocAuc.mean)} ± ${f(cv.rocAuc.sd)} (folds ${f(cv.rocAuc.min)}-${f(cv.rocAuc.max)}), PR-AUC ${f(cv.prAuc.mean)} ± ${f(cv.prAuc.sd)} (folds ${f(cv.prAuc.min)}-${f(cv.prAuc.max)}; a guess scores ${f(cv.baselinePrAuc)})`);
+        out(`calibration (out-of-fold): Brier ${cv.brier.toFixed(4)} (a guess: ${cv.baselineBrier.toFixed(4)}), mean |predicted - observed| ${cv.calibrationError.toFixed(3)}`);
       }
-      const top = res.model.features
-        .map((f, j) => [f, res.model.weights[j] as number] as const)
-        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-        .slice(0, 8);
-      out(`strongest: ${top.map(([f, w]) => `${f} ${w >= 0 ? '+' : ''}${w.toFixed(2)}`).join(', ')}`);
+      out(`strongest: ${strongestTerms(m, 8).map(({ feature, weight }) => `${feature} ${weight >= 0 ? '+' : ''}${weight.toFixed(2)}`).join(', ')}`);
       out(`model written to ${file}`);
     });
 

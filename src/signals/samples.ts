@@ -471,7 +471,14 @@ export const IBM_HEADER = [
  * A synthetic table with the IBM header (not the real data): attributes drawn with plausible
  * dependencies, and attrition from a known logistic model (overtime, being single, frequent
  * travel, low satisfaction, youth, low level and no stock options raise it), about 16 % Yes.
+ * Like real HR data it is not all straight lines: the first year at the company is the riskiest,
+ * pay acts on a log scale, and two combinations HR knows add risk beyond their parts (overtime
+ * with low job satisfaction, a short tenure with a long commute), so the tests can check that
+ * the trained model finds and names them.
  */
+/** Keeps the share of leavers near 16 % after the nonlinear terms above were added. */
+const INTERCEPT_SHIFT = 0.65;
+
 export function labelledTable(rng: Rng, n: number): string {
   const rows: (string | number)[][] = [];
   const roles: Record<string, string[]> = {
@@ -516,7 +523,12 @@ export function labelledTable(rng: Rng, n: number): string {
       0.1 * (companies - 2.5) +
       0.03 * (distance - 8) +
       0.9 * (role === 'Sales Representative' ? 1 : 0) -
-      0.04 * (atCo - 5);
+      0.04 * (atCo - 5) +
+      1.1 * (atCo <= 1 ? 1 : 0) -
+      0.8 * Math.log(income / 6000) +
+      1.3 * (overtime === 'Yes' && jobSat <= 2 ? 1 : 0) +
+      1.2 * (atCo <= 2 && distance >= 15 ? 1 : 0) -
+      INTERCEPT_SHIFT;
     const attrition = rng.float() < 1 / (1 + Math.exp(-logit)) ? 'Yes' : 'No';
     const hike = rng.int(11, 25);
     rows.push([

@@ -1,27 +1,43 @@
 /**
  * Learning from the company's own past leavers: a labelled table (one row per person, any
- * numeric and categorical columns, a Yes/No label) -> an L2-regularised logistic regression
- * with the same exact-contribution property as the weekly model.
+ * numeric and categorical columns, a yes/no label) -> a ridge logistic regression whose
+ * contributions add up exactly to each person's logit, like the weekly model.
  *
- * Encoding: numeric columns are standardised (training mean and SD; a missing value is the
- * mean), categorical columns are one-hot encoded and centred on the training frequencies, so
- * every contribution reads "compared with the average person in the training data".
- * Evaluation: stratified 5-fold cross-validation; the encoder, the class weights (our form of
- * resampling) and the model are all fitted inside each training fold only.
+ * What goes in is shaped in tableencode.ts (log scales and splines for skewed numbers, level
+ * indicators for small scales, one-hot categories, interactions HR recognises). The L2 strength
+ * is chosen by an inner cross-validation on the training rows only, and the probabilities are
+ * calibrated (Platt) on that same inner cross-validation's out-of-fold predictions, folded into
+ * the weights so the contributions still add up. Evaluation is stratified k-fold cross-validation
+ * in which the encoder, the L2 strength, the class weights and the calibration are all fitted
+ * inside each training fold only.
  */
 import { basename } from 'node:path';
+import { averagePrecision, brier, calibrationError, rocAuc, spread, stratifiedFolds } from './evaluation.js';
+import { parseLabel } from './labels.js';
+import { fitLogistic, logLoss } from './logistic.js';
 import { type Contribution, explain, sigmoid, topDrivers } from './model.js';
-import { Rng } from './random.js';
 import { BadRows, type Cell, readTable } from './table.js';
+import {
+  blockWidth,
+  type ColumnSpec,
+  type EncoderOptions,
+  encodeRow,
+  featureNames,
+  fitEncoder,
+  inferColumns,
+  type InteractionSpec,
+  penaltyFactors,
+  type Table,
+  typicalValue,
+  type UsedColumn,
+} from './tableencode.js';
 import { RadarError } from '../core/errors.js';
 
-export interface Table {
-  file: string;
-  header: string[];
-  rows: string[][];
-  /** Physical line of each row, for messages. */
-  lines: number[];
-}
+export type { ColumnSpec, Table } from './tableencode.js';
+export { inferColumns, fitEncoder, encodeRow, featureNames } from './tableencode.js';
+export { averagePrecision, rocAuc, stratifiedFolds, stratifiedSplit } from './evaluation.js';
+export { parseLabel } from './labels.js';
+export { fitLogistic } from './logistic.js';
 
 function cellText(c: Cell | undefined): string {
   if (c === null || c === undefined) return '';
@@ -57,31 +73,23 @@ export async function readLabelledTable(file: string, opts: { encoding?: string 
   return { file: basename(file), header, rows, lines, bad };
 }
 
-const POSITIVE = new Set(['yes', 'y', '1', 'true', 't', '是', '离职', '已离职', 'left', 'leaver']);
-const NEGATIVE = new Set(['no', 'n', '0', 'false', 'f', '否', '在职', 'stayed', 'active']);
-
-export function parseLabel(v: string): 0 | 1 | null {
-  const s = v.trim().toLowerCase();
-  if (POSITIVE.has(s)) return 1;
-  if (NEGATIVE.has(s)) return 0;
-  return null;
-}
-
-export type ColumnSpec =
-  | { name: string; kind: 'numeric'; mean: number; sd: number }
-  | { name: string; kind: 'categorical'; levels: string[]; freq: number[] };
-
 export interface TableModel {
   format: 'sales-radar/attrition-table-model';
-  version: 1;
+  /** 1: linear numbers and one-hot categories; 2: adds log scales, splines, ordinal levels, interactions and calibration. */
+  version: 1 | 2;
   label: string;
   idColumn: string | null;
   columns: ColumnSpec[];
-  /** Encoded feature names, e.g. "MonthlyIncome" or "OverTime=Yes". */
+  /** Encoded feature names, e.g. "MonthlyIncome", "MonthlyIncome~spline1" or "OverTime=Yes". */
   features: string[];
+  /** Calibrated: a probability is sigmoid(intercept + weights · encoded row). */
   weights: number[];
   intercept: number;
   lambda: number;
+  /** Extra L2 factor on bends and interactions (version 2). */
+  penaltyExtra?: number;
+  /** Platt scaling applied to the fitted logit (folded into weights and intercept). */
+  calibration?: { a: number; b: number } | null;
   balanced: boolean;
   trainedAt: string;
   rows: number;
@@ -89,292 +97,168 @@ export interface TableModel {
   cv: CvReport | null;
 }
 
+export interface FoldStat {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  perFold: number[];
+}
+
 export interface CvReport {
   folds: number;
-  rocAuc: { mean: number; sd: number; perFold: number[] };
-  prAuc: { mean: number; sd: number; perFold: number[] };
-  /** AUCs over the pooled out-of-fold predictions. */
+  repeats: number;
+  rocAuc: FoldStat;
+  prAuc: FoldStat;
+  /** AUCs over the pooled out-of-fold predictions (of the first repeat). */
   pooledRocAuc: number;
   pooledPrAuc: number;
   /** PR-AUC of a model that knows nothing: the positive rate. */
   baselinePrAuc: number;
-}
-
-const NUM_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const ID_NAME = /^(employee ?(number|id|no)|emp_?(id|no)|staff ?id|id|工号|员工编号|编号|人员编号)$/i;
-const MAX_LEVELS = 30;
-
-/**
- * Decides each column's type from the training rows: numeric when every non-empty value is a
- * number, else categorical. Drops the label, id-like columns, constants (EmployeeCount = 1)
- * and free-text columns (more distinct values than half the rows).
- */
-export function inferColumns(t: Table, label: string, drop: readonly string[] = []): { use: { name: string; index: number; kind: 'numeric' | 'categorical' }[]; idColumn: string | null; dropped: { name: string; why: string }[] } {
-  const use: { name: string; index: number; kind: 'numeric' | 'categorical' }[] = [];
-  const dropped: { name: string; why: string }[] = [];
-  let idColumn: string | null = null;
-  t.header.forEach((name, index) => {
-    if (name === label) return;
-    if (drop.includes(name)) {
-      dropped.push({ name, why: 'dropped by --drop' });
-      return;
-    }
-    const vals = t.rows.map((r) => r[index] ?? '').filter((v) => v !== '');
-    const distinct = new Set(vals);
-    if (ID_NAME.test(name.replace(/[\s_]/g, ' ').trim()) || (distinct.size === t.rows.length && /(id|number|no|号)$/i.test(name))) {
-      idColumn ??= name;
-      dropped.push({ name, why: 'identifier' });
-      return;
-    }
-    if (distinct.size <= 1) {
-      dropped.push({ name, why: 'constant' });
-      return;
-    }
-    const numeric = vals.every((v) => NUM_RE.test(v));
-    if (!numeric && distinct.size > Math.max(MAX_LEVELS, t.rows.length / 2)) {
-      dropped.push({ name, why: 'free text (too many distinct values)' });
-      return;
-    }
-    use.push({ name, index, kind: numeric ? 'numeric' : 'categorical' });
-  });
-  return { use, idColumn, dropped };
-}
-
-/** Fits the encoder on some rows (a training fold). */
-export function fitEncoder(t: Table, cols: { name: string; index: number; kind: 'numeric' | 'categorical' }[], rowIdx: readonly number[]): ColumnSpec[] {
-  return cols.map((c) => {
-    const vals = rowIdx.map((i) => t.rows[i]?.[c.index] ?? '');
-    if (c.kind === 'numeric') {
-      const xs = vals.filter((v) => v !== '').map(Number);
-      const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-      const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1);
-      return { name: c.name, kind: 'numeric', mean, sd: Math.sqrt(v) || 1 };
-    }
-    const counts = new Map<string, number>();
-    for (const v of vals) counts.set(v === '' ? '(empty)' : v, (counts.get(v === '' ? '(empty)' : v) ?? 0) + 1);
-    const levels = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_LEVELS);
-    return { name: c.name, kind: 'categorical', levels: levels.map(([l]) => l), freq: levels.map(([, n]) => n / vals.length) };
-  });
-}
-
-export function featureNames(specs: ColumnSpec[]): string[] {
-  return specs.flatMap((s) => (s.kind === 'numeric' ? [s.name] : s.levels.map((l) => `${s.name}=${l}`)));
-}
-
-/** Encodes one row given the row's values by column name. Unknown levels and missing numbers encode as "average" (0). */
-export function encodeRow(specs: ColumnSpec[], get: (name: string) => string): number[] {
-  const x: number[] = [];
-  for (const s of specs) {
-    const v = get(s.name);
-    if (s.kind === 'numeric') {
-      const n = v === '' ? Number.NaN : Number(v);
-      x.push(Number.isFinite(n) ? (n - s.mean) / s.sd : 0);
-    } else {
-      const key = v === '' ? '(empty)' : v;
-      const hit = s.levels.indexOf(key);
-      for (let l = 0; l < s.levels.length; l++) x.push(hit < 0 ? 0 : (l === hit ? 1 : 0) - (s.freq[l] ?? 0));
-    }
-  }
-  return x;
-}
-
-/**
- * L2-regularised logistic regression by Newton's method (IRLS). The intercept is not penalised.
- * Small d (tens of encoded columns), so a dense Cholesky solve per step is plenty.
- */
-export function fitLogistic(X: number[][], y: number[], opts: { lambda: number; weights?: number[]; maxIter?: number }): { w: number[]; b: number } {
-  const n = X.length;
-  const d = X[0]?.length ?? 0;
-  const p = d + 1; // last = intercept
-  const beta = new Array<number>(p).fill(0);
-  const sw = opts.weights ?? new Array<number>(n).fill(1);
-  for (let iter = 0; iter < (opts.maxIter ?? 50); iter++) {
-    const g = new Array<number>(p).fill(0);
-    const H: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (let i = 0; i < n; i++) {
-      const xi = X[i] as number[];
-      let z = beta[d] as number;
-      for (let j = 0; j < d; j++) z += (beta[j] as number) * (xi[j] as number);
-      const mu = sigmoid(z);
-      const wi = (sw[i] as number) * Math.max(mu * (1 - mu), 1e-10);
-      const r = (sw[i] as number) * ((y[i] as number) - mu);
-      for (let j = 0; j < p; j++) {
-        const xj = j < d ? (xi[j] as number) : 1;
-        g[j] = (g[j] as number) + r * xj;
-        if (xj === 0) continue;
-        const Hj = H[j] as number[];
-        for (let k = 0; k <= j; k++) {
-          const xk = k < d ? (xi[k] as number) : 1;
-          Hj[k] = (Hj[k] as number) + wi * xj * xk;
-        }
-      }
-    }
-    for (let j = 0; j < p; j++) {
-      const Hj = H[j] as number[];
-      for (let k = 0; k < j; k++) (H[k] as number[])[j] = Hj[k] as number;
-      if (j < d) {
-        Hj[j] = (Hj[j] as number) + opts.lambda;
-        g[j] = (g[j] as number) - opts.lambda * (beta[j] as number);
-      }
-    }
-    const step = choleskySolve(H, g);
-    let maxStep = 0;
-    for (let j = 0; j < p; j++) {
-      beta[j] = (beta[j] as number) + (step[j] as number);
-      maxStep = Math.max(maxStep, Math.abs(step[j] as number));
-    }
-    if (maxStep < 1e-8) break;
-  }
-  return { w: beta.slice(0, d), b: beta[d] as number };
-}
-
-function choleskySolve(A: number[][], bvec: number[]): number[] {
-  const n = A.length;
-  const L: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = (A[i] as number[])[j] as number;
-      for (let k = 0; k < j; k++) s -= ((L[i] as number[])[k] as number) * ((L[j] as number[])[k] as number);
-      if (i === j) (L[i] as number[])[i] = Math.sqrt(Math.max(s, 1e-12));
-      else (L[i] as number[])[j] = s / ((L[j] as number[])[j] as number);
-    }
-  }
-  const z = new Array<number>(n).fill(0);
-  for (let i = 0; i < n; i++) {
-    let s = bvec[i] as number;
-    for (let k = 0; k < i; k++) s -= ((L[i] as number[])[k] as number) * (z[k] as number);
-    z[i] = s / ((L[i] as number[])[i] as number);
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i] as number;
-    for (let k = i + 1; k < n; k++) s -= ((L[k] as number[])[i] as number) * (x[k] as number);
-    x[i] = s / ((L[i] as number[])[i] as number);
-  }
-  return x;
-}
-
-/** ROC-AUC as the Mann-Whitney statistic, ties counted half. */
-export function rocAuc(scores: readonly number[], y: readonly number[]): number {
-  const idx = scores.map((s, i) => [s, y[i] as number] as const).sort((a, b) => a[0] - b[0]);
-  let rankSumPos = 0;
-  let nPos = 0;
-  let i = 0;
-  while (i < idx.length) {
-    let j = i;
-    while (j + 1 < idx.length && (idx[j + 1] as readonly [number, number])[0] === (idx[i] as readonly [number, number])[0]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if ((idx[k] as readonly [number, number])[1] === 1) {
-        rankSumPos += avgRank;
-        nPos++;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = idx.length - nPos;
-  if (nPos === 0 || nNeg === 0) return Number.NaN;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
-
-/** PR-AUC as average precision: mean of the precision at each positive, by descending score (ties grouped). */
-export function averagePrecision(scores: readonly number[], y: readonly number[]): number {
-  const idx = scores.map((s, i) => [s, y[i] as number] as const).sort((a, b) => b[0] - a[0]);
-  const nPos = y.filter((v) => v === 1).length;
-  if (nPos === 0) return Number.NaN;
-  let tp = 0;
-  let fp = 0;
-  let ap = 0;
-  let prevRecall = 0;
-  let i = 0;
-  while (i < idx.length) {
-    let j = i;
-    while (j + 1 < idx.length && (idx[j + 1] as readonly [number, number])[0] === (idx[i] as readonly [number, number])[0]) j++;
-    for (let k = i; k <= j; k++) {
-      if ((idx[k] as readonly [number, number])[1] === 1) tp++;
-      else fp++;
-    }
-    const recall = tp / nPos;
-    ap += (recall - prevRecall) * (tp / (tp + fp));
-    prevRecall = recall;
-    i = j + 1;
-  }
-  return ap;
-}
-
-/** Stratified folds: positives and negatives shuffled separately (seeded) and dealt round-robin. */
-export function stratifiedFolds(y: readonly number[], k: number, seed: number): number[] {
-  const rng = new Rng(seed);
-  const fold = new Array<number>(y.length).fill(0);
-  for (const cls of [0, 1]) {
-    const members = rng.shuffle(y.map((v, i) => (v === cls ? i : -1)).filter((i) => i >= 0));
-    members.forEach((i, n) => {
-      fold[i] = n % k;
-    });
-  }
-  return fold;
+  /** Of the calibrated out-of-fold probabilities, and of always predicting the base rate. */
+  brier: number;
+  baselineBrier: number;
+  /** Mean |predicted - observed| over ten equal-count bins of the out-of-fold probabilities. */
+  calibrationError: number;
 }
 
 export interface TrainOptions {
   label: string;
   drop?: string[];
-  /** L2 strength on standardised columns; by default chosen from LAMBDA_GRID by an inner 3-fold CV inside each training fold. */
+  /** L2 strength on standardised features; by default chosen from LAMBDA_GRID by an inner CV inside each training fold. */
   lambda?: number;
-  /** Weight classes to balance inside each training fold (equivalent to oversampling the leavers there). */
+  /** Weight classes to balance inside each training fold (equivalent to oversampling the leavers there); the calibration undoes the shift in probability. */
   balance?: boolean;
   folds?: number;
+  /** Repeat the outer cross-validation with other shuffles, for a steadier estimate (default 1). */
+  repeats?: number;
+  /** Skip the outer cross-validation (the model is the same; only the report is missing). */
+  evaluate?: boolean;
+  /** Calibrate probabilities (default on). */
+  calibrate?: boolean;
+  encoder?: EncoderOptions;
+  /** Extra L2 factor on bends and interactions (default PENALTY_EXTRA). */
+  penaltyExtra?: number;
   seed?: number;
   now?: Date;
 }
 
-function classWeights(y: number[], balance: boolean): number[] | undefined {
-  if (!balance) return undefined;
+export const LAMBDA_GRID = [0.3, 1, 3, 10, 30, 100];
+/** Bends and interactions are held this much harder towards zero than main effects. */
+export const PENALTY_EXTRA = 3;
+const INNER_FOLDS = 3;
+
+interface Fitted {
+  specs: ColumnSpec[];
+  w: number[];
+  b: number;
+  lambda: number;
+  calibration: { a: number; b: number } | null;
+}
+
+function classWeights(y: readonly number[]): number[] {
   const pos = y.filter((v) => v === 1).length;
   const neg = y.length - pos;
   return y.map((v) => (v === 1 ? y.length / (2 * pos) : y.length / (2 * neg)));
 }
 
-export const LAMBDA_GRID = [1, 3, 10, 30, 100];
+const rowGetter = (t: Table, i: number) => {
+  const r = t.rows[i] as string[];
+  return (name: string): string => r[t.header.indexOf(name)] ?? '';
+};
 
-/** Picks the L2 strength by 3-fold CV within the given rows only (so the outer test fold never influences it). */
-function chooseLambda(t: Table, cols: ReturnType<typeof inferColumns>['use'], y: number[], rowIdx: number[], balance: boolean, seed: number): number {
-  const yy = rowIdx.map((i) => y[i] as number);
-  const inner = stratifiedFolds(yy, 3, seed);
-  let best = { lambda: LAMBDA_GRID[0] as number, auc: -1 };
-  for (const lambda of LAMBDA_GRID) {
-    const scores: number[] = new Array<number>(rowIdx.length).fill(0);
-    for (let f = 0; f < 3; f++) {
+function logitOf(w: readonly number[], b: number, x: readonly number[]): number {
+  let z = b;
+  for (let j = 0; j < x.length; j++) z += (w[j] as number) * (x[j] as number);
+  return z;
+}
+
+interface FitContext {
+  t: Table;
+  cols: UsedColumn[];
+  y: readonly number[];
+  opts: TrainOptions;
+}
+
+/** Encoder + ridge fit on the given rows at one lambda. */
+function fitAt(ctx: FitContext, rowIdx: readonly number[], lambdas: readonly number[]): { specs: ColumnSpec[]; fits: { w: number[]; b: number }[] } {
+  const specs = fitEncoder(ctx.t, ctx.cols, rowIdx, ctx.opts.encoder);
+  const X = rowIdx.map((i) => encodeRow(specs, rowGetter(ctx.t, i)));
+  const yy = rowIdx.map((i) => ctx.y[i] as number);
+  const penalty = penaltyFactors(specs, ctx.opts.penaltyExtra ?? PENALTY_EXTRA);
+  const weights = ctx.opts.balance ? classWeights(yy) : undefined;
+  // Along the grid each fit starts from the previous one: a few Newton steps instead of a dozen.
+  const fits: { w: number[]; b: number }[] = [];
+  for (const lambda of lambdas) fits.push(fitLogistic(X, yy, { lambda, penalty, ...(weights ? { weights } : {}), ...(fits.length ? { start: fits[fits.length - 1] } : {}) }));
+  return { specs, fits };
+}
+
+/**
+ * Fits on the given rows: picks lambda by an inner stratified CV (pooled out-of-fold log-loss,
+ * which rewards ranking and honest probabilities alike), then calibrates on the chosen lambda's
+ * out-of-fold logits. Nothing outside `rowIdx` is looked at.
+ */
+function fitSelected(ctx: FitContext, rowIdx: readonly number[], seed: number): Fitted {
+  const grid = ctx.opts.lambda !== undefined ? [ctx.opts.lambda] : LAMBDA_GRID;
+  const yy = rowIdx.map((i) => ctx.y[i] as number);
+  const calibrate = ctx.opts.calibrate !== false;
+  let lambda = grid[0] as number;
+  let oofLogits: number[] | null = null;
+  if (grid.length > 1 || calibrate) {
+    const inner = stratifiedFolds(yy, INNER_FOLDS, seed);
+    const oof = grid.map(() => new Array<number>(rowIdx.length).fill(0));
+    for (let f = 0; f < INNER_FOLDS; f++) {
       const tr = rowIdx.filter((_, n) => inner[n] !== f);
-      const m = fitOn(t, cols, y, tr, lambda, balance);
+      const { specs, fits } = fitAt(ctx, tr, grid);
       rowIdx.forEach((i, n) => {
-        if (inner[n] === f) scores[n] = predict(m, t, i);
+        if (inner[n] !== f) return;
+        const x = encodeRow(specs, rowGetter(ctx.t, i));
+        fits.forEach((m, g) => {
+          (oof[g] as number[])[n] = logitOf(m.w, m.b, x);
+        });
       });
     }
-    const auc = rocAuc(scores, yy);
-    if (auc > best.auc + 1e-9) best = { lambda, auc };
+    // With class weights the raw probabilities are shifted; rank by AUC then, by log-loss otherwise.
+    let best = { g: 0, score: Number.POSITIVE_INFINITY };
+    oof.forEach((z, g) => {
+      const score = ctx.opts.balance ? -rocAuc(z, yy) : logLoss(z.map(sigmoid), yy);
+      if (score < best.score - 1e-9) best = { g, score };
+    });
+    lambda = grid[best.g] as number;
+    oofLogits = oof[best.g] as number[];
   }
-  return best.lambda;
+  const { specs, fits } = fitAt(ctx, rowIdx, [lambda]);
+  const fit = fits[0] as { w: number[]; b: number };
+  let calibration: { a: number; b: number } | null = null;
+  let w = fit.w;
+  let b = fit.b;
+  if (calibrate && oofLogits) {
+    // Platt scaling: p = sigmoid(a + s * logit). A ridge fit is shrunk (s > 1 undoes it) and a
+    // class-weighted one is shifted (a undoes it); both fold into the weights.
+    const cal = fitLogistic(oofLogits.map((z) => [z]), yy, { lambda: 1e-6 });
+    const s = cal.w[0] as number;
+    if (Number.isFinite(s) && s > 0) {
+      calibration = { a: cal.b, b: s };
+      w = fit.w.map((v) => v * s);
+      b = cal.b + s * fit.b;
+    }
+  }
+  return { specs, w, b, lambda, calibration };
 }
 
-function predict(m: { specs: ColumnSpec[]; w: number[]; b: number }, t: Table, i: number): number {
-  const x = encodeRow(m.specs, (name) => t.rows[i]?.[t.header.indexOf(name)] ?? '');
-  let z = m.b;
-  for (let j = 0; j < x.length; j++) z += (m.w[j] as number) * (x[j] as number);
-  return sigmoid(z);
-}
-
-function fitOn(t: Table, cols: ReturnType<typeof inferColumns>['use'], y: number[], rowIdx: number[], lambda: number, balance: boolean): { specs: ColumnSpec[]; w: number[]; b: number } {
-  const specs = fitEncoder(t, cols, rowIdx);
-  const X = rowIdx.map((i) => encodeRow(specs, (name) => t.rows[i]?.[t.header.indexOf(name)] ?? ''));
-  const yy = rowIdx.map((i) => y[i] as number);
-  const { w, b } = fitLogistic(X, yy, { lambda, ...(balance ? { weights: classWeights(yy, true) as number[] } : {}) });
-  return { specs, w, b };
+function predict(m: Fitted, t: Table, i: number): number {
+  return sigmoid(logitOf(m.w, m.b, encodeRow(m.specs, rowGetter(t, i))));
 }
 
 export interface TrainResult {
   model: TableModel;
   dropped: { name: string; why: string }[];
   skippedRows: { line: number; reason: string }[];
+}
+
+function foldStat(xs: number[]): FoldStat {
+  const s = spread(xs);
+  return { mean: s.mean, sd: s.sd, min: s.min, max: s.max, perFold: s.values };
 }
 
 export function train(t: Table, opts: TrainOptions): TrainResult {
@@ -395,56 +279,66 @@ export function train(t: Table, opts: TrainOptions): TrainResult {
   const tt: Table = { ...t, rows: keep.map((i) => t.rows[i] as string[]), lines: keep.map((i) => t.lines[i] as number) };
   const pos = y.filter((v) => v === 1).length;
   const k = opts.folds ?? 5;
-  if (pos < k || y.length - pos < k) throw new RadarError('usage', `need at least ${k} leavers and ${k} stayers for ${k}-fold cross-validation (have ${pos} and ${y.length - pos})`, { where: t.file });
+  const minPerClass = opts.evaluate === false ? INNER_FOLDS : k * INNER_FOLDS;
+  if (pos < minPerClass || y.length - pos < minPerClass) {
+    throw new RadarError('usage', `need at least ${minPerClass} leavers and ${minPerClass} stayers for ${k}-fold cross-validation with an inner ${INNER_FOLDS}-fold choice of settings (have ${pos} and ${y.length - pos})`, { where: t.file });
+  }
   const { use, idColumn, dropped } = inferColumns(tt, opts.label, opts.drop);
   if (use.length === 0) throw new RadarError('usage', 'no usable feature columns', { where: t.file });
-  const balance = opts.balance ?? false;
   const seed = opts.seed ?? 7;
+  const ctx: FitContext = { t: tt, cols: use, y, opts };
 
-  const fold = stratifiedFolds(y, k, seed);
-  const oof = new Array<number>(y.length).fill(0);
-  const perRoc: number[] = [];
-  const perPr: number[] = [];
-  for (let f = 0; f < k; f++) {
-    const trainIdx = y.map((_, i) => i).filter((i) => fold[i] !== f);
-    const testIdx = y.map((_, i) => i).filter((i) => fold[i] === f);
-    const lam = opts.lambda ?? chooseLambda(tt, use, y, trainIdx, balance, seed + f + 1);
-    const m = fitOn(tt, use, y, trainIdx, lam, balance);
-    const s = testIdx.map((i) => predict(m, tt, i));
-    testIdx.forEach((i, n) => {
-      oof[i] = s[n] as number;
-    });
-    const yt = testIdx.map((i) => y[i] as number);
-    perRoc.push(rocAuc(s, yt));
-    perPr.push(averagePrecision(s, yt));
+  let cv: CvReport | null = null;
+  if (opts.evaluate !== false) {
+    const repeats = Math.max(1, opts.repeats ?? 1);
+    const perRoc: number[] = [];
+    const perPr: number[] = [];
+    let pooled: { roc: number; pr: number; brier: number; ece: number } | null = null;
+    for (let rep = 0; rep < repeats; rep++) {
+      const fold = stratifiedFolds(y, k, seed + 1000 * rep);
+      const oof = new Array<number>(y.length).fill(0);
+      for (let f = 0; f < k; f++) {
+        const trainIdx = y.map((_, i) => i).filter((i) => fold[i] !== f);
+        const testIdx = y.map((_, i) => i).filter((i) => fold[i] === f);
+        const m = fitSelected(ctx, trainIdx, seed + 1000 * rep + f + 1);
+        const s = testIdx.map((i) => predict(m, tt, i));
+        testIdx.forEach((i, n) => {
+          oof[i] = s[n] as number;
+        });
+        const yt = testIdx.map((i) => y[i] as number);
+        perRoc.push(rocAuc(s, yt));
+        perPr.push(averagePrecision(s, yt));
+      }
+      pooled ??= { roc: rocAuc(oof, y), pr: averagePrecision(oof, y), brier: brier(oof, y), ece: calibrationError(oof, y) };
+    }
+    const rate = pos / y.length;
+    cv = {
+      folds: k,
+      repeats,
+      rocAuc: foldStat(perRoc),
+      prAuc: foldStat(perPr),
+      pooledRocAuc: (pooled as { roc: number }).roc,
+      pooledPrAuc: (pooled as { pr: number }).pr,
+      baselinePrAuc: rate,
+      brier: (pooled as { brier: number }).brier,
+      baselineBrier: rate * (1 - rate),
+      calibrationError: (pooled as { ece: number }).ece,
+    };
   }
-  const stat = (xs: number[]): { mean: number; sd: number; perFold: number[] } => {
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-    return { mean, sd, perFold: xs };
-  };
-  const cv: CvReport = {
-    folds: k,
-    rocAuc: stat(perRoc),
-    prAuc: stat(perPr),
-    pooledRocAuc: rocAuc(oof, y),
-    pooledPrAuc: averagePrecision(oof, y),
-    baselinePrAuc: pos / y.length,
-  };
-  const allIdx = y.map((_, i) => i);
-  const lambda = opts.lambda ?? chooseLambda(tt, use, y, allIdx, balance, seed);
-  const all = fitOn(tt, use, y, allIdx, lambda, balance);
+  const all = fitSelected(ctx, y.map((_, i) => i), seed);
   const model: TableModel = {
     format: 'sales-radar/attrition-table-model',
-    version: 1,
+    version: 2,
     label: opts.label,
     idColumn,
     columns: all.specs,
     features: featureNames(all.specs),
     weights: all.w,
     intercept: all.b,
-    lambda,
-    balanced: balance,
+    lambda: all.lambda,
+    penaltyExtra: opts.penaltyExtra ?? PENALTY_EXTRA,
+    calibration: all.calibration,
+    balanced: opts.balance ?? false,
     trainedAt: (opts.now ?? new Date()).toISOString(),
     rows: y.length,
     positives: pos,
@@ -455,33 +349,81 @@ export function train(t: Table, opts: TrainOptions): TrainResult {
 
 export function checkModel(m: unknown, where: string): TableModel {
   const o = m as Partial<TableModel>;
-  if (o?.format !== 'sales-radar/attrition-table-model' || o.version !== 1 || !Array.isArray(o.weights) || !Array.isArray(o.columns) || !Array.isArray(o.features)) {
+  if (o?.format !== 'sales-radar/attrition-table-model' || (o.version !== 1 && o.version !== 2) || !Array.isArray(o.weights) || !Array.isArray(o.columns) || !Array.isArray(o.features)) {
     throw new RadarError('usage', 'not a sales-radar attrition model file (made by `radar signals train`)', { where });
   }
-  if (o.weights.length !== o.features.length) throw new RadarError('usage', 'model file is inconsistent (weights vs features)', { where });
+  const width = o.columns.reduce((a, c) => a + blockWidth(c), 0);
+  if (o.weights.length !== o.features.length || width !== o.weights.length) throw new RadarError('usage', 'model file is inconsistent (weights vs features)', { where });
   return o as TableModel;
 }
 
 export interface TableDriver {
+  /** The source column (or "A × B" for an interaction). */
   feature: string;
+  /** The person's value as written in the table ("A=x, B=y" for an interaction). */
+  value: string;
   text_zh: string;
   text_en: string;
+  /** Logit points this column adds compared with the average person. */
   contribution: number;
 }
 
 export interface TableScore {
   id: string;
   line: number;
+  /** Calibrated probability of leaving, 0..1. */
+  probability: number;
+  /** The same on the 0..100 scale the weekly model uses. */
   score: number;
   logit: number;
-  /** Per source column: the sum of its encoded contributions. With the intercept they add up to the logit. */
+  /** Per source column or interaction: the sum of its encoded contributions. With the intercept they add up to the logit. */
   contributions: Contribution[];
   drivers: TableDriver[];
 }
 
+const round = (x: number, d = 1): string => {
+  const r = Math.round(x * 10 ** d) / 10 ** d;
+  return String(r);
+};
+
+function conditionText(s: InteractionSpec, get: (name: string) => string): { zh: string; en: string; value: string } {
+  const parts = s.when.map((w) => {
+    const v = get(w.column) || '(empty)';
+    if (w.op === 'is') return { zh: `${w.column} 为 ${v}`, en: `${w.column} = ${v}`, value: `${w.column}=${v}` };
+    const cut = round(w.value as number);
+    return {
+      zh: `${w.column} 为 ${v}（${w.op === '<=' ? '偏低' : '偏高'}：${w.op === '<=' ? '≤' : '≥'} ${cut}）`,
+      en: `${w.column} = ${v} (${w.op === '<=' ? 'low' : 'high'}: ${w.op === '<=' ? '≤' : '≥'} ${cut})`,
+      value: `${w.column}=${v}`,
+    };
+  });
+  return { zh: parts.map((p) => p.zh).join(' 且 '), en: parts.map((p) => p.en).join(' and '), value: parts.map((p) => p.value).join(', ') };
+}
+
+function driverFor(spec: ColumnSpec, get: (name: string) => string): { value: string; text_zh: string; text_en: string } {
+  if (spec.kind === 'interaction') {
+    const c = conditionText(spec, get);
+    return { value: c.value, text_zh: c.zh, text_en: c.en };
+  }
+  const v = get(spec.name) || '(empty)';
+  if (spec.kind === 'categorical') {
+    const common = spec.levels[0];
+    const note = common !== undefined && common !== v;
+    return {
+      value: v,
+      text_zh: note ? `${spec.name} 为 ${v}（多数人为 ${common}）` : `${spec.name} 为 ${v}`,
+      text_en: note ? `${spec.name} = ${v} (most people: ${common})` : `${spec.name} = ${v}`,
+    };
+  }
+  const typical = round(typicalValue(spec));
+  const word = spec.kind === 'ordinal' || spec.median !== undefined ? { zh: '训练集中位数', en: 'typical' } : { zh: '训练集平均', en: 'training average' };
+  return { value: v, text_zh: `${spec.name} 为 ${v}（${word.zh} ${typical}）`, text_en: `${spec.name} = ${v} (${word.en} ${typical})` };
+}
+
 /** Scores each row of a table shaped like the training table. */
 export function scoreTable(model: TableModel, t: Table): TableScore[] {
-  const missing = model.columns.map((c) => c.name).filter((n) => !t.header.includes(n));
+  const needed = new Set(model.columns.flatMap((c) => (c.kind === 'interaction' ? c.when.map((w) => w.column) : [c.name])));
+  const missing = [...needed].filter((n) => !t.header.includes(n));
   if (missing.length > 0) throw new RadarError('usage', `columns missing from the input: ${missing.join(', ')}`, { where: t.file });
   const weights = Object.fromEntries(model.features.map((f, j) => [f, model.weights[j] as number]));
   const idIdx = model.idColumn ? t.header.indexOf(model.idColumn) : -1;
@@ -490,34 +432,67 @@ export function scoreTable(model: TableModel, t: Table): TableScore[] {
     const x = encodeRow(model.columns, get);
     const xf = Object.fromEntries(model.features.map((f, j) => [f, x[j] as number]));
     const ex = explain(model.intercept, weights, xf, model.features);
-    // Group encoded contributions by their source column: "OverTime" rather than "OverTime=No" and "OverTime=Yes".
+    // Group encoded contributions by their block: "YearsAtCompany" rather than its linear and spline terms.
     let j = 0;
-    const byColumn: Contribution[] = [];
-    for (const c of model.columns) {
-      const width = c.kind === 'numeric' ? 1 : c.levels.length;
+    const byBlock: { spec: ColumnSpec; c: Contribution }[] = [];
+    for (const spec of model.columns) {
+      const width = blockWidth(spec);
       let sum = 0;
       for (let q = 0; q < width; q++) sum += (ex.contributions[j + q] as Contribution).contribution;
       j += width;
-      byColumn.push({ feature: c.name, value: c.kind === 'numeric' ? Number(get(c.name)) : Number.NaN, weight: Number.NaN, contribution: sum });
+      const raw = spec.kind === 'interaction' ? Number.NaN : Number(get(spec.name));
+      byBlock.push({ spec, c: { feature: spec.name, value: spec.kind === 'numeric' || spec.kind === 'ordinal' ? raw : Number.NaN, weight: Number.NaN, contribution: sum } });
     }
-    const drivers = topDrivers(byColumn, 3, 0).map((d) => {
-      const spec = model.columns.find((c) => c.name === d.feature) as ColumnSpec;
-      const v = get(d.feature) || '(empty)';
-      const avg = spec.kind === 'numeric' ? Math.round(spec.mean * 10) / 10 : null;
-      return {
-        feature: d.feature,
-        text_zh: avg === null ? `${d.feature} 为 ${v}` : `${d.feature} 为 ${v}（训练集平均 ${avg}）`,
-        text_en: avg === null ? `${d.feature} = ${v}` : `${d.feature} = ${v} (training average ${avg})`,
-        contribution: d.contribution,
-      };
-    });
+    const drivers = topDrivers(
+      byBlock.map((b) => ({ ...b, contribution: b.c.contribution })),
+      3,
+      0,
+    ).map((b) => ({ feature: b.spec.name, ...driverFor(b.spec, get), contribution: b.contribution }));
     return {
       id: idIdx >= 0 ? (r[idIdx] ?? String(i + 1)) : `row ${t.lines[i] ?? i + 2}`,
       line: t.lines[i] ?? 0,
+      probability: ex.probability,
       score: ex.score,
       logit: ex.logit,
-      contributions: byColumn,
+      contributions: byBlock.map((b) => b.c),
       drivers,
     };
   });
+}
+
+/** How each column was read, in a few phrases for `train`'s report (the model file has the details). */
+export function describeEncoding(m: TableModel): string[] {
+  const names = (kind: ColumnSpec['kind'], test: (c: ColumnSpec) => boolean = () => true): string[] => m.columns.filter((c) => c.kind === kind && test(c)).map((c) => c.name);
+  const out: string[] = [];
+  const numeric = names('numeric');
+  if (numeric.length) {
+    const logs = names('numeric', (c) => c.kind === 'numeric' && c.transform === 'log1p');
+    const splines = names('numeric', (c) => c.kind === 'numeric' && !!c.knots);
+    out.push(`${numeric.length} numbers (${splines.length} with a spline${logs.length ? `; log scale: ${logs.join(', ')}` : ''})`);
+  }
+  const ordinal = names('ordinal');
+  if (ordinal.length) out.push(`${ordinal.length} scales as trend + levels (${ordinal.join(', ')})`);
+  const cats = names('categorical');
+  if (cats.length) out.push(`${cats.length} categories one-hot`);
+  for (const c of m.columns) {
+    if (c.kind !== 'interaction') continue;
+    const when = c.when.map((w) => (w.op === 'is' ? `${w.column} yes` : `${w.column} ${w.op === '<=' ? '≤' : '≥'} ${Math.round((w.value as number) * 10) / 10}`)).join(' and ');
+    out.push(`interaction ${when} (${(c.freq * 100).toFixed(0)} % of rows)`);
+  }
+  return out;
+}
+
+/** The largest weights, one per block (OverTime=Yes, not also OverTime=No), largest first. */
+export function strongestTerms(m: TableModel, n: number): { feature: string; weight: number }[] {
+  const best: { feature: string; weight: number }[] = [];
+  let j = 0;
+  for (const c of m.columns) {
+    const width = blockWidth(c);
+    let top = j;
+    // ">=": of a two-level category's equal and opposite pair, the second (usually the risky "Yes") is shown.
+    for (let q = j; q < j + width; q++) if (Math.abs(m.weights[q] as number) >= Math.abs(m.weights[top] as number) - 1e-12) top = q;
+    best.push({ feature: m.features[top] as string, weight: m.weights[top] as number });
+    j += width;
+  }
+  return best.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, n);
 }

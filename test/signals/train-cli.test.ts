@@ -90,7 +90,9 @@ describe('train and score a labelled table (IBM HR-style header)', () => {
     const model = join(root, 'model.json');
     const tr = await run(['signals', 'train', '--history', labelled, '--label', 'Attrition', '--out', model]);
     expect(tr.code).toBe(0);
-    expect(tr.stdout).toMatch(/stratified 5-fold CV: ROC-AUC 0\.\d{3} ± 0\.\d{3}, PR-AUC 0\.\d{3}/);
+    expect(tr.stdout).toMatch(/stratified 5-fold CV: ROC-AUC 0\.\d{3} ± 0\.\d{3} \(folds 0\.\d{3}-0\.\d{3}\), PR-AUC 0\.\d{3} ± 0\.\d{3}/);
+    expect(tr.stdout).toMatch(/calibration \(out-of-fold\): Brier 0\.\d{4} \(a guess: 0\.\d{4}\)/);
+    expect(tr.stdout).toMatch(/interaction OverTime yes and JobSatisfaction ≤ 2/);
     const m = checkModel(JSON.parse(await readFile(model, 'utf8')), model);
     expect(m.label).toBe('Attrition');
 
@@ -102,13 +104,21 @@ describe('train and score a labelled table (IBM HR-style header)', () => {
     await writeFile(input, noLabel + '\n');
     const sc = await run(['signals', 'score', '--model', model, '--input', input, '--json']);
     expect(sc.code).toBe(0);
-    const out = JSON.parse(sc.stdout) as { id: string; score: number; drivers: { text_en: string }[] }[];
+    const out = JSON.parse(sc.stdout) as { id: string; score: number; drivers: { feature: string; value: string; contribution: number; text_en: string }[] }[];
     expect(out).toHaveLength(25);
     expect(out[0]!.id).toBe(t.rows[0]![t.header.indexOf('EmployeeNumber')]);
-    for (const r of out) {
+    // `score` is a probability; the same people as the library scores, in the same order.
+    const lib = scoreTable(m, t).slice(0, 25);
+    out.forEach((r, i) => {
       expect(r.score).toBeGreaterThanOrEqual(0);
-      expect(r.score).toBeLessThanOrEqual(100);
-    }
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.score).toBeCloseTo(lib[i]!.probability, 4);
+      for (const d of r.drivers) {
+        expect(d.contribution).toBeGreaterThan(0);
+        expect(d.text_en).toContain(d.feature.split(' × ')[0]!);
+      }
+    });
+    expect(out.some((r) => r.drivers.length > 0)).toBe(true);
     const text = await run(['signals', 'score', '--model', model, '--input', input]);
     expect(text.stdout.trim().split('\n')).toHaveLength(25);
 
