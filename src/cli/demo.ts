@@ -43,7 +43,7 @@ export function register(program: Command): void {
         const first = await runAll({ paths });
         printSummary(first);
         site.applyChanges();
-        out('\n== competitors change prices; Delta redesigns its shop ==');
+        out('\n== competitors change prices; Delta redesigns its shop; a leak story about Acme spreads on three sites ==');
         out('\n== run 2 ==');
         const second = await runAll({ paths });
         printSummary(second);

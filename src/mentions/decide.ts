@@ -72,10 +72,27 @@ const str = textOrNull;
 const num = (v: unknown): number => numberOrNull(v) ?? 0;
 const mentionId = (m: Pick<MentionInput, 'targetId' | 'key'>) => `${m.targetId}\u0000${m.key}`;
 
+const SITE_TAG = /^\s*(【[^】]{1,8}】|\[[^\]]{1,8}\]|(转载|转发|原创|独家|快讯)[:：])\s*/u;
+
 /** A title as every site would write it: no 【转载】/[原创] tag, punctuation, spaces or case. */
 export function titleKey(title: string | null): string {
   if (!title) return '';
-  return foldForHash(title.replace(/^\s*(【[^】]{1,8}】|\[[^\]]{1,8}\]|(转载|转发|原创|独家|快讯)[:：])\s*/u, ''));
+  return foldForHash(title.replace(SITE_TAG, ''));
+}
+
+/** Characters of the folded opening that make two texts one story on their own. */
+const LEAD = 40;
+
+/**
+ * The first 40 letters of title and text folded: a repost cut short (a post quoting a headline
+ * and its first sentence) keeps the opening, while its SimHash drifts with what was cut.
+ * Empty for texts shorter than that, where an opening says too little.
+ */
+export function leadKey(title: string | null, text: string | null): string {
+  const t = title ? title.replace(SITE_TAG, '') : '';
+  const body = text ?? '';
+  const lead = foldForHash(body.startsWith(t) ? body : `${t} ${body}`);
+  return lead.length >= LEAD ? lead.slice(0, LEAD) : '';
 }
 
 /**
@@ -141,10 +158,13 @@ export function decideMentions(input: DecideMentionsInput): { alerts: Alert<Ment
         engagement: num(m.data.reposts) + num(m.data.comments),
       };
       const tk = titleKey(str(m.data.title));
+      const lk = leadKey(str(m.data.title), str(m.data.text));
       const story = store.stories.find(
         (s) =>
           Date.parse(at) - Date.parse(s.firstSeen) <= rules.stories.window_days * DAY &&
-          ((tk.length >= 6 && s.titleKey === tk) || (facts.simhash !== null && s.simhash !== null && hammingDistance(s.simhash, facts.simhash) <= rules.stories.max_distance)),
+          ((tk.length >= 6 && s.titleKey === tk) ||
+            (lk !== '' && s.leadKey === lk) ||
+            (facts.simhash !== null && s.simhash !== null && hammingDistance(s.simhash, facts.simhash) <= rules.stories.max_distance)),
       );
       if (story) {
         story.sources.push(source);
@@ -157,6 +177,7 @@ export function decideMentions(input: DecideMentionsInput): { alerts: Alert<Ment
           id: createHash('sha1').update(mentionId(m)).digest('hex').slice(0, 12),
           simhash: facts.simhash,
           titleKey: tk,
+          leadKey: lk,
           firstSeen: at,
           lastSeen: at,
           day,

@@ -31,6 +31,8 @@ export interface Story {
   simhash: string | null;
   /** The title folded (punctuation, case, a site's 【转载】 gone), for reposts that rewrote the text. */
   titleKey: string;
+  /** The folded opening (see decide.ts leadKey), for reposts cut short. */
+  leadKey?: string;
   firstSeen: string;
   lastSeen: string;
   day: string;

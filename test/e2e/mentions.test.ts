@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolvePaths } from '../../src/config/load.js';
 import type { MentionAlertPayload } from '../../src/mentions/decide.js';
 import { readMentionStore } from '../../src/mentions/store.js';
+import { findBrowser } from '../../src/fetch/browser.js';
 import { runAll } from '../../src/pipeline/run.js';
 import { readSnapshot } from '../../src/store/snapshot.js';
 import type { StoredAlert } from '../../src/store/outbox.js';
@@ -266,5 +267,58 @@ spike: { factor: 3, min_mentions: 5, baseline_days: 7, min_history_days: 3 }
     await runAll({ paths: paths() });
     expect(JSON.stringify(readMentionStore(ws.state).counts)).toBe(before);
     expect(mentionAlerts()).toHaveLength(a1.length + 3);
+  });
+});
+
+const found = findBrowser();
+const browserPath = 'path' in found ? found.path : null;
+
+describe.skipIf(!browserPath)('mentions from a page that renders its posts with JavaScript (mode: browser)', () => {
+  let site: FixtureServer;
+  let ws: Workspace;
+  beforeEach(async () => {
+    site = await startServer({
+      '/feed': html(`<!doctype html><html><head><meta charset="utf-8"></head><body><div id="posts"></div>
+<script>
+  const posts = [
+    { id: 'b1', user: '蓝鲸用户', text: '蓝鲸空调用了一年没有故障，非常省电', time: '昨天 14:05', likes: '1.2万' },
+    { id: 'b2', user: '路人', text: '早上喝了一碗小米粥', time: '2026年3月5日', likes: '3' },
+  ];
+  setTimeout(() => {
+    for (const p of posts) {
+      const d = document.createElement('div');
+      d.className = 'post';
+      d.dataset.id = p.id;
+      d.innerHTML = '<b class="u"></b><p class="t"></p><time></time><span class="like"></span>';
+      d.querySelector('.u').textContent = p.user;
+      d.querySelector('.t').textContent = p.text;
+      d.querySelector('time').textContent = p.time;
+      d.querySelector('.like').textContent = '赞 ' + p.likes;
+      document.getElementById('posts').appendChild(d);
+    }
+  }, 300);
+</script></body></html>`),
+    });
+    ws = makeWorkspace();
+    ws.writeRule('mentions.yaml', 'marketing: [marketing@example.com]\nwatch:\n  - { name: 蓝鲸, role: brand, aliases: [蓝鲸空调] }\n  - { name: 小米, role: competitor }\nstories: { alert_when: [positive, negative, topic] }\n');
+    ws.writeTarget(
+      'js.yaml',
+      `id: js-social\nkind: mention\ncompetitor: 社区\nregion: east\nfetch: { url: "${site.url}/feed", mode: browser, wait_for: ".post", min_interval_ms: 0 }\nitems:\n  each: ".post"\n  key: "@data-id"\n  fields: { text: ".t", author: ".u", published: "time", likes: ".like" }\n`,
+    );
+  });
+  afterEach(async () => {
+    await site.close();
+    ws.cleanup();
+  });
+
+  it('reads the rendered posts and judges them like any other source', async () => {
+    const run = await runAll({ paths: resolvePaths({ home: ws.home, stateDir: ws.state, outboxDir: ws.outbox, templatesDir: join(REPO, 'templates') }) });
+    expect(run.results[0]).toMatchObject({ verdict: 'good', items: 2 });
+    const items = readSnapshot(ws.state, 'js-social')!.items;
+    expect(items.get('b1')!.data).toMatchObject({ author: '蓝鲸用户', likes: 12_000, publishedText: '昨天 14:05' });
+    expect(items.get('b2')!.data).toMatchObject({ publishedAt: '2026-03-04T16:00:00.000Z' });
+    // 没有 turns 故障 around (+1), 非常 ×2 省电 (+1) = +3: a positive story about our brand, to marketing; 小米粥 is nobody.
+    const alerts = run.alerts.filter((a) => a.topic === 'mention');
+    expect(alerts.map((a) => [a.audience, (a.payload as { story: { score: number; tone: string } }).story.score])).toEqual([[{ kind: 'person', email: 'marketing@example.com' }, 3]]);
   });
 });

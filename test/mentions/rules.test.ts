@@ -4,6 +4,7 @@ import { mentionRulesSchema } from '../../src/mentions/rules.js';
 import { segment } from '../../src/mentions/segment.js';
 import { hammingDistance, simhash } from '../../src/mentions/simhash.js';
 import { detectDailySpike } from '../../src/mentions/spikes.js';
+import { leadKey, titleKey } from '../../src/mentions/decide.js';
 import { scoreTone, lexiconOf } from '../../src/mentions/tone.js';
 
 const rules = mentionRulesSchema.parse({
@@ -95,6 +96,19 @@ describe('SimHash: reposts of one story are close, other stories far', () => {
     expect(hammingDistance(a, cut)).toBeLessThanOrEqual(rules.stories.max_distance);
     const other = simhash('东岳空调新品发布会在上海举行 多款节能机型亮相')!;
     expect(hammingDistance(a, other)).toBeGreaterThan(20);
+  });
+
+  it('a post quoting the headline and its first sentence is the story too: same folded opening', () => {
+    const title = 'Acme空调被曝大面积漏水 消费者投诉无人处理';
+    const text = '多名消费者反映，Acme空调室内机漏水严重，售后服务非常敷衍，至今没有解决。';
+    const post = `${title} 多名消费者反映，Acme空调室内机漏水严重 [怒]`;
+    // SimHash alone drifts with what was cut (14 bits here) ...
+    expect(hammingDistance(simhash(`${title}\n${text}`)!, simhash(post)!)).toBeGreaterThan(rules.stories.max_distance);
+    // ... the opening does not, nor does a site's tag in front of the title.
+    expect(leadKey(null, post)).toBe(leadKey(title, text));
+    expect(leadKey(`【转载】${title}`, text)).toBe(leadKey(title, text));
+    expect(titleKey(`【转载】${title.replace(' ', '，')}`)).toBe(titleKey(title));
+    expect(leadKey('短标题', '短文')).toBe(''); // too short to say anything
   });
 
   it('is the same for the same text whatever its spacing and punctuation', () => {
