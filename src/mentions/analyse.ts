@@ -1,4 +1,3 @@
-import { keywordsIn } from '../rules/tender-rules.js';
 import { findEntities, type EntityHit } from './entities.js';
 import { topicsOf, type MentionRules } from './rules.js';
 import { ensureWords, segment } from './segment.js';
@@ -28,15 +27,34 @@ function normalise(text: string): string {
   return text.normalize('NFKC').replace(/n['’]t\b/gi, ' not');
 }
 
+interface KeywordMatcher {
+  word: string;
+  test(folded: string, squeezed: string): boolean;
+}
+
+/**
+ * As the tender keywords match (containsKeyword), compiled once: Chinese inside text whatever the
+ * spaces, Latin on word boundaries (so "court" is not found in "courtesy").
+ */
+function keywordMatcher(word: string): KeywordMatcher {
+  const k = word.normalize('NFKC').toLowerCase().trim();
+  if (/^[\x00-\x7f]+$/.test(k)) {
+    const re = new RegExp(`(?<![a-z0-9])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*')}(?![a-z0-9])`);
+    return { word, test: (folded) => re.test(folded) };
+  }
+  const bare = k.replace(/\s+/g, '');
+  return { word, test: (_folded, squeezed) => squeezed.includes(bare) };
+}
+
 /** The rules made ready once per rule set: names known to the segmenter, the lexicon, the topics. */
 export class MentionReader {
   private readonly lexicon: Map<string, number>;
-  private readonly topics: [string, string[]][];
+  private readonly topics: [string, KeywordMatcher[]][];
 
   constructor(readonly rules: MentionRules) {
     ensureWords(rules.watch.flatMap((w) => [w.name, ...w.aliases]));
     this.lexicon = lexiconOf(rules);
-    this.topics = Object.entries(topicsOf(rules));
+    this.topics = Object.entries(topicsOf(rules)).map(([topic, words]) => [topic, words.map(keywordMatcher)]);
   }
 
   analyse(m: MentionText): MentionFacts {
@@ -45,8 +63,10 @@ export class MentionReader {
     const text = body && !body.startsWith(title) ? `${title}\n${body}` : body || title;
     const tokens = segment(text);
     const topics: TopicHit[] = [];
-    for (const [topic, words] of this.topics) {
-      const found = keywordsIn(text, words);
+    const folded = text.toLowerCase();
+    const squeezed = folded.replace(/\s+/g, '');
+    for (const [topic, matchers] of this.topics) {
+      const found = matchers.filter((m) => m.test(folded, squeezed)).map((m) => m.word);
       if (found.length) topics.push({ topic, words: found });
     }
     return {
