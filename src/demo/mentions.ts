@@ -54,6 +54,10 @@ export function mountMentions(site: DemoSite, dataDir: string): void {
     const d = local(t);
     return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   };
+  // The story reaches the feed first, the portal next, the social post last: `step` minutes apart
+  // (fewer just after midnight, so all three stay today), on whole minutes as the portal shows them.
+  const step = Math.min(10, Math.floor(sinceMidnight / 3));
+  const base = Math.floor(now / MIN) * MIN;
   let changed = false;
   site.onChange(() => {
     changed = true;
@@ -66,7 +70,7 @@ export function mountMentions(site: DemoSite, dataDir: string): void {
 
   site.route('/news/rss.xml', (_req, res) => {
     const items = data.history.map((h, i) => ({ title: h.title, text: h.text, link: `/news/${i + 1}.html`, at: midnight - h.daysAgo * DAY + 10 * 3_600_000 }));
-    if (changed) items.unshift({ title: data.story.title, text: data.story.text, link: '/news/leak.html', at: now - ago(30) * MIN });
+    if (changed) items.unshift({ title: data.story.title, text: data.story.text, link: '/news/leak.html', at: base - 3 * step * MIN });
     const xml = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>示范财经网</title><link>${site.baseUrl}/news/</link><description>示范财经网 · 公司新闻</description>
 ${items
@@ -78,7 +82,7 @@ ${items
 
   site.route('/portal/search', (_req, res) => {
     const results = data.history.filter((h) => h.portal).map((h, i) => ({ title: h.title, text: h.text, href: `/portal/a/${1000 + i}.html`, time: `${h.daysAgo}天前` }));
-    if (changed) results.unshift({ title: data.story.repostTitle, text: data.story.repostText, href: '/portal/a/2001.html', time: cnTime(now - ago(20) * MIN) });
+    if (changed) results.unshift({ title: data.story.repostTitle, text: data.story.repostText, href: '/portal/a/2001.html', time: cnTime(base - 2 * step * MIN) });
     const page = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"><title>示范资讯 · 搜索：Acme</title></head><body>
 <div class="results">${results.map((r) => `<div class="result"><h3><a href="${r.href}">${esc(r.title)}</a></h3><p class="abs">${esc(r.text)}</p><span class="time">${esc(r.time)}</span></div>`).join('\n')}</div></body></html>`;
     // An old portal: GBK, and the charset only in <meta>.
@@ -89,7 +93,7 @@ ${items
     const posts: Post[] = [...data.posts];
     if (changed) {
       posts.unshift(
-        { id: '9100', user: data.story.postUser, text: data.story.post, time: rel(10), reposts: data.story.postReposts, comments: data.story.postComments, likes: data.story.postLikes },
+        { id: '9100', user: data.story.postUser, text: data.story.post, time: rel(step), reposts: data.story.postReposts, comments: data.story.postComments, likes: data.story.postLikes },
         ...data.burst.map((p, i) => ({ ...p, time: rel(8 - i), reposts: '转发', comments: String(i), likes: String(3 * i + 1) })),
       );
     }
