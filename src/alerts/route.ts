@@ -1,4 +1,5 @@
 import type { OwnersRules } from '../config/rules-schema.js';
+import { HR_ONLY_TOPICS } from '../config/channels-schema.js';
 import type { Alert } from './model.js';
 
 export type Locale = 'zh-CN' | 'en';
@@ -34,8 +35,7 @@ export function recipientsFor(alert: Alert, owners: OwnersRules): Recipient[] {
   }
 }
 
-/** Topics whose content is personal data about employees: they may only ever reach HR. */
-export const HR_ONLY_TOPICS = new Set(['attrition']);
+export { HR_ONLY_TOPICS } from '../config/channels-schema.js';
 
 /** Last line of defence: an HR-only alert addressed to anyone outside the HR list is refused. */
 export function mayReceive(alert: Alert, r: Recipient, owners: OwnersRules): boolean {

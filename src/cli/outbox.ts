@@ -75,7 +75,7 @@ A message is pending until the SMTP server accepts it; failures are retried with
         const rules = loadRules(paths.rulesDir);
         const transport = makeTransport(paths.outboxDir);
         try {
-          const r = await sendPending(fresh, transport, { force: true, retry: retryPolicy(rules.delivery ?? DEFAULT_DELIVERY), only: new Set(chosen) });
+          const r = await sendPending(fresh, transport, { force: true, retry: retryPolicy(rules.delivery ?? DEFAULT_DELIVERY), only: new Set(chosen), channels: rules.owners.channels });
           // The same after-delivery records as a normal round (HR's audit of who received which score).
           for (const msg of r.sent) {
             const alerts = msg.alertIds.map((id) => fresh.data.alerts[id]).filter((a): a is NonNullable<typeof a> => a !== undefined);

@@ -43,6 +43,21 @@ export const deliveryRulesSchema = z.strictObject({
       notify_ops_after_attempts: z.number().int().min(1).default(3),
     })
     .prefault({}),
+  /**
+   * Where the actions on chat cards lead ("open", "acknowledge", "mute this item for 7 days").
+   * Without a console, cards name the `radar alerts` command to run instead.
+   */
+  links: z
+    .strictObject({
+      /** Base URL of the web console, e.g. https://radar.example.com */
+      console: z.url({ error: 'expected a URL like https://radar.example.com' }).nullable().default(null),
+      open: z.string().default('/alerts/{id}'),
+      ack: z.string().default('/alerts/{id}/ack'),
+      mute: z.string().default('/alerts/{id}/mute?days=7'),
+      /** Everything a channel was sent (the link after "12 more are not listed"). */
+      list: z.string().default('/alerts?to={to}'),
+    })
+    .prefault({}),
   /** Sent mail and handled alerts are forgotten after this many days. */
   retention_days: z.number().min(1).default(30),
   daemon: z

@@ -1,24 +1,38 @@
 import { z } from 'zod';
 import type { DeliveryRules } from './delivery-schema.js';
+import { channelDefSchema, channelName, checkChannelRouting, subscriptionsSchema } from './channels-schema.js';
 
 const email = z.email({ error: 'expected an email address' });
 const locale = z.enum(['zh-CN', 'en']);
 
-export const ownersSchema = z.strictObject({
-  regions: z.record(
-    z.string(),
-    z.strictObject({
-      owners: z.array(email).min(1),
-      locale: locale.optional(),
-      name: z.string().optional(),
-      name_en: z.string().optional(),
-    }),
-  ),
-  ops: z.array(email).default([]),
-  hr: z.array(email).default([]),
-  locale: locale.default('zh-CN'),
-  time_zone: z.string().default('Asia/Shanghai'),
-});
+export const ownersSchema = z
+  .strictObject({
+    regions: z.record(
+      z.string(),
+      z.strictObject({
+        owners: z.array(email).min(1),
+        locale: locale.optional(),
+        name: z.string().optional(),
+        name_en: z.string().optional(),
+        /** Chat channels that get this region's alerts too (besides the owners' email). */
+        channels: subscriptionsSchema,
+      }),
+    ),
+    ops: z.array(email).default([]),
+    ops_channels: subscriptionsSchema,
+    hr: z.array(email).default([]),
+    /** Chat channels for HR alerts: each must be hr_private. */
+    hr_channels: subscriptionsSchema,
+    locale: locale.default('zh-CN'),
+    time_zone: z.string().default('Asia/Shanghai'),
+    /** Chat groups and endpoints by name (see config/channels-schema.ts). */
+    channels: z.record(channelName, channelDefSchema).default({}),
+    /** Per person: chat channels that get what is addressed to them (as owner, manager ...). */
+    people: z.record(email, z.strictObject({ channels: subscriptionsSchema })).default({}),
+    /** Per alert topic: the only channels it may use ("email" = by email); topics not listed use every one. */
+    topics: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+  })
+  .superRefine(checkChannelRouting);
 
 export const priceRulesSchema = z.strictObject({
   alert_when: z

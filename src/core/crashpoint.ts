@@ -30,7 +30,7 @@ export function fileRole(file: string): string {
   if (base.endsWith('.snapshot.json')) return 'snapshot';
   if (base.endsWith('.runs.json')) return 'runlog';
   if (base === 'outbox.json') return 'outbox';
-  if (base.endsWith('.eml') || /[\\/]mail[\\/][^\\/]+\.html$/.test(file)) return 'mail';
+  if (base.endsWith('.eml') || /[\\/]mail[\\/][^\\/]+\.(html|json)$/.test(file)) return 'mail';
   if (base === 'schedule.json') return 'schedule';
   return 'file';
 }

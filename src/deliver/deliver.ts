@@ -1,24 +1,26 @@
-import { createRequire } from 'node:module';
 import type { Alert } from '../alerts/model.js';
-import { mayReceive, recipientsFor, type Recipient } from '../alerts/route.js';
 import type { Paths, Rules } from '../config/load.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import { crashPoint } from '../core/crashpoint.js';
 import { errorLine } from '../core/errors.js';
-import { DEFAULT_RETRY, hrSafeError, messageId, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
+import { bodyFormat, DEFAULT_RETRY, hrSafeError, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
+import { loadChannelModule, isChannelType } from './channels/registry.js';
+import { ChannelError, type Channel, type Destination, type SendContext } from './channels/types.js';
+import { destinationsFor, isHrAlert, mayDeliver } from './destinations.js';
 import { DEFAULT_DELIVERY, retryPolicy, type DeliveryRules } from './policy.js';
-import type { RenderedEmail } from './render.js';
 import { notifyDelivered } from './observers.js';
 import type { MailAlertPayload } from './sections/mail.js';
+import { RateLimits } from './rate-limit.js';
 import { mailFrom, makeTransport, type Transport } from './transport.js';
 
-// Loaded for the first digest to compose: rendering pulls in Handlebars, every section and the
-// chart renderer, MIME building pulls in nodemailer. A round with nothing new (the daemon runs
-// one every minute) needs none of them.
-const renderer = () => import('./render.js');
+// The sections are loaded for the first digest to compose; a round with nothing new (the daemon
+// runs one every minute) needs none of them, nor any channel's code.
 const sectionRegistry = () => import('./sections/registry.js');
-const requireLazy = createRequire(import.meta.url);
-const mailComposer = () => requireLazy('nodemailer/lib/mail-composer/index.js') as typeof import('nodemailer/lib/mail-composer/index.js');
+
+export async function loadChannel(type: string): Promise<Channel> {
+  if (!isChannelType(type)) throw new ChannelError(`unknown delivery channel type "${type}"`, { permanent: true });
+  return ((await loadChannelModule(type)) as { channel: Channel }).channel;
+}
 
 export interface ComposeOptions {
   owners: OwnersRules;
@@ -29,67 +31,84 @@ export interface ComposeOptions {
   /** 'immediate': only alerts of the immediate window (end of a daemon run); 'all': everything waiting. */
   window?: 'all' | 'immediate';
   limits?: DeliveryRules['digest'];
+  links?: DeliveryRules['links'];
   from?: string;
 }
 
 /**
- * Groups every alert not yet carried to a recipient into one digest per recipient (split in parts
- * when too large). Bodies are written to mail/<id>.eml first; then the messages and the alerts'
- * "delivered" marks are saved in one atomic write, so a crash cannot leave an alert both in a
- * message and waiting for another, and a message always has its body on disk.
+ * Groups every alert not yet carried to a destination (an email address or a chat channel) into
+ * one digest per destination, which its channel composes into messages (split within the
+ * medium's limits). Bodies are written to mail/<id>.eml or .json first; then the messages and the
+ * alerts' "delivered" marks are saved in one atomic write, so a crash cannot leave an alert both
+ * in a message and waiting for another, and a message always has its body on disk.
  */
 export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Promise<OutboxMessage[]> {
   const window = opts.window ?? 'all';
-  const limits = opts.limits ?? DEFAULT_DELIVERY.digest;
-  const from = opts.from ?? mailFrom();
-  const perRecipient = new Map<string, { r: Recipient; alerts: StoredAlert[] }>();
+  const perDestination = new Map<string, { d: Destination; alerts: StoredAlert[] }>();
   for (const a of Object.values(outbox.data.alerts)) {
     if (a.suppressed) continue;
     if (window === 'immediate' && a.window !== 'immediate') continue;
-    for (const r of recipientsFor(a as Alert, opts.owners)) {
-      if (a.delivered[r.email]) continue;
-      if (!mayReceive(a, r, opts.owners)) continue;
-      const entry = perRecipient.get(r.email) ?? { r, alerts: [] };
+    for (const d of destinationsFor(a, opts.owners)) {
+      if (a.delivered[d.key]) continue;
+      if (!mayDeliver(a, d, opts.owners)) continue;
+      const entry = perDestination.get(d.key) ?? { d, alerts: [] };
       entry.alerts.push(a);
-      perRecipient.set(r.email, entry);
+      perDestination.set(d.key, entry);
     }
   }
   const created: OutboxMessage[] = [];
   const memo = new Map<string, unknown>();
+  // The order of composing, taken once per new message (an email carries it in a header).
+  const reserved = new Map<string, number>();
+  const seqOf = (id: string): number => {
+    const known = outbox.data.messages[id]?.seq ?? reserved.get(id);
+    if (known !== undefined) return known;
+    const seq = outbox.nextSeq();
+    reserved.set(id, seq);
+    return seq;
+  };
   let changed = false;
-  for (const { r, alerts } of perRecipient.values()) {
+  for (const { d, alerts } of perDestination.values()) {
+    const channel = await loadChannel(d.type);
     // A person who is both HR and a region owner gets HR alerts in a separate digest.
     for (const group of splitHr(alerts)) {
-      const role: Recipient = group.hr ? { ...r, role: 'hr' } : r.role === 'hr' ? { ...r, role: 'ops' } : r;
-      const parts = await buildParts(await order(group.alerts), role, opts, limits, from, memo);
-      for (const part of parts) {
-        const ids = part.covered.map((a) => a.id);
-        const id = messageId(r.email, ids);
-        if (!outbox.data.messages[id]) {
-          const seq = outbox.nextSeq();
-          const eml = await buildEml(part.email, id, r.email, from, opts.now, seq);
-          outbox.writeBody(id, eml, previewHtml(part.email));
+      const role: Destination['role'] = group.hr ? 'hr' : d.role === 'hr' ? 'ops' : d.role;
+      const composed = await channel.compose({
+        destination: { ...d, role },
+        alerts: await order(group.alerts),
+        owners: opts.owners,
+        templatesDir: opts.templatesDir,
+        now: opts.now,
+        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+        limits: opts.limits ?? DEFAULT_DELIVERY.digest,
+        links: opts.links ?? DEFAULT_DELIVERY.links,
+        from: opts.from ?? mailFrom(),
+        memo,
+        seq: seqOf,
+      });
+      for (const c of composed) {
+        if (!outbox.data.messages[c.id]) {
+          outbox.writeBody(c.id, c.body, c.previewHtml, channel.format);
           const msg: OutboxMessage = {
-            id,
-            to: r.email,
-            locale: r.locale,
-            subject: part.email.subject,
-            alertIds: ids,
+            id: c.id,
+            to: d.key,
+            channel: d.type,
+            locale: d.locale,
+            subject: c.subject,
+            alertIds: [...c.covered, ...(c.shows ?? [])].map((a) => a.id),
             createdAt: opts.now.toISOString(),
-            seq,
+            seq: seqOf(c.id),
             ...(group.hr ? { hr: true } : {}),
             status: 'pending',
             attempts: 0,
             window,
-            bytes: eml.length,
-            charts: part.email.images.length,
-            ...(parts.length > 1 ? { part: { n: part.n, of: parts.length } } : {}),
-            ...(part.omitted ? { omitted: part.omitted } : {}),
+            bytes: c.body.length,
+            ...c.fields,
           };
-          outbox.data.messages[id] = msg;
+          outbox.data.messages[c.id] = msg;
           created.push(msg);
         }
-        for (const a of part.covered) a.delivered[r.email] = id;
+        for (const a of c.covered) a.delivered[d.key] = c.id;
         changed = true;
       }
     }
@@ -99,10 +118,10 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
   return created;
 }
 
-/** HR-only topics never share an email with anything else. */
+/** HR data never shares a message with anything else. */
 function splitHr(alerts: StoredAlert[]): { hr: boolean; alerts: StoredAlert[] }[] {
-  const hr = alerts.filter((a) => a.audience.kind === 'hr');
-  const rest = alerts.filter((a) => a.audience.kind !== 'hr');
+  const hr = alerts.filter((a) => isHrAlert(a));
+  const rest = alerts.filter((a) => !isHrAlert(a));
   return [...(rest.length ? [{ hr: false, alerts: rest }] : []), ...(hr.length ? [{ hr: true, alerts: hr }] : [])];
 }
 
@@ -112,106 +131,6 @@ async function order(alerts: StoredAlert[]): Promise<StoredAlert[]> {
   const rank = (a: StoredAlert) => getSection(a.topic)?.order ?? 1000;
   const weight = (a: StoredAlert) => getSection(a.topic)?.weight?.(a) ?? 0;
   return [...alerts].sort((a, b) => rank(a) - rank(b) || weight(b) - weight(a) || a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
-}
-
-interface Part {
-  n: number;
-  /** Listed in the email. */
-  listed: StoredAlert[];
-  /** Listed plus those only counted (the email stands for all of them). */
-  covered: StoredAlert[];
-  omitted: number;
-  email: RenderedEmail;
-}
-
-/**
- * Splits a recipient's alerts into emails within the limits: at most max_alerts listed per email
- * and max_parts emails (the last one counts the rest); an email over max_bytes loses its charts,
- * and if still too large the alerts per email are halved. No 15 MB digests.
- */
-async function buildParts(alerts: StoredAlert[], r: Recipient, opts: ComposeOptions, limits: DeliveryRules['digest'], from: string, memo: Map<string, unknown>): Promise<Part[]> {
-  const { renderDigest } = await renderer();
-  let perEmail = limits.max_alerts;
-  for (;;) {
-    const chunks: StoredAlert[][] = [];
-    for (let i = 0; i < alerts.length; i += perEmail) chunks.push(alerts.slice(i, i + perEmail));
-    const kept = chunks.slice(0, limits.max_parts);
-    const omittedAlerts = chunks.slice(limits.max_parts).flat();
-    const parts: Part[] = [];
-    let tooBig: number | null = null;
-    for (let i = 0; i < kept.length; i++) {
-      const listed = kept[i]!;
-      const last = i === kept.length - 1;
-      const omitted = last ? omittedAlerts.length : 0;
-      const input = {
-        templatesDir: opts.templatesDir,
-        recipient: r,
-        alerts: listed,
-        owners: opts.owners,
-        now: opts.now,
-        memo,
-        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-        ...(kept.length > 1 ? { part: { n: i + 1, of: kept.length } } : {}),
-        ...(omitted ? { omitted } : {}),
-      };
-      let email = await renderDigest({ ...input, charts: limits.charts });
-      if (estimateBytes(email) > limits.max_bytes && email.images.length) email = await renderDigest({ ...input, charts: 0 });
-      if (estimateBytes(email) > limits.max_bytes && listed.length > 1) {
-        tooBig = listed.length;
-        break;
-      }
-      parts.push({ n: i + 1, listed, covered: last ? [...listed, ...omittedAlerts] : listed, omitted, email });
-    }
-    if (tooBig === null) return parts;
-    perEmail = Math.max(1, Math.floor(tooBig / 2));
-  }
-}
-
-/** MIME size, closely enough: base64 parts grow by 4/3 plus line breaks and headers. */
-function estimateBytes(e: RenderedEmail): number {
-  const b64 = (n: number) => Math.ceil((n * 4) / 3) * (78 / 76);
-  return 4096 + b64(Buffer.byteLength(e.html)) + b64(Buffer.byteLength(e.text)) + e.images.reduce((s, i) => s + b64(i.png.length) + 512, 0);
-}
-
-/**
- * The whole MIME message, built once and stored: every retry sends the same bytes with the same
- * Message-ID, so a copy delivered twice (see README, "Exactly once") is recognisably the same mail.
- */
-async function buildEml(email: RenderedEmail, id: string, to: string, from: string, date: Date, seq?: number): Promise<Buffer> {
-  const MailComposer = mailComposer();
-  const composer = new MailComposer({
-    from,
-    to,
-    subject: email.subject,
-    text: email.text,
-    html: email.html,
-    messageId: `<${id}@sales-radar>`,
-    date,
-    headers: { 'X-Sales-Radar-Digest': id, ...(seq ? { 'X-Sales-Radar-Seq': String(seq) } : {}) },
-    attachments: email.images.map((img) => ({ cid: img.cid, filename: `${img.cid.split('@')[0]}.png`, contentType: 'image/png', content: img.png, contentDisposition: 'inline' as const })),
-  });
-  return composer.compile().build();
-}
-
-/** The HTML part with images inlined as data: URIs, for opening in a browser (cid: only works in mail). */
-function previewHtml(email: RenderedEmail): string {
-  let html = email.html;
-  for (const img of email.images) html = html.split(`cid:${img.cid}`).join(`data:image/png;base64,${img.png.toString('base64')}`);
-  return html;
-}
-
-/** Body of a message: its stored .eml, or built from the inline body of a version-1 outbox. */
-async function bodyOf(outbox: Outbox, msg: OutboxMessage, from: string): Promise<Buffer | null> {
-  const eml = outbox.readBody(msg.id);
-  if (eml) return eml;
-  if (msg.html === undefined) return null;
-  const email: RenderedEmail = {
-    subject: msg.subject,
-    html: msg.html,
-    text: msg.text ?? '',
-    images: (msg.attachments ?? []).map((a) => ({ alertId: '', cid: a.cid, png: Buffer.from(a.base64, 'base64'), width: 0, height: 0, alt: '' })),
-  };
-  return buildEml(email, msg.id, msg.to, from, new Date(msg.createdAt), msg.seq);
 }
 
 export interface DeliveryReport {
@@ -233,48 +152,121 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Only these message ids. */
   only?: ReadonlySet<string>;
+  /** Chat channels as configured now (rules/owners.yaml `channels:`). */
+  channels?: OwnersRules['channels'];
+  /** Where webhook URLs and signing secrets are read, at send time. */
+  env?: NodeJS.ProcessEnv;
+  /** Requests each robot took recently; the daemon keeps one across rounds. */
+  rateLimits?: RateLimits;
+  /** Longest wait for a robot's rate limit within a round; beyond it the message waits for a later round. */
+  maxRateWaitMs?: number;
 }
 
 /**
- * Sends what is due. Each message is marked "sending" (durably) before the SMTP conversation and
- * "sent" right after the server's 250, so the only window in which a crash can cause a second
- * copy is between the server accepting and our fsync: microseconds, and the copy carries the same
- * Message-ID and bytes.
+ * Sends what is due, whatever its channel. Each message is marked "sending" (durably) before the
+ * SMTP conversation or HTTP request and "sent" right after the service accepted it (SMTP 250, a
+ * chat service's success code), so the only window in which a crash can cause a second copy is
+ * between the service accepting and our fsync: microseconds, and the copy is the same stored body
+ * (same Message-ID; for webhooks the same idempotency key).
+ *
+ * Chat robots accept only so many requests a minute: a message whose robot is busy waits here
+ * (or, past maxRateWaitMs, until a later round) without spending an attempt. The parts of one
+ * digest go in order: when one fails, the later ones wait for it.
  */
 export async function sendPending(outbox: Outbox, transport: Transport, opts: SendOptions = {}): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: [], failed: [], resumed: [] };
   const now = opts.now ?? (() => new Date());
   const retry = opts.retry ?? DEFAULT_RETRY;
   const from = opts.from ?? mailFrom();
+  const env = opts.env ?? process.env;
+  const limits = opts.rateLimits ?? new RateLimits(() => Object.values(outbox.data.messages));
+  const held = new Set<string>();
+  const fail = (msg: OutboxMessage, error: string, permanent: boolean, waitMs = 0) => {
+    outbox.markFailed(msg, now(), error, retry, permanent, waitMs);
+    report.failed.push({ msg, error: msg.lastError! });
+    opts.onFailed?.(msg, msg.lastError!);
+    held.add(digestOf(msg));
+  };
   for (const msg of outbox.due(now(), opts.force)) {
     if (opts.signal?.aborted) break;
     if (opts.only && !opts.only.has(msg.id)) continue;
+    if (held.has(digestOf(msg)) || waitsForEarlierPart(outbox, msg)) continue;
+    const type = msg.channel ?? 'email';
+    const chat = type !== 'email';
+    const def = chat ? opts.channels?.[msg.to] : undefined;
+    let channel: Channel;
+    try {
+      channel = await loadChannel(type);
+    } catch (err) {
+      outbox.markSending(msg, now());
+      fail(msg, errorLine(err), true);
+      continue;
+    }
+    if (chat && def) {
+      const rates = def.rate ? [{ max: def.rate.max, perSeconds: def.rate.per_seconds }] : (channel.rates ?? []);
+      const wait = limits.waitMs(msg.to, rates, now());
+      if (wait > (opts.maxRateWaitMs ?? Math.max(0, ...rates.map((r) => r.perSeconds * 1000)) + 5_000)) {
+        outbox.defer(msg, new Date(now().getTime() + wait));
+        held.add(digestOf(msg));
+        continue;
+      }
+      if (wait > 0) await sleep(wait, opts.signal);
+      if (opts.signal?.aborted) break;
+    }
     if (msg.status === 'sending') report.resumed.push(msg);
-    const body = await bodyOf(outbox, msg, from);
+    const body = outbox.readBody(msg.id, bodyFormat(msg)) ?? (chat ? null : await (await import('./channels/email.js')).legacyBody(msg, from));
     outbox.markSending(msg, now());
     if (!body) {
-      outbox.markFailed(msg, now(), 'message body missing from the state folder (mail/); cannot be sent', retry, true);
-      report.failed.push({ msg, error: msg.lastError! });
-      opts.onFailed?.(msg, msg.lastError!);
+      fail(msg, `message body missing from the state folder (mail/${msg.id}.${bodyFormat(msg)}); cannot be sent`, true);
       continue;
     }
-    crashPoint('before-smtp');
+    if (chat && !def) {
+      fail(msg, `channel "${msg.to}" is not in rules/owners.yaml channels: any more; put it back, then radar outbox retry`, false);
+      continue;
+    }
+    const ctx: SendContext = { transport, env, from, now, ...(def ? { def } : {}), ...(opts.signal ? { signal: opts.signal } : {}), previewHtml: outbox.bodyFile(msg.id, 'html') };
+    if (chat) limits.note(msg.to, now());
+    crashPoint(chat ? 'before-post' : 'before-smtp');
     let res;
     try {
-      res = await transport.send(msg, { eml: body, previewHtml: outbox.bodyFile(msg.id, 'html') });
+      res = await channel.send(msg, body, ctx);
     } catch (err) {
-      outbox.markFailed(msg, now(), errorLine(err), retry, isPermanent(err));
-      report.failed.push({ msg, error: msg.lastError! });
-      opts.onFailed?.(msg, msg.lastError!);
+      const ce = err instanceof ChannelError ? err : null;
+      fail(msg, errorLine(err), ce ? ce.permanent : isPermanent(err), ce?.retryAfterMs ?? 0);
       continue;
     }
-    crashPoint('after-smtp-accept');
+    crashPoint(chat ? 'after-post-accept' : 'after-smtp-accept');
     outbox.markSent(msg, now(), res.detail, res.file);
     crashPoint('after-journal');
     report.sent.push(msg);
     opts.onSent?.(msg);
   }
   return report;
+}
+
+/** A later part of a digest goes only after the earlier ones (or once they are given up). */
+function waitsForEarlierPart(outbox: Outbox, msg: OutboxMessage): boolean {
+  if (!msg.part || msg.part.n === 1) return false;
+  return Object.values(outbox.data.messages).some(
+    (m) => m.to === msg.to && m.createdAt === msg.createdAt && m.part && m.part.n < msg.part!.n && (m.status === 'pending' || m.status === 'sending'),
+  );
+}
+
+/** The parts of one digest: same destination, composed together. */
+function digestOf(msg: OutboxMessage): string {
+  return `${msg.to}\0${msg.createdAt}`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The server refused this recipient for good (5xx on RCPT TO): retrying cannot help. */
@@ -325,6 +317,9 @@ export interface DeliverOptions {
   signal?: AbortSignal;
   onSent?: (msg: OutboxMessage) => void;
   onFailed?: (msg: OutboxMessage, error: string) => void;
+  /** Where chat channels' webhook URLs and secrets are read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  rateLimits?: RateLimits;
 }
 
 export interface DeliverResult {
@@ -348,7 +343,7 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
   if (opts.window === 'none') return { messages: [], delivery, notices: [] };
   const d = opts.rules.delivery ?? DEFAULT_DELIVERY;
   const compose = (window: 'all' | 'immediate') =>
-    composeDigests(outbox, { owners: opts.rules.owners, templatesDir: opts.paths.templatesDir, now: opts.now(), stateDir: opts.paths.stateDir, window, limits: d.digest });
+    composeDigests(outbox, { owners: opts.rules.owners, templatesDir: opts.paths.templatesDir, now: opts.now(), stateDir: opts.paths.stateDir, window, limits: d.digest, links: d.links });
   const messages = await compose(opts.window);
   const transport = opts.transport ?? makeTransport(opts.paths.outboxDir);
   const send = async (only?: ReadonlySet<string>) => {
@@ -356,6 +351,9 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
       now: opts.now,
       force: opts.force ?? opts.window === 'all',
       retry: retryPolicy(d),
+      channels: opts.rules.owners.channels,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(only ? { only } : {}),
       ...(opts.onSent ? { onSent: opts.onSent } : {}),

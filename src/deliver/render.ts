@@ -6,7 +6,7 @@ import type { OwnersRules } from '../config/rules-schema.js';
 import { RadarError } from '../core/errors.js';
 import type { StoredAlert } from '../store/outbox.js';
 import { formatDateTime } from './format.js';
-import { fill, loadStrings } from './i18n.js';
+import { fill, loadStrings, type Strings } from './i18n.js';
 import { getSection } from './sections/registry.js';
 import type { InlineImage, SectionContext } from './sections/types.js';
 
@@ -76,9 +76,10 @@ export interface RenderInput {
   memo?: Map<string, unknown>;
 }
 
-export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
-  const { recipient, owners, now, templatesDir } = input;
-  const t = loadStrings(templatesDir, recipient.locale);
+/** What every rendering of a digest shares: strings, sections in order, the subject, the charts. */
+async function prepare(input: RenderInput) {
+  const { recipient, owners, now } = input;
+  const t = loadStrings(input.templatesDir, recipient.locale);
   const ctx: SectionContext = { locale: recipient.locale, t, timeZone: owners.time_zone, now, images: new Map(), memo: input.memo ?? new Map(), ...(input.stateDir ? { stateDir: input.stateDir } : {}) };
   const byTopic = new Map<string, StoredAlert[]>();
   for (const a of input.alerts) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
@@ -109,7 +110,12 @@ export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
       // A chart that cannot be drawn leaves the text history in place; the digest still goes out.
     }
   }
+  return { t, ctx, sections, headlines, subject, images, generatedAt: formatDateTime(now, owners.time_zone, recipient.locale) };
+}
 
+export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
+  const { recipient, owners, templatesDir } = input;
+  const { t, ctx, sections, headlines, subject, images, generatedAt } = await prepare(input);
   const rendered = sections.map((s) => {
     const tpl = compile(templatesDir, `sections/${s.topic}`);
     const view = { ...s.section.view(s.alerts, ctx), t, locale: recipient.locale };
@@ -121,7 +127,7 @@ export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
     locale: recipient.locale,
     subject,
     summary: headlines.map((h) => h.text),
-    generatedAt: formatDateTime(now, owners.time_zone, recipient.locale),
+    generatedAt,
     timeZone: owners.time_zone,
     sections: rendered.map((r) => ({ ...r, html: new Handlebars.SafeString(r.html) })),
     omitted: input.omitted ? fill(t['digest.omitted'] ?? '{n} more alerts are not listed (digest size limit)', { n: input.omitted }) : null,
@@ -133,6 +139,59 @@ export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
     text: layout.text({ ...view, sections: rendered }),
     images,
   };
+}
+
+/** One alert as plain text (its section's text template, for that alert alone), for chat channels to lay out. */
+export interface ChatItem {
+  alert: StoredAlert;
+  text: string;
+  /** The first http(s) link in it (the product, the tender, the failing page). */
+  url: string | null;
+}
+
+/** A digest for chat: the email's subject and summary, each alert's text on its own, and the charts. */
+export interface ChatDigest {
+  subject: string;
+  summary: string[];
+  generatedAt: string;
+  timeZone: string;
+  sections: { topic: string; title: string; items: ChatItem[] }[];
+  images: InlineImage[];
+  t: Strings;
+}
+
+export async function renderChat(input: RenderInput): Promise<ChatDigest> {
+  const { recipient, templatesDir } = input;
+  const { t, ctx, sections, headlines, subject, images, generatedAt } = await prepare(input);
+  return {
+    subject,
+    summary: headlines.map((h) => h.text),
+    generatedAt,
+    timeZone: input.owners.time_zone,
+    t,
+    images,
+    sections: sections.map((s) => {
+      const tpl = compile(templatesDir, `sections/${s.topic}`);
+      return {
+        topic: s.topic,
+        title: s.section.title(ctx),
+        items: s.alerts.map((a) => {
+          const text = tidy(tpl.text({ ...s.section.view([a], ctx), t, locale: recipient.locale }));
+          return { alert: a, text, url: /https?:\/\/[^\s)]+/i.exec(text)?.[0] ?? null };
+        }),
+      };
+    }),
+  };
+}
+
+/** Template output without trailing spaces and runs of blank lines. */
+function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function subjectPrefix(alerts: StoredAlert[], r: Recipient, owners: OwnersRules, t: Record<string, string>): string {

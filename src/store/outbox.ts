@@ -28,7 +28,13 @@ export type MessageStatus = 'pending' | 'sending' | 'sent' | 'dead';
 export interface OutboxMessage {
   /** Stable: derived from recipient + alert ids, so a rebuilt digest after a crash gets the same id. */
   id: string;
+  /** An email address, or the name of a chat channel in rules/owners.yaml (`channels:`). */
   to: string;
+  /**
+   * How it travels: 'email', or a chat channel type ('wecom', 'dingtalk' ...). Absent in outboxes
+   * written before channels existed: email. Decides the body's format (mail/<id>.eml or .json).
+   */
+  channel?: string;
   locale: string;
   subject: string;
   alertIds: string[];
@@ -44,10 +50,10 @@ export interface OutboxMessage {
   attempts: number;
   /** Which window built it; 'all' for a manual run that sends everything. */
   window?: DeliveryWindow | 'all';
-  /** Size of the MIME message in mail/<id>.eml. */
+  /** Size of the stored body (MIME message or request JSON). */
   bytes?: number;
   charts?: number;
-  /** A digest too large for one email is split: part n of m. */
+  /** A digest too large for one email (or chat post) is split: part n of m. */
   part?: { n: number; of: number };
   /** Alerts counted in the summary but not listed (beyond the per-digest limits). */
   omitted?: number;
@@ -175,7 +181,7 @@ export class Outbox {
     const t = now.getTime();
     return Object.values(this.data.messages)
       .filter((m) => (m.status === 'pending' || m.status === 'sending') && (force || !m.nextAttemptAt || Date.parse(m.nextAttemptAt) <= t))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.seq ?? 0) - (b.seq ?? 0) || a.to.localeCompare(b.to) || (a.part?.n ?? 0) - (b.part?.n ?? 0) || a.id.localeCompare(b.id));
   }
 
   pendingMessages(): OutboxMessage[] {
@@ -224,7 +230,8 @@ export class Outbox {
     this.save();
   }
 
-  markFailed(msg: OutboxMessage, now: Date, error: string, retry: RetryPolicy, permanent = false): void {
+  /** `waitMs`: the service said when to come back (a rate limit); at least that long, whatever the backoff. */
+  markFailed(msg: OutboxMessage, now: Date, error: string, retry: RetryPolicy, permanent = false, waitMs = 0): void {
     msg.lastError = error;
     if (permanent || msg.attempts >= retry.maxAttempts) {
       msg.status = 'dead';
@@ -232,8 +239,18 @@ export class Outbox {
     } else {
       msg.status = 'pending';
       const wait = retry.backoffMs[Math.min(msg.attempts, retry.backoffMs.length) - 1] ?? retry.backoffMs.at(-1) ?? 60_000;
-      msg.nextAttemptAt = new Date(now.getTime() + wait).toISOString();
+      msg.nextAttemptAt = new Date(now.getTime() + Math.max(wait, waitMs)).toISOString();
     }
+    this.save();
+  }
+
+  /**
+   * Not attempted now (a channel's rate limit is used up): back to pending until `at`, without
+   * spending an attempt, so a busy robot never turns into a dead message.
+   */
+  defer(msg: OutboxMessage, at: Date): void {
+    msg.status = 'pending';
+    msg.nextAttemptAt = at.toISOString();
     this.save();
   }
 
@@ -299,7 +316,7 @@ export class Outbox {
     if (existsSync(this.mailDir)) {
       for (const f of readdirSync(this.mailDir)) {
         const path = join(this.mailDir, f);
-        if (this.data.messages[f.replace(/\.(eml|html)$/, '')]) continue;
+        if (this.data.messages[f.replace(/\.(eml|html|json)$/, '')]) continue;
         try {
           if (statSync(path).mtimeMs < Date.now() - 3_600_000) {
             unlinkSync(path);
@@ -313,19 +330,23 @@ export class Outbox {
     return { messages: pruned.length, alerts, files };
   }
 
-  bodyFile(id: string, ext: 'eml' | 'html' = 'eml'): string {
+  bodyFile(id: string, ext: BodyFormat | 'html' = 'eml'): string {
     return join(this.mailDir, `${id}.${ext}`);
   }
 
-  /** Writes a message's MIME body (and an HTML preview for people) before the message is recorded. */
-  writeBody(id: string, eml: Buffer, previewHtml: string): void {
-    writeFileAtomic(this.bodyFile(id, 'html'), previewHtml);
-    writeFileAtomic(this.bodyFile(id, 'eml'), eml);
+  /**
+   * Writes a message's body before the message is recorded: the MIME message (with an HTML
+   * preview for people) for email, the request JSON (never a secret: keys and signatures are
+   * added at send time) for a chat channel.
+   */
+  writeBody(id: string, body: Buffer, previewHtml?: string, format: BodyFormat = 'eml'): void {
+    if (previewHtml !== undefined) writeFileAtomic(this.bodyFile(id, 'html'), previewHtml);
+    writeFileAtomic(this.bodyFile(id, format), body);
   }
 
-  readBody(id: string): Buffer | null {
+  readBody(id: string, format: BodyFormat = 'eml'): Buffer | null {
     try {
-      return readFileSync(this.bodyFile(id, 'eml'));
+      return readFileSync(this.bodyFile(id, format));
     } catch {
       return null;
     }
@@ -333,7 +354,7 @@ export class Outbox {
 
   private removeBody(id: string): number {
     let n = 0;
-    for (const ext of ['eml', 'html'] as const) {
+    for (const ext of ['eml', 'html', 'json'] as const) {
       try {
         unlinkSync(this.bodyFile(id, ext));
         n++;
@@ -343,6 +364,13 @@ export class Outbox {
     }
     return n;
   }
+}
+
+/** How a stored body is kept: a MIME message, or the JSON a chat service is sent. */
+export type BodyFormat = 'eml' | 'json';
+
+export function bodyFormat(msg: Pick<OutboxMessage, 'channel'>): BodyFormat {
+  return !msg.channel || msg.channel === 'email' ? 'eml' : 'json';
 }
 
 export function messageId(to: string, alertIds: readonly string[]): string {
