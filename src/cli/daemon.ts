@@ -86,11 +86,18 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
 /** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */
 async function startDemo(cmd: Command, log: Logger) {
   // Loaded here, not at the top: a production daemon never needs the demo shops (or what `radar demo` imports).
-  const [{ DemoSite }, { demoExtensions }, { PACKAGE_ROOT }] = await Promise.all([import('../demo/site.js'), import('../demo/extensions.js'), import('./demo.js')]);
+  const [{ DemoSite }, { demoExtensions }, { PACKAGE_ROOT, DEMO_ROBOTS, DEMO_WECOM_ENV }, { DemoWecom }] = await Promise.all([
+    import('../demo/site.js'),
+    import('../demo/extensions.js'),
+    import('./demo.js'),
+    import('../demo/wecom.js'),
+  ]);
   const o = cmd.optsWithGlobals() as { state?: string };
   const paths = resolvePaths({ home: PACKAGE_ROOT, stateDir: o.state ?? join(PACKAGE_ROOT, 'data', 'state', 'daemon-demo'), outboxDir: join(PACKAGE_ROOT, 'data', 'outbox') });
   const site = new DemoSite(join(PACKAGE_ROOT, 'data', 'demo', 'catalog.json'));
   for (const extend of demoExtensions) extend(site, join(PACKAGE_ROOT, 'data', 'demo'));
+  const wecom = new DemoWecom(join(paths.outboxDir, 'wecom'), DEMO_ROBOTS);
+  wecom.mount(site);
   let base: string;
   try {
     base = await site.start(8765);
@@ -98,7 +105,9 @@ async function startDemo(cmd: Command, log: Logger) {
     base = await site.start(0);
   }
   process.env.RADAR_DEMO_URL = base;
-  log.info({ shops: base, state: paths.stateDir, outbox: paths.outboxDir }, 'demo shops started');
+  // The regional WeCom groups of rules/owners.yaml go to the demo site's WeCom-compatible endpoint, never the network.
+  for (const [name, robot] of Object.entries(DEMO_WECOM_ENV)) process.env[name] = wecom.url(base, robot);
+  log.info({ shops: base, state: paths.stateDir, outbox: paths.outboxDir, wecom: join(paths.outboxDir, 'wecom') }, 'demo shops started');
   let targets: string[] | null = null;
   const ran = new Set<string>();
   let changed = false;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths, displayPath } from '../config/load.js';
 import { DemoSite } from '../demo/site.js';
+import { DemoWecom } from '../demo/wecom.js';
 import { demoExtensions } from '../demo/extensions.js';
 import { runAll } from '../pipeline/run.js';
 import { loadRules } from '../config/load.js';
@@ -13,6 +14,10 @@ import { runAttritionJob } from '../signals/job.js';
 import { runHealthJob } from '../health/job.js';
 import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
+
+/** The demo's WeCom robots: key → group, and the env var rules/owners.yaml reads each robot's URL from. */
+export const DEMO_ROBOTS: Record<string, string> = { 'demo-east-robot-key': 'east', 'demo-south-robot-key': 'south' };
+export const DEMO_WECOM_ENV: Record<string, string> = { RADAR_WECOM_EAST_URL: 'east', RADAR_WECOM_SOUTH_URL: 'south' };
 
 /** The folder the package lives in: the demo always uses its bundled targets, rules and templates. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,14 +34,18 @@ export function register(program: Command): void {
       if (!opts.keepState && existsSync(paths.stateDir)) rmSync(paths.stateDir, { recursive: true, force: true });
       const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
       for (const extend of demoExtensions) extend(site, join(root, 'data', 'demo'));
+      // The regional WeCom groups of rules/owners.yaml, answered by a WeCom-compatible endpoint on the demo site.
+      const wecom = new DemoWecom(join(paths.outboxDir, 'wecom'), DEMO_ROBOTS);
+      wecom.mount(site);
       let base: string;
       try {
         base = await site.start(opts.port ?? 8765);
       } catch {
         base = await site.start(0);
       }
-      const prevDemoUrl = process.env.RADAR_DEMO_URL;
+      const saved = Object.fromEntries(['RADAR_DEMO_URL', ...Object.keys(DEMO_WECOM_ENV)].map((k) => [k, process.env[k]]));
       process.env.RADAR_DEMO_URL = base;
+      for (const [name, robot] of Object.entries(DEMO_WECOM_ENV)) process.env[name] = wecom.url(base, robot);
       try {
         out(`demo sites on ${base}`);
         out('\n== run 1: first look at every competitor (sets the baseline, no price alerts) ==');
@@ -66,15 +75,20 @@ export function register(program: Command): void {
         const healthMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of healthMail.delivery.sent) out(sentLine(m));
 
-        const emails = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent];
+        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent];
+        const emails = sent.filter((m) => !m.channel || m.channel === 'email');
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
+        out(`\n${wecom.posts.length} posts to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
+        for (const p of wecom.posts) out(`  ${p.robot}: ${p.msgtype}  ${displayPath(p.file)}`);
         out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);
         // The demo is expected to show one broken scraper; it succeeded if mail went out.
         setExitCode(cmd, emails.length > 0 ? 0 : 1);
       } finally {
-        if (prevDemoUrl === undefined) delete process.env.RADAR_DEMO_URL;
-        else process.env.RADAR_DEMO_URL = prevDemoUrl;
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
         await site.stop();
       }
     });

@@ -5,10 +5,10 @@ import { retryPolicy, DEFAULT_DELIVERY } from '../deliver/policy.js';
 import { sendPending } from '../deliver/deliver.js';
 import { notifyDelivered } from '../deliver/observers.js';
 import { makeTransport } from '../deliver/transport.js';
-import { writeOutboxRequest, type OutboxRequest } from '../schedule/daemon.js';
-import { acquireLock, liveHolder } from '../schedule/lock.js';
+import { acquireLock } from '../schedule/lock.js';
 import { type MessageView, opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
 import { out, pathsFrom, sentLine, setExitCode } from './common.js';
+import { handOver } from './handover.js';
 import { formatTable } from './table.js';
 
 export function register(program: Command): void {
@@ -67,7 +67,7 @@ A message is pending until the SMTP server accepts it; failures are retried with
         out('nothing to retry');
         return;
       }
-      if (handOver(paths.stateDir, { action: 'retry', ids: chosen })) return;
+      if (handOver(paths.stateDir, { action: 'retry', ids: chosen }, 'message(s)')) return;
       const lock = acquireLock(paths.stateDir, 'outbox');
       try {
         const fresh = new Outbox(paths.stateDir);
@@ -109,7 +109,7 @@ A message is pending until the SMTP server accepts it; failures are retried with
         out('nothing to purge');
         return;
       }
-      if (handOver(paths.stateDir, { action: 'purge', ids: chosen })) return;
+      if (handOver(paths.stateDir, { action: 'purge', ids: chosen }, 'message(s)')) return;
       const lock = acquireLock(paths.stateDir, 'outbox');
       try {
         const box = new Outbox(paths.stateDir);
@@ -122,20 +122,6 @@ A message is pending until the SMTP server accepts it; failures are retried with
         lock.release();
       }
     });
-}
-
-/** While the daemon owns the outbox, changes go to it as a request plus SIGUSR2. */
-function handOver(stateDir: string, req: OutboxRequest): boolean {
-  const holder = liveHolder(stateDir);
-  if (!holder || holder.command !== 'daemon') return false;
-  writeOutboxRequest(stateDir, req);
-  try {
-    process.kill(holder.pid, 'SIGUSR2');
-  } catch {
-    throw new RadarError('usage', `radar daemon (pid ${holder.pid}) could not be signalled; the request waits in ${displayPath(stateDir)}/requests/ for its next delivery round`);
-  }
-  out(`handed to radar daemon (pid ${holder.pid}): ${req.action} ${req.ids.length} message(s); its log shows the outcome`);
-  return true;
 }
 
 function resolveIds(outbox: Outbox, ids: string[]): string[] {

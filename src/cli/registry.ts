@@ -32,4 +32,6 @@ export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('daemon', () => import('./daemon.js')),
   lazy('outbox', () => import('./outbox.js')),
   lazy('health', () => import('./health.js')),
+  lazy('channels', () => import('./channels.js')),
+  lazy('alerts', () => import('./alerts.js')),
 ];

@@ -63,10 +63,16 @@ export function printSummary(s: RunSummary): void {
   for (const m of s.delivery.sent) out(sentLine(m));
   for (const f of s.delivery.failed) {
     const v = opsView(f.msg);
-    err(`! mail to ${v.to} not sent (attempt ${f.msg.attempts}): ${v.lastError ?? f.error}`);
+    err(`! ${isEmail(f.msg) ? 'mail' : `${f.msg.channel} post`} to ${v.to} not sent (attempt ${f.msg.attempts}): ${v.lastError ?? f.error}`);
   }
   const good = s.results.filter((r) => r.verdict === 'good').length;
-  out(`${good}/${s.results.length} targets good, ${s.alerts.length} alerts, ${s.delivery.sent.length} emails sent`);
+  const emails = s.delivery.sent.filter(isEmail).length;
+  const posts = s.delivery.sent.length - emails;
+  out(`${good}/${s.results.length} targets good, ${s.alerts.length} alerts, ${emails} emails sent${posts ? `, ${posts} chat posts` : ''}`);
+}
+
+function isEmail(m: { channel?: string }): boolean {
+  return !m.channel || m.channel === 'email';
 }
 
 function summaryJson(s: RunSummary) {
@@ -84,13 +90,19 @@ function summaryJson(s: RunSummary) {
       removed: r.diff?.removed.length ?? 0,
       alerts: r.alerts.map((a) => a.id),
     })),
-    emails: s.delivery.sent.map((m) => {
+    emails: s.delivery.sent.filter(isEmail).map((m) => {
       const v = opsView(m);
       return { to: v.to, subject: v.subject, file: m.file ?? null, ...(v.hr ? { hr: true } : {}) };
     }),
+    posts: s.delivery.sent
+      .filter((m) => !isEmail(m))
+      .map((m) => {
+        const v = opsView(m);
+        return { to: v.to, channel: m.channel, subject: v.subject, ...(v.hr ? { hr: true } : {}) };
+      }),
     unsent: s.delivery.failed.map((f) => {
       const v = opsView(f.msg);
-      return { to: v.to, error: v.lastError ?? f.error };
+      return { to: v.to, channel: f.msg.channel ?? 'email', error: v.lastError ?? f.error };
     }),
   };
 }

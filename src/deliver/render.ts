@@ -155,7 +155,8 @@ export interface ChatDigest {
   summary: string[];
   generatedAt: string;
   timeZone: string;
-  sections: { topic: string; title: string; items: ChatItem[] }[];
+  /** `notes`: lines every alert of the section repeats (a legend, a summary), said once. */
+  sections: { topic: string; title: string; items: ChatItem[]; notes: string[] }[];
   images: InlineImage[];
   t: Strings;
 }
@@ -172,16 +173,30 @@ export async function renderChat(input: RenderInput): Promise<ChatDigest> {
     images,
     sections: sections.map((s) => {
       const tpl = compile(templatesDir, `sections/${s.topic}`);
+      const texts = s.alerts.map((a) => tidy(tpl.text({ ...s.section.view([a], ctx), t, locale: recipient.locale })));
+      const { items, notes } = sharedLines(texts);
       return {
         topic: s.topic,
         title: s.section.title(ctx),
-        items: s.alerts.map((a) => {
-          const text = tidy(tpl.text({ ...s.section.view([a], ctx), t, locale: recipient.locale }));
-          return { alert: a, text, url: /https?:\/\/[^\s)]+/i.exec(text)?.[0] ?? null };
-        }),
+        notes,
+        items: s.alerts.map((a, i) => ({ alert: a, text: items[i]!, url: /https?:\/\/[^\s)]+/i.exec(items[i]!)?.[0] ?? null })),
       };
     }),
   };
+}
+
+/**
+ * A section rendered for one alert at a time repeats what it says about all of them (a legend,
+ * per-competitor counts): lines found in every alert's text, other than its first, are taken out
+ * and returned once.
+ */
+function sharedLines(texts: string[]): { items: string[]; notes: string[] } {
+  if (texts.length < 2) return { items: texts, notes: [] };
+  const linesOf = texts.map((t) => t.split('\n'));
+  const common = linesOf[0]!.slice(1).filter((l) => l.trim() && linesOf.every((ls) => ls.slice(1).includes(l)));
+  if (!common.length) return { items: texts, notes: [] };
+  const shared = new Set(common);
+  return { items: linesOf.map((ls) => [ls[0]!, ...ls.slice(1).filter((l) => !shared.has(l))].join('\n')), notes: [...shared].map((l) => l.trim()) };
 }
 
 /** Template output without trailing spaces and runs of blank lines. */

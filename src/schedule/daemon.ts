@@ -36,11 +36,12 @@ export interface DaemonOptions {
   onTargetRun?: (targetId: string, verdict: 'good' | 'failed') => void;
 }
 
-/** A request from `radar outbox retry|purge` to the running daemon, which owns the outbox. */
-export interface OutboxRequest {
-  action: 'retry' | 'purge';
-  ids: string[];
-}
+/** A request from `radar outbox retry|purge` or `radar alerts ack|mute` to the running daemon, which owns the outbox. */
+export type OutboxRequest =
+  | { action: 'retry' | 'purge'; ids: string[] }
+  | { action: 'ack'; ids: string[]; note?: string }
+  /** `until` in the past unmutes. */
+  | { action: 'mute'; ids: string[]; until: string };
 
 export function requestsDir(stateDir: string): string {
   return join(stateDir, 'requests');
@@ -299,11 +300,14 @@ export class Daemon {
     for (const m of d.resumed) this.log.warn({ message: m.id, to: this.view(m).to }, 'resending a message whose send was cut off by a crash (same Message-ID)');
     for (const m of d.sent) {
       const v = this.view(m);
-      this.log.info({ message: m.id, to: v.to, subject: v.subject }, 'mail sent');
+      this.log.info({ message: m.id, to: v.to, channel: m.channel ?? 'email', subject: v.subject }, 'mail sent');
     }
     for (const f of d.failed) {
       const v = this.view(f.msg);
-      this.log.warn({ message: f.msg.id, to: v.to, attempts: f.msg.attempts, status: f.msg.status, next: f.msg.nextAttemptAt ?? null, error: v.lastError ?? f.error }, f.msg.status === 'dead' ? 'mail given up (dead letter)' : 'mail not sent, will retry');
+      this.log.warn(
+        { message: f.msg.id, to: v.to, channel: f.msg.channel ?? 'email', attempts: f.msg.attempts, status: f.msg.status, next: f.msg.nextAttemptAt ?? null, error: v.lastError ?? f.error },
+        f.msg.status === 'dead' ? 'mail given up (dead letter)' : 'mail not sent, will retry',
+      );
     }
   }
 
@@ -316,8 +320,16 @@ export class Daemon {
       const file = join(dir, f);
       try {
         const req = JSON.parse(readFileSync(file, 'utf8')) as OutboxRequest;
-        const done = req.action === 'retry' ? this.outbox.retry(req.ids) : this.outbox.purge(req.ids);
-        this.log.info({ action: req.action, messages: done.map((m) => m.id) }, `outbox ${req.action} requested`);
+        if (req.action === 'ack') {
+          const done = this.outbox.ack(req.ids, this.now(), req.note);
+          this.log.info({ action: req.action, alerts: done.map((a) => a.id) }, 'alerts acknowledged');
+        } else if (req.action === 'mute') {
+          const done = req.ids.map((id) => this.outbox.mute(id, new Date(req.until), this.now())).filter((m) => m !== null);
+          this.log.info({ action: req.action, items: done.map((m) => m.key), until: req.until }, 'alert items muted');
+        } else {
+          const done = req.action === 'retry' ? this.outbox.retry(req.ids) : this.outbox.purge(req.ids);
+          this.log.info({ action: req.action, messages: done.map((m) => m.id) }, `outbox ${req.action} requested`);
+        }
         n++;
       } catch (e) {
         this.log.error({ file, error: errorLine(e) }, 'unreadable outbox request ignored');

@@ -16,6 +16,16 @@ export interface StoredAlert extends Alert {
   cooldownKey?: string;
   /** Set when the alert is kept for the record but never sent (why, e.g. "cooldown: repeats <id>"). */
   suppressed?: string;
+  /** Someone said they saw it (`radar alerts ack`, or the console). */
+  acked?: { at: string; note?: string };
+}
+
+/** Alerts about one item are not sent until `until` (`radar alerts mute`). */
+export interface Mute {
+  until: string;
+  /** The alert it was muted from, and when. */
+  alertId: string;
+  at: string;
 }
 
 /**
@@ -84,6 +94,8 @@ export interface OutboxData {
   messages: Record<string, OutboxMessage>;
   /** The last `seq` given to a message. */
   seq?: number;
+  /** Mute key (see deliver/cooldown.ts) → until when. */
+  mutes?: Record<string, Mute>;
 }
 
 export interface RecordPolicy {
@@ -92,6 +104,8 @@ export interface RecordPolicy {
   /** Cooldown key of an alert, or null if it has none. */
   cooldownKey?: (a: Alert) => string | null;
   cooldownMs?: number;
+  /** The item an alert is about, for muting (null: it cannot be muted). */
+  muteKey?: (a: Alert) => string | null;
 }
 
 export interface RetryPolicy {
@@ -121,7 +135,9 @@ export class Outbox {
     this.file = join(stateDir, 'outbox.json');
     this.mailDir = join(stateDir, 'mail');
     const raw = readJsonFile<{ version: number } & Omit<OutboxData, 'version'>>(this.file);
-    this.data = raw ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {}, ...(raw.seq ? { seq: raw.seq } : {}) } : { version: 2, alerts: {}, messages: {} };
+    this.data = raw
+      ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {}, ...(raw.seq ? { seq: raw.seq } : {}), ...(raw.mutes ? { mutes: raw.mutes } : {}) }
+      : { version: 2, alerts: {}, messages: {} };
     for (const a of Object.values(this.data.alerts)) {
       if (a.cooldownKey && !a.suppressed) this.noteCooldown(a.cooldownKey, Date.parse(a.recordedAt));
     }
@@ -168,12 +184,47 @@ export class Outbox {
           this.noteCooldown(key, t);
         }
       }
+      const mute = this.mutedBy(a, t);
+      if (mute && !stored.suppressed) stored.suppressed = `muted until ${mute.until} (radar alerts unmute)`;
       this.data.alerts[a.id] = stored;
       changed = true;
       if (!stored.suppressed) added.push(a);
     }
     if (changed) this.save();
     return added;
+  }
+
+  private mutedBy(a: Alert, t: number): Mute | null {
+    const key = this.policy.muteKey?.(a);
+    const m = key ? this.data.mutes?.[key] : undefined;
+    return m && Date.parse(m.until) > t ? m : null;
+  }
+
+  /** Marks alerts as seen; returns those found. */
+  ack(ids: readonly string[], now: Date, note?: string): StoredAlert[] {
+    const done = ids.map((id) => this.data.alerts[id]).filter((a): a is StoredAlert => a !== undefined);
+    for (const a of done) a.acked = { at: now.toISOString(), ...(note ? { note } : {}) };
+    if (done.length) this.save();
+    return done;
+  }
+
+  /** Mutes the item an alert is about until `until` (a past date unmutes it). Null: the alert is unknown or has no item. */
+  mute(alertId: string, until: Date, now: Date): { key: string; mute: Mute } | null {
+    const a = this.data.alerts[alertId];
+    const key = a ? this.policy.muteKey?.(a) : null;
+    if (!a || !key) return null;
+    const mutes = (this.data.mutes ??= {});
+    const mute: Mute = { until: until.toISOString(), alertId, at: now.toISOString() };
+    if (until.getTime() <= now.getTime()) delete mutes[key];
+    else {
+      mutes[key] = mute;
+      // What is recorded about the item and not yet sent anywhere stays unsent too.
+      for (const other of Object.values(this.data.alerts)) {
+        if (!other.suppressed && !Object.keys(other.delivered).length && this.policy.muteKey?.(other) === key) other.suppressed = `muted until ${mute.until} (radar alerts unmute)`;
+      }
+    }
+    this.save();
+    return { key, mute };
   }
 
   /** Messages to attempt now: pending ones whose backoff has passed, and ones a crash cut off mid-send. */
@@ -308,7 +359,14 @@ export class Outbox {
         alerts++;
       }
     }
-    if (pruned.length || alerts) this.save();
+    let expired = 0;
+    for (const [key, m] of Object.entries(this.data.mutes ?? {})) {
+      if (Date.parse(m.until) < now.getTime()) {
+        delete this.data.mutes![key];
+        expired++;
+      }
+    }
+    if (pruned.length || alerts || expired) this.save();
     let files = 0;
     for (const id of pruned) files += this.removeBody(id);
     // Orphans: bodies written just before a crash kept the message from being recorded. Judged by

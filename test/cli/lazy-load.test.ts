@@ -29,7 +29,11 @@ describe('radar daemon at rest', () => {
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'radar-lazy-'));
     for (const d of ['scrapers', 'rules']) mkdirSync(join(home, d));
-    writeFileSync(join(home, 'rules', 'owners.yaml'), 'regions:\n  east: { name: 华东, owners: [east-head@example.com] }\nops: [sales-ops@example.com]\n');
+    // A chat channel configured too: its settings are read at start, its code only on first use.
+    writeFileSync(
+      join(home, 'rules', 'owners.yaml'),
+      'channels:\n  east-wecom: { type: wecom, url_env: RADAR_WECOM_EAST }\nregions:\n  east: { name: 华东, owners: [east-head@example.com], channels: [east-wecom] }\nops: [sales-ops@example.com]\n',
+    );
     // Not due while the test runs; a price target and a job target (its kind reads JSON-LD with cheerio).
     const target = (id: string, kind: string) =>
       `id: ${id}\nkind: ${kind}\ncompetitor: Acme\nregion: east\nschedule: "0 3 1 1 *"\nfetch: { url: "http://127.0.0.1:9/${id}" }\nitems: { each: ".p", key: "@data-id", fields: { name: ".n", price: ".pr" } }\n`;
@@ -61,7 +65,8 @@ describe('radar daemon at rest', () => {
     expect(loaded).toContain('/src/schedule/daemon.ts');
     expect(loaded).toContain('/node_modules/yaml/');
     const heavy = ['handlebars', 'nodemailer', 'cheerio', 'htmlparser2', 'pino-pretty', 'playwright-core', '@resvg/resvg-js', 'vega', 'vega-lite', 'exceljs', 'undici', 'robots-parser', 'iconv-lite'];
-    const ours = ['src/pipeline/', 'src/fetch/registry', 'src/deliver/render', 'src/deliver/sections/', 'src/signals/', 'src/health/', 'src/demo/', 'src/cli/run.ts', 'src/cli/signals.ts'];
+    const channels = ['email', 'wecom', 'dingtalk', 'feishu', 'webhook', 'slack', 'chat', 'http'].map((c) => `src/deliver/channels/${c}.ts`);
+    const ours = ['src/pipeline/', 'src/fetch/registry', 'src/deliver/render', 'src/deliver/sections/', ...channels, 'src/signals/', 'src/health/', 'src/demo/', 'src/cli/run.ts', 'src/cli/signals.ts'];
     const found = [...heavy.map((p) => `/node_modules/${p}/`), ...ours.map((p) => `/${p}`)].filter((p) => loaded.includes(p));
     expect(found).toEqual([]);
   });

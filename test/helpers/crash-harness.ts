@@ -92,9 +92,11 @@ export function checkStateFiles(stateDir: string): string[] {
   const outboxFile = join(stateDir, 'outbox.json');
   if (existsSync(outboxFile)) {
     try {
-      const outbox = JSON.parse(readFileSync(outboxFile, 'utf8')) as { messages: Record<string, { id: string; alertIds: string[] }>; alerts: Record<string, unknown> };
+      const outbox = JSON.parse(readFileSync(outboxFile, 'utf8')) as { messages: Record<string, { id: string; alertIds: string[]; channel?: string }>; alerts: Record<string, unknown> };
       for (const m of Object.values(outbox.messages)) {
-        if (!existsSync(join(stateDir, 'mail', `${m.id}.eml`))) problems.push(`outbox names message ${m.id} but mail/${m.id}.eml is missing`);
+        // Email bodies are MIME (.eml); a chat channel's are the request JSON (.json, parsed above).
+        const body = `mail/${m.id}.${!m.channel || m.channel === 'email' ? 'eml' : 'json'}`;
+        if (!existsSync(join(stateDir, body))) problems.push(`outbox names message ${m.id} but ${body} is missing`);
         for (const id of m.alertIds) if (!outbox.alerts[id]) problems.push(`message ${m.id} carries unknown alert ${id}`);
       }
     } catch {

@@ -22,7 +22,8 @@ export interface Page {
   meta: string;
   /** The digest's headlines: on the first post only. */
   summary: string[];
-  sections: { title: string; items: ChatItem[] }[];
+  /** `notes`: what the section says about all its alerts (a legend), after them. */
+  sections: { title: string; items: ChatItem[]; notes: string[] }[];
   /** Alerts counted but not listed, and where to see them. */
   more: { n: number; text: string; link: Link | null } | null;
   /** The destination (channel name) and when the digest was made (ISO), for machine readers. */
@@ -59,6 +60,7 @@ export interface ChatFormat {
 
 interface Entry {
   section: string;
+  notes: string[];
   item: ChatItem;
 }
 
@@ -88,7 +90,7 @@ export async function composeChat(input: ComposeInput, format: ChatFormat): Prom
   });
   const t = digest.t;
   const meta = `sales-radar · ${digest.generatedAt} (${digest.timeZone})`;
-  const entries: Entry[] = digest.sections.flatMap((s) => s.items.map((item) => ({ section: s.title, item })));
+  const entries: Entry[] = digest.sections.flatMap((s) => s.items.map((item) => ({ section: s.title, notes: s.notes, item })));
   const posts: { body: unknown; subject: string; covered: StoredAlert[]; shows?: StoredAlert[]; kind: string; omitted?: number }[] = [];
 
   const cards = format.card && entries.length <= def.cards ? entries.map((e) => format.card!(cardOf(e, digest, meta, input.links, d.key))) : null;
@@ -184,7 +186,7 @@ function group(list: Entry[]): Page['sections'] {
   for (const e of list) {
     const last = out.at(-1);
     if (last && last.title === e.section) last.items.push(e.item);
-    else out.push({ title: e.section, items: [e.item] });
+    else out.push({ title: e.section, items: [e.item], notes: e.notes });
   }
   return out;
 }

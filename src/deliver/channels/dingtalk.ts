@@ -33,6 +33,7 @@ const format: ChatFormat = {
     for (const sec of p.sections) {
       parts.push(`**${esc(sec.title)}**`);
       for (const item of sec.items) parts.push(lines(markup(item.text, esc, link)));
+      if (sec.notes.length) parts.push(lines(markup(sec.notes.join('\n'), esc, link)));
     }
     if (p.more) parts.push(`${esc(p.more.text)}${p.more.link ? ` [${esc(p.more.link.label)}](${safeLinkUrl(p.more.link.url)})` : ''}`);
     return { msgtype: 'markdown', markdown: { title: cut(p.title, 64), text: parts.join('\n\n') } };

@@ -33,6 +33,7 @@ const format: ChatFormat = {
         elements.push({ tag: 'div', text: plain(withoutUrls(item.text)) });
         if (item.url) elements.push({ tag: 'div', text: { tag: 'lark_md', content: `[${p.t['chat.link'] ?? 'link'}](${safeLinkUrl(item.url)})` } });
       }
+      if (sec.notes.length) elements.push({ tag: 'note', elements: [plain(sec.notes.join('\n'))] });
     }
     if (p.more) {
       elements.push({ tag: 'hr' }, { tag: 'note', elements: [plain(p.more.text)] });

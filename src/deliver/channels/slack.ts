@@ -47,6 +47,7 @@ const format: ChatFormat = {
     for (const sec of p.sections) {
       blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(`*${esc(sec.title)}*`) });
       blocks.push(...sections(sec.items.map((i) => markup(i.text, esc, link))));
+      if (sec.notes.length) blocks.push({ type: 'context', elements: [mrkdwn(cut(markup(sec.notes.join('\n'), esc, link), MAX_SECTION))] });
     }
     if (p.more) blocks.push({ type: 'context', elements: [mrkdwn(`${esc(p.more.text)}${p.more.link ? ` <${safeLinkUrl(p.more.link.url)}|${esc(p.more.link.label)}>` : ''}`)] });
     return { text: cut(p.title, 300), blocks };

@@ -26,7 +26,7 @@ const format: ChatFormat = {
       title: p.title,
       createdAt: p.at,
       summary: p.summary,
-      sections: p.sections.map((s) => ({ title: s.title, items: s.items.map((i) => ({ alertId: i.alert.id, ref: alertRef(i.alert.id), text: i.text, url: i.url })) })),
+      sections: p.sections.map((s) => ({ title: s.title, items: s.items.map((i) => ({ alertId: i.alert.id, ref: alertRef(i.alert.id), text: i.text, url: i.url })), notes: s.notes })),
       alerts: alerts.map((a) => ({ id: a.id, ref: alertRef(a.id), topic: a.topic, audience: a.audience, createdAt: a.createdAt, window: a.window ?? 'daily', payload: a.payload })),
       more: p.more ? { count: p.more.n, text: p.more.text, url: p.more.link?.url ?? null } : null,
     };

@@ -29,6 +29,7 @@ const format: ChatFormat = {
     for (const sec of p.sections) {
       lines.push('', `**${esc(sec.title)}**`);
       for (const item of sec.items) lines.push(markup(item.text, esc, link));
+      for (const n of sec.notes) lines.push(`<font color="comment">${markup(n, esc, link)}</font>`);
     }
     if (p.more) lines.push('', `<font color="comment">${esc(p.more.text)}</font>${p.more.link ? ` [${esc(p.more.link.label)}](${safeLinkUrl(p.more.link.url)})` : ''}`);
     return { msgtype: 'markdown', markdown: { content: lines.join('\n') } };
