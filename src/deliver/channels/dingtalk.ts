@@ -66,7 +66,8 @@ export const channel: Channel = {
     if (def.secret_env) {
       const secret = secretFromEnv(ctx.env, def.secret_env, 'the DingTalk robot signing secret');
       secrets.push(secret);
-      const timestamp = String(ctx.now().getTime());
+      // The wall clock, whatever clock schedules us: DingTalk checks it against its own.
+      const timestamp = String(Date.now());
       const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
       url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`;
     }

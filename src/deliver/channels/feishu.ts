@@ -67,7 +67,8 @@ export const channel: Channel = {
     if (def.secret_env) {
       const secret = secretFromEnv(ctx.env, def.secret_env, 'the Feishu bot signing secret');
       secrets.push(secret);
-      const timestamp = String(Math.floor(ctx.now().getTime() / 1000));
+      // The wall clock, whatever clock schedules us: Feishu checks it against its own.
+      const timestamp = String(Math.floor(Date.now() / 1000));
       const sign = createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64');
       payload = JSON.stringify({ timestamp, sign, ...(JSON.parse(body.toString('utf8')) as object) });
     }

@@ -41,7 +41,8 @@ export const channel: Channel = {
     const def = ctx.def!;
     const url = secretFromEnv(ctx.env, def.url_env, 'the webhook URL');
     const secrets = urlSecrets(url);
-    const timestamp = String(Math.floor(ctx.now().getTime() / 1000));
+    // The wall clock, whatever clock schedules us: receivers check it against theirs.
+    const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = { 'webhook-id': msg.id, 'webhook-timestamp': timestamp, 'idempotency-key': msg.id };
     if (def.secret_env) {
       const secret = secretFromEnv(ctx.env, def.secret_env, 'the webhook signing secret');
