@@ -21,6 +21,7 @@ const lazy = (name: string, load: LazyCommand['load']): LazyCommand => ({ name, 
  */
 export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('run', () => import('./run.js')),
+  lazy('accept', () => import('./accept.js')),
   lazy('try', () => import('./try.js')),
   lazy('validate', () => import('./validate.js')),
   lazy('history', () => import('./history.js')),

@@ -53,6 +53,7 @@ const fetchSchema = z.strictObject({
   cookies: z.record(z.string(), z.string()).default({}).describe('Values may use ${ENV_VAR}'),
   proxy: z.string().optional().describe('http(s)://[user:pass@]host:port, may use ${ENV_VAR}; "direct" ignores RADAR_PROXY/HTTPS_PROXY'),
   ignore_robots: z.boolean().default(false).describe('Fetch even where robots.txt disallows it (logged on every run)'),
+  check_complete: z.boolean().default(true).describe('Fail a page whose HTML stops before </html>; false only for a site that never closes its pages'),
   min_interval_ms: z.number().int().min(0).optional(),
   retries: z.number().int().min(0).max(10).default(2).describe('Retries for network errors, timeouts, 5xx, 408 and 429'),
   // http and json

@@ -9,6 +9,10 @@ export interface PageReport {
   url: string;
   status: number | null;
   items: number;
+  /** Body size in bytes. */
+  bytes?: number;
+  /** The HTML closed its document (`</html>`); null when that cannot be told (JSON). */
+  closes?: boolean | null;
   error?: string;
 }
 

@@ -1,8 +1,9 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { Target } from '../config/target-schema.js';
-import { absoluteUrl, loadHtml, parseFieldSelector, readValue, releaseDocument, type FieldSelector } from './selector.js';
+import { absoluteUrl, loadHtml, own, parseFieldSelector, readValue, releaseDocument, type FieldSelector } from './selector.js';
 import { extractProduct } from './product.js';
+import { insideItem, repeatedElements } from './hint.js';
 
 /** What extraction hands to normalisation: text as found on the page, nothing parsed yet. */
 export interface RawItem {
@@ -18,6 +19,8 @@ export interface ExtractedPage {
   nextUrl: string | null;
   /** Number of elements matched by `items.each` (0 tells "selector no longer matches"). */
   matched: number;
+  /** When `each` or a required field matched nothing on most items: what the page has instead (extract/hint.ts). */
+  hint?: string;
 }
 
 /**
@@ -93,7 +96,22 @@ function extractFrom(tree: () => CheerioAPI, html: string, pageUrl: string, targ
     if (!key) key = fields.url ?? read(linkSel);
     items.push({ key: key ? canonicalKey(key) : null, fields });
   });
-  return { items, nextUrl, matched: nodes.length };
+  const hint = missHint(doc, nodes, items, target);
+  return { items, nextUrl, matched: nodes.length, ...(hint ? { hint } : {}) };
+}
+
+/** Worked out only when something missed, so a page that reads fine pays nothing for it. */
+function missHint(doc: CheerioAPI, nodes: Cheerio<AnyNode>, items: readonly RawItem[], target: Target): string | null {
+  const spec = target.items!;
+  if (nodes.length === 0) return own(`"${spec.each}" matched nothing; ${repeatedElements(doc)}`);
+  // Every field a target lists (or only its `required` ones): which of them the kind needs is the
+  // verdict's business; extraction only says what missed and what is there instead.
+  const fields = (spec.required ?? Object.keys(spec.fields)).filter((f) => f in spec.fields);
+  const missed = fields.filter((f) => items.filter((i) => i.fields[f] === null).length > items.length / 2);
+  if (missed.length === 0) return null;
+  const empty = (f: string) => items.filter((i) => i.fields[f] === null).length;
+  const which = missed.map((f) => `fields.${f} "${spec.fields[f]}"`).join(' and ');
+  return own(`${which} matched nothing in ${empty(missed[0]!)} of ${items.length} "${spec.each}" items; inside the first one: ${insideItem(doc, nodes.first())}`);
 }
 
 /**

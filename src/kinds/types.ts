@@ -32,12 +32,22 @@ export interface DecideContext {
    */
   epoch: string;
   state: KindState;
+  /**
+   * Set when a page of this run was decoded against its own charset declaration: its text reads
+   * well, but it is a guess, and a guess never alerts on its own (kinds hold its changes back).
+   */
+  charsetNote?: string;
 }
 
 export interface Decision {
   alerts: Alert[];
   /** Replaces the kind's state in the snapshot (only written when the run is good). */
   state: KindState;
+  /**
+   * Items whose change is held back (a suspect price): the snapshot keeps their previous data, so
+   * the change shows up again on the next run, where it is confirmed or gone.
+   */
+  keep?: string[];
 }
 
 /**

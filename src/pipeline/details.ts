@@ -128,7 +128,7 @@ export async function followDetails(
       },
     };
   }
-  return { status: 'good', items };
+  return { ...verdict, items };
 }
 
 /** A known item keeps what its detail page gave: listing values win where the listing has one. */

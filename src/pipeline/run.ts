@@ -41,6 +41,8 @@ export interface RunOptions {
   queues?: HostQueues;
   /** At the end: send everything waiting (default, a manual run), only the immediate window (daemon runs), or nothing. */
   deliver?: 'all' | 'immediate' | 'none';
+  /** `radar accept`: this target's result is the new normal (fewer items, smaller pages), recorded in its run log. */
+  accept?: { targetId: string; note?: string };
 }
 
 export interface RunSummary {
@@ -133,6 +135,7 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
               crashPoint('page-fetched');
               opts.onEvent?.({ type: 'page', target, page });
             },
+            ...(opts.accept?.targetId === target.id ? { accept: opts.accept.note ? { note: opts.accept.note } : {} } : {}),
           });
           results.push(result);
           opts.onEvent?.({ type: 'target-done', result });

@@ -13,6 +13,8 @@ export interface RunRecord {
   changed?: number;
   removed?: number;
   alerts?: number;
+  /** `radar accept`: this run's result was taken as the new normal, against the last good run's count. */
+  accepted?: { previousCount: number; note?: string };
 }
 
 /** Health and recent runs of a target. Kept apart from the snapshot so a failed run can be recorded without touching it. */

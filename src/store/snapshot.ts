@@ -6,6 +6,14 @@ import { readJsonFile, writeFileAtomic } from './atomic.js';
 
 export type HistoryPoint = { at: string } & Record<string, string | number | null>;
 
+/** What the last good run's pages looked like, to tell a cut-off page from a normal one (pipeline/pages.ts). */
+export interface PageProfile {
+  /** Body size of each page, in page order. */
+  bytes: number[];
+  /** Every HTML page of that run closed its document (`</html>` or `</body>`). */
+  closed: boolean;
+}
+
 /** Everything remembered about a target's items, as the pipeline works with it. Only a good run writes it. */
 export interface Snapshot {
   targetId: string;
@@ -16,6 +24,8 @@ export interface Snapshot {
   /** Bounded per-item history of the kind's main value (price). */
   history: Map<string, HistoryPoint[]>;
   kindState: KindState;
+  /** Null before the first good run, and in snapshots written before it was kept. */
+  pages: PageProfile | null;
 }
 
 /**
@@ -32,11 +42,13 @@ interface SnapshotFileV2 {
   items: StoredItem[];
   history: { key: string; points: HistoryPoint[] }[];
   kindState: KindState;
+  /** Added later: absent in older files (read as null). */
+  pages?: PageProfile;
 }
-type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history'> & { version: 1; items: Record<string, StoredItem>; history: Record<string, HistoryPoint[]> };
+type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history' | 'pages'> & { version: 1; items: Record<string, StoredItem>; history: Record<string, HistoryPoint[]> };
 
 export function emptySnapshot(targetId: string, kind: string): Snapshot {
-  return { targetId, kind, lastGoodAt: null, lastGoodCount: 0, items: new Map(), history: new Map(), kindState: {} };
+  return { targetId, kind, lastGoodAt: null, lastGoodCount: 0, items: new Map(), history: new Map(), kindState: {}, pages: null };
 }
 
 export function snapshotFile(stateDir: string, targetId: string): string {
@@ -51,7 +63,7 @@ const BATCH = 1 << 16;
  * records, or a generator step per item, cost more than the JSON itself (bench diff row).
  */
 function* encode(s: Snapshot): Generator<string> {
-  const head: Omit<SnapshotFileV2, 'items' | 'history' | 'kindState'> = { version: 2, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount };
+  const head: Omit<SnapshotFileV2, 'items' | 'history' | 'kindState'> = { version: 2, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, ...(s.pages ? { pages: s.pages } : {}) };
   let out = `${JSON.stringify(head).slice(0, -1)},"items":[`;
   let sep = '';
   for (const item of s.items.values()) {
@@ -80,14 +92,14 @@ function decode(raw: unknown, file: string): Snapshot {
   if (f?.version === 1) {
     const items = new Map(Object.entries(f.items ?? {}));
     const history = new Map(Object.entries(f.history ?? {}));
-    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {} };
+    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: null };
   }
   if (f?.version === 2 && Array.isArray(f.items) && Array.isArray(f.history)) {
     const items: Snapshot['items'] = new Map();
     for (const item of f.items) items.set(item.key, item);
     const history: Snapshot['history'] = new Map();
     for (const h of f.history) history.set(h.key, h.points);
-    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {} };
+    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: f.pages ?? null };
   }
   throw new RadarError('store', `not a snapshot this version can read (version ${JSON.stringify(f?.version ?? null)}); was it written by a newer sales-radar?`, { where: file });
 }

@@ -24,7 +24,7 @@ describe('a listing page read by its kind', () => {
     const t = { ...targetSchema.parse({ id: 'jobs', kind: 'job', competitor: 'C', region: 'east', fetch: { url: URL_ } }), file: 'jobs.yaml' };
     const page = { requestedUrl: URL_, url: URL_, status: 200, headers: {}, text: html, charset: 'utf-8', bytes: html.length };
     parsed.count = 0;
-    const ex = readPage(URL_, page, t, {}, jobKind);
+    const { ex } = readPage(URL_, page, t, {}, jobKind);
     expect(ex.items.map((i) => i.key)).toEqual([`${URL_}/1`, `${URL_}/2`]);
     expect(ex.items[0]?.fields.title).toBe('销售经理 1');
     expect(parsed.count).toBe(1);
@@ -34,7 +34,7 @@ describe('a listing page read by its kind', () => {
     const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><item><title>Acme 降价</title><link>https://news.example/1</link><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>`;
     const t = { ...targetSchema.parse({ id: 'news', kind: 'mention', competitor: 'C', region: 'east', fetch: { url: 'https://news.example/rss' } }), file: 'news.yaml' };
     parsed.count = 0;
-    const ex = readPage(t.fetch.url, { requestedUrl: t.fetch.url, url: t.fetch.url, status: 200, headers: {}, text: feed, charset: 'utf-8', bytes: feed.length }, t, {}, mentionKind);
+    const { ex } = readPage(t.fetch.url, { requestedUrl: t.fetch.url, url: t.fetch.url, status: 200, headers: {}, text: feed, charset: 'utf-8', bytes: feed.length }, t, {}, mentionKind);
     expect(ex.items.map((i) => i.fields.title)).toEqual(['Acme 降价']);
     expect(parsed.count).toBe(0);
   });
