@@ -6,6 +6,8 @@ export { parseDate, formatInZone, type DateParseOptions } from './parse/date.js'
 export { parseSalary, type Salary, type SalaryPeriod } from './parse/salary.js';
 export { extractJobPostings, type JobPostingData } from './extract/jobposting.js';
 export { decodeBody, type DecodedBody } from './fetch/charset.js';
+export { decodingProblem } from './fetch/garbled.js';
+export { parseAvailability, type StockState } from './parse/availability.js';
 export { annualize } from './parse/salary.js';
 export { resolveRegion, canonicalCity, type RegionMap, type RegionMatch } from './rules/regions.js';
 export { matchTender, tenderDedupeKey, containsKeyword, type TenderFacts, type TenderMatch, type TenderRules } from './rules/tender-rules.js';

@@ -34,6 +34,21 @@ export const ownersSchema = z
   })
   .superRefine(checkChannelRouting);
 
+const stockDirection = (alert: boolean, afterRuns: number) =>
+  z
+    .strictObject({
+      alert: z.boolean().default(alert),
+      /** Good runs in a row that must show the new state before it alerts (debounce). */
+      after_runs: z.number().int().min(1).max(100).default(afterRuns),
+    })
+    .prefault({});
+
+export const stockRulesSchema = z.strictObject({
+  back_in_stock: stockDirection(true, 1),
+  /** A sold-out blip of one run is common: two runs by default. */
+  out_of_stock: stockDirection(true, 2),
+});
+
 export const priceRulesSchema = z.strictObject({
   alert_when: z
     .strictObject({
@@ -49,6 +64,19 @@ export const priceRulesSchema = z.strictObject({
   alert_removed_items: z.boolean().default(true),
   /** Consecutive failures before sales ops hear about a broken target (one bad night is not news). */
   notify_ops_after_failures: z.number().int().min(1).default(3),
+  /**
+   * A move this large is held back as suspect: not alerted until the next good run sees the same
+   * price again, and shown to sales ops meanwhile (a page in the wrong unit, a garbled 万).
+   */
+  suspect_when: z
+    .strictObject({
+      change_percent: z.number().positive().default(80),
+      /** Ratios that look like a unit change (fen/yuan, 万) whatever their size. */
+      unit_factors: z.array(z.number().gt(1)).default([10, 100, 1000, 10000]),
+    })
+    .prefault({}),
+  /** Availability alerts, to the region's owners, for items whose page says whether they can be bought. */
+  stock: stockRulesSchema.prefault({}),
 });
 
 export type OwnersRules = z.output<typeof ownersSchema>;

@@ -100,6 +100,15 @@ const detailSchema = z.strictObject({
 const thresholdsSchema = z.strictObject({
   change_percent: z.number().min(0).optional(),
   change_abs: z.number().min(0).optional(),
+  suspect_percent: z.number().positive().optional().describe('A move at least this large is held back until the next good run confirms it (rules/price.yaml suspect_when)'),
+});
+
+const stockDirection = z.strictObject({ alert: z.boolean().optional(), after_runs: z.number().int().min(1).max(100).optional() });
+/** Per target: availability alerts on or off per direction, their debounce, and which items. */
+const stockSchema = z.strictObject({
+  back_in_stock: stockDirection.optional(),
+  out_of_stock: stockDirection.optional(),
+  items: z.array(z.union([z.string(), z.number()])).optional().describe('Only these item keys (default: every item)'),
 });
 
 export const targetSchema = z.strictObject({
@@ -114,6 +123,7 @@ export const targetSchema = z.strictObject({
   fetch: fetchSchema,
   items: itemsSchema.optional(),
   thresholds: thresholdsSchema.optional(),
+  stock: stockSchema.optional().describe('Availability alerts (back in stock, out of stock) for this target; default: rules/price.yaml stock'),
   detail: detailSchema.optional(),
   time_zone: z.string().refine(isValidTimeZone, 'expected an IANA time zone like Asia/Shanghai').optional().describe('Zone of dates on the site (default Asia/Shanghai)'),
   history_limit: z.number().int().positive().max(10_000).default(100),

@@ -18,6 +18,11 @@ const keys: Record<string, (a: Alert) => string | null> = {
     if (p.change === 'added' || p.change === 'removed') return `price:${p.targetId}:${p.key}:listed`;
     return null;
   },
+  // An item flapping in and out of stock: each direction once per cooldown.
+  stock: (a) => {
+    const p = a.payload as { targetId?: string; key?: string; change?: string };
+    return p.targetId && p.key ? `stock:${p.targetId}:${p.key}:${p.change}` : null;
+  },
 };
 
 export function registerCooldownKey(topic: string, fn: (a: Alert) => string | null): void {

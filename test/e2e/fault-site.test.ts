@@ -68,7 +68,7 @@ describe('fault site: every fault for two runs, then recovery; no false alert, s
   let site: FaultServer;
   let ws: Workspace;
   const snapshotFile = () => join(ws.state, 'targets', 'shop.snapshot.json');
-  const products: Product[] = defaultProducts(24);
+  const products: Product[] = defaultProducts(24).map((p) => ({ ...p, stock: '有货' }));
 
   const run = async (): Promise<RunJson> => JSON.parse((await ws.radar('run', '--json')).stdout) as RunJson;
   const outbox = (): StoredAlert[] => {
@@ -107,6 +107,7 @@ items:
     name: ".title"
     price: ".price"
     url: "a@href"
+    stock: ".stock"
 `,
     );
     const first = await run();
@@ -154,6 +155,34 @@ items:
     });
   }
 
+  it('a one-run glitch showing prices in fen (×100) is held back, shown to sales ops, then forgotten', async () => {
+    const dataBefore = itemData();
+    site.fault = 'unit_glitch';
+    const glitch = await run();
+    expect(glitch.targets[0]!.verdict).toBe('good');
+    expect(glitch.targets[0]!.alerts.filter((id) => !id.startsWith('suspect:'))).toEqual([]);
+    expect(glitch.targets[0]!.alerts).toHaveLength(24);
+    expect(itemData()).toEqual(dataBefore); // the snapshot kept the prices before the move
+    const notice = outbox().find((a) => a.id === 'suspect:shop:S1:2000->200000')!;
+    expect(notice.audience).toEqual({ kind: 'ops' });
+    expect(notice.payload.reason).toBe('×100, which looks like a unit change');
+    const held = (await ws.emails()).filter((m) => m.text?.includes('暂缓通知的价格变动'));
+    expect(held.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text)).toEqual(['sales-ops@example.com']);
+    expect(held[0]!.text).toContain('? shop (Shop) | 空调 KFR-20GW 型号1: ¥2,000 -> ¥200,000 (+9900%)\n  ×100, which looks like a unit change');
+    site.fault = 'ok';
+    expect((await run()).targets[0]!.alerts).toEqual([]);
+    expect(readSnapshot(ws.state, 'shop')!.kindState.suspect).toBeUndefined();
+    expect(regionAlerts()).toEqual([]);
+  });
+
+  it('a one-run sell-out blip alerts nothing (out of stock waits for a second run)', async () => {
+    site.products = products.map((p) => (p.sku === 'S7' ? { ...p, stock: '暂时缺货' } : p));
+    expect((await run()).targets[0]!.alerts).toEqual([]);
+    site.products = products;
+    expect((await run()).targets[0]!.alerts).toEqual([]);
+    expect(regionAlerts()).toEqual([]);
+  });
+
   it('then the shop really changes: exactly the planted changes alert', async () => {
     expect(regionAlerts()).toEqual([]);
     const price = (sku: string) => Number(products.find((p) => p.sku === sku)!.price.replace(/[^\d]/g, ''));
@@ -173,6 +202,22 @@ items:
     expect(second.targets[0]!.verdict).toBe('good');
     const got = regionAlerts().sort();
     expect(got).toHaveLength(5);
+    // S8 sells out for good (two runs), then comes back; S12 is cleared at -85 %: held once, alerted when seen again.
+    const s12 = price('S12');
+    site.products = changed.map((p) => (p.sku === 'S8' ? { ...p, stock: '缺货' } : p.sku === 'S12' ? { ...p, price: `￥${Math.round(s12 * 0.15).toLocaleString('en-US')}` } : p));
+    const out1 = await run();
+    expect(out1.targets[0]!.alerts).toEqual([`suspect:shop:S12:${s12}->${Math.round(s12 * 0.15)}`]);
+    const out2 = await run();
+    expect(out2.targets[0]!.alerts.sort()).toEqual([expect.stringMatching(new RegExp(`^price:shop:S12:${s12}->${Math.round(s12 * 0.15)}@`)), expect.stringMatching(/^stock:shop:S8:out_of_stock@/)].sort());
+    site.products = site.products.map((p) => (p.sku === 'S8' ? { ...p, stock: '有货' } : p));
+    const back = await run();
+    expect(back.targets[0]!.alerts).toEqual([expect.stringMatching(/^stock:shop:S8:back_in_stock@/)]);
+    const stockMails = (await ws.emails()).filter((m) => m.text?.includes('== 竞品库存'));
+    expect(stockMails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text)).toEqual(['east-head@example.com', 'east-head@example.com']);
+    const stockText = stockMails.map((m) => m.text).join('\n');
+    expect(stockText).toContain('已缺货:\n- Shop | 空调 KFR-27GW 型号8: ¥2,700');
+    expect(stockText).toContain('已到货:\n+ Shop | 空调 KFR-27GW 型号8: ¥2,700');
+    expect(regionAlerts()).toHaveLength(8);
     expect(got).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^price:shop:S2:${s2}->${Math.round(s2 * 0.9)}@`)),

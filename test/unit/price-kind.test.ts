@@ -64,3 +64,109 @@ describe('price rules', () => {
     expect(back.state.alerted).toEqual({});
   });
 });
+
+describe('implausible moves are held back as suspect', () => {
+  const held = (d: ReturnType<typeof step>) => d.alerts.filter((a) => a.topic === 'suspect');
+  const region = (d: ReturnType<typeof step>) => d.alerts.filter((a) => a.audience.kind === 'region');
+
+  it.each([
+    ['-99.99 % (1.2万 read as 1.2)', 12000, 1.2, /÷10,000, which looks like a unit change/],
+    ['×100 (fen shown as yuan)', 2000, 200000, /×100, which looks like a unit change/],
+    ['-85 %', 2000, 300, /-85 %, beyond the plausible ±80 %/],
+    ['+150 %', 2000, 5000, /\+150 %, beyond the plausible ±80 %/],
+  ])('%s: not alerted, sales ops told why, the snapshot keeps the old price', (_n, before, after, why) => {
+    const d = step([item('a', before)], [item('a', after)], target());
+    expect(region(d)).toEqual([]);
+    expect(held(d)).toHaveLength(1);
+    expect(held(d)[0]!.audience).toEqual({ kind: 'ops' });
+    expect((held(d)[0]!.payload as { reason: string }).reason).toMatch(why);
+    expect(d.keep).toEqual(['a']);
+  });
+
+  it('seen again on the next good run: alerted then, against the price before the move', () => {
+    const d1 = step([item('a', 2000)], [item('a', 200000)], target());
+    // The snapshot kept 2000 (decision.keep), so the next run compares 2000 → 200000 again.
+    const d2 = step([item('a', 2000)], [item('a', 200000)], target(), d1.state);
+    expect(d2.alerts.map((a) => a.id)).toEqual(['price:t:a:2000->200000@e1']);
+    expect((d2.alerts[0]!.payload as PriceAlertPayload).heldBecause).toMatch(/×100/);
+    expect(d2.keep).toBeUndefined();
+    expect(d2.state.suspect).toBeUndefined();
+  });
+
+  it('gone on the next run: forgotten, nothing alerted at any point', () => {
+    const d1 = step([item('a', 2000)], [item('a', 20)], target());
+    const d2 = step([item('a', 2000)], [item('a', 2000)], target(), d1.state);
+    expect(d2.alerts).toEqual([]);
+    expect(d2.state.suspect).toBeUndefined();
+  });
+
+  it('a different implausible price next time is held again, not confirmed', () => {
+    const d1 = step([item('a', 2000)], [item('a', 20)], target());
+    const d2 = step([item('a', 2000)], [item('a', 200000)], target(), d1.state);
+    expect(region(d2)).toEqual([]);
+    expect(held(d2)).toHaveLength(1);
+  });
+
+  it('the bound is configurable, per rules and per target', () => {
+    expect(region(step([item('a', 2000)], [item('a', 300)], target({ thresholds: { suspect_percent: 90 } })))).toHaveLength(1);
+    const strict = { ...rules, price: priceRulesSchema.parse({ alert_when: { change_percent: 5, change_abs: 20 }, suspect_when: { change_percent: 40, unit_factors: [] } }) } as Rules;
+    const now = new Date('2026-03-05T00:00:00Z');
+    const diff = diffItems(new Map([['a', { key: 'a', data: item('a', 2000).data, firstSeen: '', lastSeen: '', missingRuns: 0 }]]), [item('a', 1100)], { now, removedAfterRuns: 2, changedFields: priceKind.changedFields });
+    expect(priceKind.decide(diff, { target: target(), rules: strict, now, hasBaseline: true, epoch: 'e1', state: {} }).alerts.map((a) => a.topic)).toEqual(['suspect']);
+  });
+
+  it('a run whose page was decoded against its declared charset alerts no move, and only an undisputed run confirms it', () => {
+    const now = new Date('2026-03-05T00:00:00Z');
+    const at = (prev: number, next: number, state: Record<string, unknown>, charsetNote?: string) => {
+      const diff = diffItems(new Map([['a', { key: 'a', data: item('a', prev).data, firstSeen: '', lastSeen: '', missingRuns: 0 }]]), [item('a', next)], { now, removedAfterRuns: 2, changedFields: priceKind.changedFields });
+      return priceKind.decide(diff, { target: target(), rules, now, hasBaseline: true, epoch: 'e1', state, ...(charsetNote ? { charsetNote } : {}) });
+    };
+    const note = 'the header and <meta> say GBK, but the bytes are UTF-8';
+    const g1 = at(2000, 1800, {}, note); // -10 %: plausible, but read through a guess
+    expect(g1.alerts.map((a) => a.topic)).toEqual(['suspect']);
+    expect((g1.alerts[0]!.payload as { reason: string }).reason).toContain(note);
+    const g2 = at(2000, 1800, g1.state, note); // guessed again: still held, same notice id (deduplicated)
+    expect(g2.alerts.map((a) => a.id)).toEqual(g1.alerts.map((a) => a.id));
+    const ok = at(2000, 1800, g2.state); // read without a guess: confirmed
+    expect(ok.alerts.map((a) => a.id)).toEqual(['price:t:a:2000->1800@e1']);
+  });
+});
+
+describe('availability alerts', () => {
+  const st = (key: string, amount: number, stock: 'in_stock' | 'out_of_stock' | null): Item => ({ key, data: { name: key, amount, currency: 'CNY', url: null, stock } });
+  const topics = (d: ReturnType<typeof step>) => d.alerts.filter((a) => a.topic === 'stock').map((a) => (a.payload as { change: string }).change);
+
+  it('back in stock alerts on the first run that shows it; out of stock only after two runs in a row', () => {
+    const t = target();
+    const out1 = step([st('a', 2000, 'in_stock')], [st('a', 2000, 'out_of_stock')], t);
+    expect(topics(out1)).toEqual([]);
+    const out2 = step([st('a', 2000, 'out_of_stock')], [st('a', 2000, 'out_of_stock')], t, out1.state);
+    expect(topics(out2)).toEqual(['out_of_stock']);
+    const back = step([st('a', 2000, 'out_of_stock')], [st('a', 2000, 'in_stock')], t, out2.state);
+    expect(topics(back)).toEqual(['back_in_stock']);
+    expect(back.alerts.find((a) => a.topic === 'stock')!.audience).toEqual({ kind: 'region', region: 'east' });
+  });
+
+  it('a one-run sell-out blip alerts nothing either way', () => {
+    const t = target();
+    const out1 = step([st('a', 2000, 'in_stock')], [st('a', 2000, 'out_of_stock')], t);
+    const back = step([st('a', 2000, 'out_of_stock')], [st('a', 2000, 'in_stock')], t, out1.state);
+    expect(topics(out1)).toEqual([]);
+    expect(topics(back)).toEqual([]);
+    expect(back.state.stock).toBeUndefined();
+  });
+
+  it('per target: off, a longer debounce, or only some items', () => {
+    expect(topics(step([st('a', 1, 'out_of_stock')], [st('a', 1, 'in_stock')], target({ stock: { back_in_stock: { alert: false } } })))).toEqual([]);
+    const slow = target({ stock: { back_in_stock: { after_runs: 2 } } });
+    const b1 = step([st('a', 1, 'out_of_stock')], [st('a', 1, 'in_stock')], slow);
+    expect(topics(b1)).toEqual([]);
+    expect(topics(step([st('a', 1, 'in_stock')], [st('a', 1, 'in_stock')], slow, b1.state))).toEqual(['back_in_stock']);
+    const only = target({ stock: { items: ['b'] } });
+    expect(topics(step([st('a', 1, 'out_of_stock'), st('b', 1, 'out_of_stock')], [st('a', 1, 'in_stock'), st('b', 1, 'in_stock')], only))).toEqual(['back_in_stock']);
+  });
+
+  it('a page that stops saying (null) is no news', () => {
+    expect(topics(step([st('a', 1, 'out_of_stock')], [st('a', 1, null)], target()))).toEqual([]);
+  });
+});

@@ -10,6 +10,8 @@ import { coachingSection } from './coaching.js';
 import { teamSection } from './team.js';
 import { cardSection } from './card.js';
 import { mentionSection } from './mention.js';
+import { stockSection } from './stock.js';
+import { suspectSection } from './suspect.js';
 
 const sections = new Map<string, Section>();
 
@@ -33,3 +35,5 @@ registerSection(coachingSection);
 registerSection(teamSection);
 registerSection(cardSection);
 registerSection(mentionSection);
+registerSection(stockSection);
+registerSection(suspectSection);
