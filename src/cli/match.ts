@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadRules, type Paths } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
 import { compareNow, type Comparison } from '../compare/compare.js';
-import type { Match } from '../compare/match.js';
+import { matchesYamlLine as yamlEntry, type Match } from '../compare/match.js';
 import { offerId } from '../compare/offers.js';
 import { formatPct } from '../deliver/format.js';
 import { err, out, pathsFrom } from './common.js';
@@ -27,13 +27,7 @@ const money = (n: number, from = false) => `${n.toLocaleString('en-US')}${from ?
 
 function matchJson(m: Match) {
   const o = m.offer;
-  return { our_sku: m.sku, competitor: o.competitor, key: o.key, target: o.targetId, region: o.region, name: o.name, amount: o.amount, currency: o.currency, url: o.url, method: m.method, confidence: m.confidence, detail: m.detail, confirmed: m.confirmed, ambiguous: m.ambiguous ?? false };
-}
-
-/** A YAML entry ops can paste under `matches:` in rules/matches.yaml. */
-function yamlEntry(m: Match): string {
-  const q = (s: string) => (/^[\w.-]+$/.test(s) ? s : JSON.stringify(s));
-  return `  - { our_sku: ${q(m.sku)}, competitor: ${q(m.offer.competitor)}, key: ${q(m.offer.key)} }   # ${m.method} ${m.confidence.toFixed(2)}: ${m.offer.name ?? ''}`;
+  return { our_sku: m.sku, competitor: o.competitor, key: o.key, target: o.targetId, region: o.region, name: o.name, amount: o.amount, currency: o.currency, from: o.from, stock: o.stock, url: o.url, method: m.method, confidence: m.confidence, detail: m.detail, confirmed: m.confirmed, ambiguous: m.ambiguous ?? false };
 }
 
 export function register(program: Command): void {
@@ -43,9 +37,11 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Matching order: rules/matches.yaml (explicit, always wins) > GTIN/EAN or MPN > model number in the
-title (KFR-35GW/N8 = kfr35gwn8; same standard code KFR-35GW counts) > fuzzy title match (suggested
-only). Only confirmed matches (the first three) count for the price index and alerts.
+Matching order: rules/matches.yaml (explicit, always wins) > GTIN/EAN or MPN > the exact model number
+in the title (KFR-35GW/N8 = kfr35gwn8) > the same standard code only (KFR-35GW/N8 ~ KFR-35GW/R1:
+suggested) > fuzzy title match (suggested). Only confirmed matches (the first three) count for the
+price index and alerts, and of their offers only real prices of items in stock: a starting price
+("¥1,299起") or an out-of-stock item is shown, marked, and never compared.
 Reads the snapshots in the state folder (--state), i.e. what the last good runs saw.`,
     );
 
@@ -57,8 +53,9 @@ Reads the snapshots in the state folder (--state), i.e. what the last good runs 
     .addHelpText(
       'after',
       `
-Suggestions are fuzzy title matches and ambiguous model matches (several items of one shop share
-a model code). They never cause alerts. To confirm one, copy its line under "matches:" in
+Suggestions are model-series matches (same standard code, another model), ambiguous model matches
+(several items of one shop share a model code) and fuzzy title matches. They never cause alerts;
+each new one also reaches sales ops in their digest once. To confirm one, copy its line under "matches:" in
 rules/matches.yaml; to reject one for good, put it under "rejected:".`,
     )
     .action(async (opts: { minConfidence?: number; json?: boolean }, cmd: Command) => {
@@ -69,7 +66,8 @@ rules/matches.yaml; to reject one for good, put it under "rejected:".`,
       if (!list.length) return out(`no suggestions at confidence ≥ ${threshold}; try --min-confidence ${Math.max(0, threshold - 0.2).toFixed(1)}`);
       const names = new Map(cmp.priceList.products.map((p) => [p.sku, p.name ?? p.model ?? '']));
       const amb = list.filter((m) => m.ambiguous).length;
-      out(`${list.length - amb} fuzzy title matches with confidence ≥ ${threshold}${amb ? ` and ${amb} ambiguous model matches (pick one per shop)` : ''}; not used for alerts until confirmed.\n`);
+      const series = list.filter((m) => m.method === 'series' && !m.ambiguous).length;
+      out(`${list.length - amb - series} fuzzy title matches with confidence ≥ ${threshold}${series ? `, ${series} model-series matches` : ''}${amb ? ` and ${amb} ambiguous model matches (pick one per shop)` : ''}; not used for alerts until confirmed.\n`);
       out(formatTable(['conf', 'our SKU', 'our product', 'competitor', 'their key', 'their item', 'price', 'region', 'why'], list.map((m) => [m.confidence.toFixed(2), m.sku, names.get(m.sku) ?? '', m.offer.competitor, m.offer.key, m.offer.name ?? '', money(m.offer.amount, m.offer.from), m.offer.region, m.detail]), 36));
       out(`\nTo confirm, add under "matches:" in ${cmp.explicit.file ?? cmp.config.rules.matches_file}:`);
       for (const m of list) out(yamlEntry(m));
@@ -104,9 +102,9 @@ rules/matches.yaml; to reject one for good, put it under "rejected:".`,
         );
       }
       out(`${cmp.priceList.file}: ${cmp.priceList.products.length} SKUs; ${cmp.offers.offers.length} competitor items from the last good runs\n`);
-      const rows = (ms: Match[]) => ms.map((m) => [m.sku, m.offer.region, m.offer.competitor, m.offer.key, m.offer.name ?? '', money(m.offer.amount, m.offer.from), m.method, m.confidence.toFixed(2), m.detail]);
+      const rows = (ms: Match[]) => ms.map((m) => [m.sku, m.offer.region, m.offer.competitor, m.offer.key, m.offer.name ?? '', `${money(m.offer.amount, m.offer.from)}${m.offer.stock === 'out_of_stock' ? ' (缺货)' : ''}`, m.method, m.confidence.toFixed(2), m.detail]);
       const sorted = [...confirmed].sort((a, b) => a.sku.localeCompare(b.sku) || a.offer.region.localeCompare(b.offer.region) || a.offer.competitor.localeCompare(b.offer.competitor));
-      out(`Matched (${confirmed.length}), used for the price index and alerts:`);
+      out(`Matched (${confirmed.length}), used for the price index and alerts (a starting price 起 or an item out of stock 缺货 is shown, never compared):`);
       out(formatTable(['our SKU', 'region', 'competitor', 'their key', 'their item', 'price', 'method', 'conf', 'why'], rows(sorted), 36));
       if (suggested.length) {
         out(`\nSuggested (${suggested.length}), not used until confirmed in rules/matches.yaml (radar match suggest):`);
@@ -131,7 +129,17 @@ rules/matches.yaml; to reject one for good, put it under "rejected:".`,
       out(
         formatTable(
           ['region', 'our SKU', 'model', 'ours', 'lowest', 'median', 'index', 'rank', 'competitors (Δ% vs ours)'],
-          rows.map((r) => [r.region, r.sku, r.model ?? '', money(r.ourPrice), money(r.lowest), money(r.median), r.index.toFixed(1), `${r.rank}/${r.competitors.length + 1}`, r.competitors.map((c) => `${c.competitor} ${money(c.amount, c.from)} ${formatPct(c.deltaPct)}`).join('; ')]),
+          rows.map((r) => [
+            r.region,
+            r.sku,
+            r.model ?? '',
+            money(r.ourPrice),
+            money(r.lowest),
+            money(r.median),
+            r.index.toFixed(1),
+            `${r.rank}/${r.competitors.length + 1}`,
+            [...r.competitors.map((c) => `${c.competitor} ${money(c.amount, c.from)} ${formatPct(c.deltaPct)}`), ...r.notCompared.map((c) => `(${c.competitor} ${money(c.amount, c.from)}${c.outOfStock ? ' 缺货/out of stock' : ''}: not compared)`)].join('; '),
+          ]),
           60,
         ),
       );

@@ -13,7 +13,8 @@
 import type { Alert } from '../alerts/model.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import { undercutPercent, type CompareRules } from './config.js';
-import type { Problem } from './pricelist.js';
+import { matchesYamlLine, type Match } from './match.js';
+import type { OurProduct, Problem } from './pricelist.js';
 import { deltaPct, type CompetitorPrice, type CompetitorSummary, type IndexRow, type PriceIndex } from './price-index.js';
 
 export type ComparisonRule = 'undercut' | 'floor' | 'most_expensive' | 'problem';
@@ -90,5 +91,55 @@ export function problemAlerts(problems: readonly Problem[], now: Date): Alert<Co
     audience: { kind: 'ops' },
     createdAt: now.toISOString(),
     payload: { ...empty, rule: 'problem', where: p.where, message: p.message },
+  }));
+}
+
+/** A proposed match for sales ops to confirm or reject (topic `suggestion`); never used for the index or alerts. */
+export interface SuggestionPayload {
+  sku: string;
+  ourName: string | null;
+  competitor: string;
+  targetId: string;
+  region: string;
+  key: string;
+  name: string | null;
+  url: string | null;
+  amount: number;
+  currency: string | null;
+  from: boolean;
+  method: string;
+  confidence: number;
+  detail: string;
+  ambiguous: boolean;
+  /** The line to paste under `matches:` in rules/matches.yaml. */
+  yaml: string;
+}
+
+/** Each suggestion reaches the ops digest once (its id names the pair), so ops can confirm it before it counts. */
+export function suggestionAlerts(suggested: readonly Match[], products: readonly OurProduct[], now: Date): Alert<SuggestionPayload>[] {
+  const names = new Map(products.map((p) => [p.sku, p.name ?? p.model]));
+  return suggested.map((m) => ({
+    id: `compare:suggest:${m.sku}:${m.offer.targetId}:${m.offer.key}`,
+    topic: 'suggestion',
+    audience: { kind: 'ops' },
+    createdAt: now.toISOString(),
+    payload: {
+      sku: m.sku,
+      ourName: names.get(m.sku) ?? null,
+      competitor: m.offer.competitor,
+      targetId: m.offer.targetId,
+      region: m.offer.region,
+      key: m.offer.key,
+      name: m.offer.name,
+      url: m.offer.url,
+      amount: m.offer.amount,
+      currency: m.offer.currency,
+      from: m.offer.from,
+      method: m.method,
+      confidence: m.confidence,
+      detail: m.detail,
+      ambiguous: m.ambiguous ?? false,
+      yaml: matchesYamlLine(m),
+    },
   }));
 }

@@ -1,5 +1,5 @@
 import type { Analyser } from '../contracts/analyser.js';
-import { comparisonAlerts, problemAlerts } from './alerts.js';
+import { comparisonAlerts, problemAlerts, suggestionAlerts } from './alerts.js';
 import { compareNow } from './compare.js';
 
 /**
@@ -12,6 +12,6 @@ export const comparisonAnalyser: Analyser = {
   async analyse({ paths, rules, now }) {
     const cmp = await compareNow(paths, { now, owners: rules.owners });
     if (!cmp) return [];
-    return [...comparisonAlerts(cmp.index, cmp.config.rules, now, rules.owners), ...problemAlerts(cmp.problems, now)];
+    return [...comparisonAlerts(cmp.index, cmp.config.rules, now, rules.owners), ...problemAlerts(cmp.problems, now), ...suggestionAlerts(cmp.matches.suggested, cmp.priceList.products, now)];
   },
 };

@@ -45,7 +45,7 @@ export const compareRulesSchema = z.strictObject({
       threshold: z.number().min(0).max(1).default(0.6),
     })
     .default({ threshold: 0.6 }),
-  /** Match model numbers by their standard code too (KFR-35GW/R1 ≈ KFR-35GW/N8). */
+  /** Suggest matches by standard code too (KFR-35GW/R1 ≈ KFR-35GW/N8): another model, so never alerted until confirmed. */
   model_series: z.boolean().default(true),
 });
 

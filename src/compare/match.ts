@@ -4,14 +4,18 @@
  * 1. explicit — rules/matches.yaml (kept by sales ops). An entry for a SKU and a competitor
  *    replaces automatic matching for that pair; `rejected` entries are never matched.
  * 2. identifier — their GTIN/EAN equals ours, or their MPN equals our model number.
- * 3. model — a model number in their title (or MPN) equals ours after normalisation, or has the
- *    same standard code (KFR-35GW/N8 ≈ KFR-35GW/R1). When several items of one shop tie, the
- *    match is ambiguous and only suggested, whatever the fuzzy threshold.
- * 4. fuzzy — title similarity (brand + category + tokens), suggested above a threshold.
+ * 3. model — the exact model number in their title (or MPN) equals ours after normalisation.
+ *    When several items of one shop tie, the match is ambiguous and only suggested.
+ * 4. series — only the standard code is the same (KFR-35GW/N8 ≈ our KFR-35GW/R1): another SKU of
+ *    the same class, suggested only.
+ * 5. fuzzy — title similarity (brand + category + tokens), suggested above a threshold.
  *
  * Items claimed by an explicit or identifier match are that SKU's and nobody else's. Only
- * `confirmed` matches (1–3) feed the price index and alerts; `suggested` ones (4 and ambiguous
- * 3) wait for ops to confirm them into rules/matches.yaml (`radar match suggest`).
+ * `confirmed` matches (1–3: the same product, by someone's word or by an identifier) feed the price
+ * index and alerts: "东岳 is 52 % cheaper than our KFR-35GW/BP" from a series match between two
+ * different SKUs is exactly the false alert that costs a regional head's trust. `suggested` ones
+ * (4, 5 and ambiguous 3) wait for ops to confirm them into rules/matches.yaml (`radar match
+ * suggest`, and the ops digest).
  */
 import type { ExplicitMatches, MatchEntry } from './config.js';
 import { extractModels, modelSeries, normaliseGtin, normaliseModel } from './model.js';
@@ -19,9 +23,12 @@ import { offerId, type Offer } from './offers.js';
 import type { OurProduct } from './pricelist.js';
 import { titleTokens, weightedDice, type Tokens } from './tokens.js';
 
-export type Method = 'explicit' | 'identifier' | 'model' | 'fuzzy';
+export type Method = 'explicit' | 'identifier' | 'model' | 'series' | 'fuzzy';
 
-export const METHOD_RANK: Record<Method, number> = { explicit: 0, identifier: 1, model: 2, fuzzy: 3 };
+export const METHOD_RANK: Record<Method, number> = { explicit: 0, identifier: 1, model: 2, series: 3, fuzzy: 4 };
+
+/** Methods that say "the same product": only these may be compared and alerted on. */
+export const CONFIRMING: ReadonlySet<Method> = new Set(['explicit', 'identifier', 'model']);
 
 export interface Match {
   sku: string;
@@ -40,7 +47,7 @@ export interface Match {
 export interface MatchOptions {
   /** Title similarity from which a fuzzy match is suggested. */
   fuzzyThreshold: number;
-  /** Match by standard code (before "/") too. */
+  /** Suggest matches by standard code (before "/") too: never confirmed, never alerted. */
   modelSeries: boolean;
 }
 
@@ -165,14 +172,19 @@ export function matchProducts(ours: readonly OurProduct[], offers: readonly Offe
       const best = cands.filter((c) => c.strength === top);
       const conf = top === 2 ? 0.95 : 0.85;
       if (best.length === 1 && claimed.has(offerId(best[0]!.o))) continue;
-      if (best.length === 1) {
+      const method: Method = top === 2 ? 'model' : 'series';
+      if (best.length === 1 && method === 'model') {
         const c = best[0]!;
-        confirmed.push({ sku: k.p.sku, offer: c.o, method: 'model', confidence: conf, detail: `${top === 2 ? 'model' : 'series'} ${c.raw}`, confirmed: true });
+        confirmed.push({ sku: k.p.sku, offer: c.o, method, confidence: conf, detail: `model ${c.raw}`, confirmed: true });
         haveConfirmed.add(skuTarget(k.p.sku, c.o));
+      } else if (best.length === 1) {
+        // The same class of product, not the same product: ops decide.
+        const c = best[0]!;
+        suggested.push({ sku: k.p.sku, offer: c.o, method, confidence: conf, detail: `series ${c.raw}: same standard code, another model`, confirmed: false });
       } else {
         for (const c of best.filter((c) => !claimed.has(offerId(c.o)))) {
           // Confidence here is the title similarity, the best hint for ops choosing among the tied items.
-          suggested.push({ sku: k.p.sku, offer: c.o, method: 'model', confidence: score(k.p, c.o), detail: `${top === 2 ? 'model' : 'series'} ${c.raw}; ambiguous: ${best.length} ${c.o.competitor} items`, confirmed: false, ambiguous: true });
+          suggested.push({ sku: k.p.sku, offer: c.o, method, confidence: score(k.p, c.o), detail: `${method} ${c.raw}; ambiguous: ${best.length} ${c.o.competitor} items`, confirmed: false, ambiguous: true });
         }
       }
     }
@@ -245,6 +257,12 @@ function scorer(ours: readonly OurProduct[]): Scorer {
   };
   const score = (p: OurProduct, o: Offer) => adjust(p, o, weightedDice(ourTokens(p), offerTokens(o)));
   return Object.assign(score, { ourTokens, offerTokens, adjust });
+}
+
+/** A line ops can paste under `matches:` in rules/matches.yaml to confirm a suggestion. */
+export function matchesYamlLine(m: Match): string {
+  const q = (s: string) => (/^[\w.-]+$/.test(s) ? s : JSON.stringify(s));
+  return `  - { our_sku: ${q(m.sku)}, competitor: ${q(m.offer.competitor)}, key: ${q(m.offer.key)} }   # ${m.method} ${m.confidence.toFixed(2)}: ${m.offer.name ?? ''}`;
 }
 
 /** Title similarity of one of our products and one competitor item, 0..1. */

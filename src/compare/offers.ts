@@ -16,8 +16,10 @@ export interface Offer {
   url: string | null;
   amount: number;
   currency: string | null;
-  /** "起" / "from": the amount is a lower bound. */
+  /** "起" / "from": the amount is a lower bound, shown but never compared. */
   from: boolean;
+  /** What the page said about availability; out of stock is shown but never compared. */
+  stock: 'in_stock' | 'out_of_stock' | null;
   gtin: string | null;
   mpn: string | null;
   brand: string | null;
@@ -85,6 +87,7 @@ export function loadOffers(paths: Paths, now: Date, maxAgeDays: number): LoadedO
         amount,
         currency: text(d.currency) ?? t.currency,
         from: d.from === true,
+        stock: d.stock === 'in_stock' || d.stock === 'out_of_stock' ? d.stock : null,
         gtin: text(d.gtin),
         mpn: text(d.mpn),
         brand: text(d.brand),

@@ -6,9 +6,11 @@
  *
  * 100 = at the market's middle, 108 = 8 % dearer than it, 92 = 8 % cheaper. Each competitor
  * counts once per region (its lowest matched offer there), so a shop listing the same product
- * twice does not outvote the others. Only confirmed matches count.
+ * twice does not outvote the others. Only confirmed matches count, and of those only real prices
+ * of offers that can be bought: a "¥1,299起" starting price and an out-of-stock item are shown in
+ * the row, marked, and never compared (no index, rank or alert is made of them).
  */
-import { METHOD_RANK, type Match, type Method } from './match.js';
+import { CONFIRMING, METHOD_RANK, type Match, type Method } from './match.js';
 import { ourPriceIn, type OurProduct } from './pricelist.js';
 
 export type Trend = 'down' | 'up' | null;
@@ -26,6 +28,8 @@ export interface CompetitorPrice {
   trend: Trend;
   previousAmount: number | null;
   method: Method;
+  /** Out of stock when last seen (then it is only shown, never compared). */
+  outOfStock?: boolean;
 }
 
 export interface IndexRow {
@@ -45,6 +49,8 @@ export interface IndexRow {
   rank: number;
   /** We are dearer than every competitor. */
   mostExpensive: boolean;
+  /** Matched offers shown but not compared: starting prices ("起") and items out of stock. */
+  notCompared: CompetitorPrice[];
 }
 
 export interface CompetitorSummary {
@@ -80,9 +86,10 @@ export function trendOf(amount: number, previous: number | null): Trend {
 
 export function buildIndex(products: readonly OurProduct[], matches: readonly Match[]): PriceIndex {
   const bySku = new Map(products.map((p) => [p.sku, p]));
-  const groups = new Map<string, { p: OurProduct; region: string; ourPrice: number; byCompetitor: Map<string, CompetitorPrice> }>();
+  const groups = new Map<string, { p: OurProduct; region: string; ourPrice: number; byCompetitor: Map<string, CompetitorPrice>; shown: CompetitorPrice[] }>();
   for (const m of matches) {
-    if (!m.confirmed) continue;
+    // A suggestion is never compared, whoever set the flag.
+    if (!m.confirmed || !CONFIRMING.has(m.method)) continue;
     const p = bySku.get(m.sku);
     if (!p) continue;
     const o = m.offer;
@@ -91,7 +98,7 @@ export function buildIndex(products: readonly OurProduct[], matches: readonly Ma
     const ourPrice = ourPriceIn(p, o.region);
     if (ourPrice === null) continue;
     const gk = `${p.sku}\0${o.region}`;
-    const g = groups.get(gk) ?? { p, region: o.region, ourPrice, byCompetitor: new Map<string, CompetitorPrice>() };
+    const g = groups.get(gk) ?? { p, region: o.region, ourPrice, byCompetitor: new Map<string, CompetitorPrice>(), shown: [] };
     groups.set(gk, g);
     const c: CompetitorPrice = {
       competitor: o.competitor,
@@ -105,13 +112,19 @@ export function buildIndex(products: readonly OurProduct[], matches: readonly Ma
       trend: trendOf(o.amount, o.previousAmount),
       previousAmount: o.previousAmount,
       method: m.method,
+      ...(o.stock === 'out_of_stock' ? { outOfStock: true } : {}),
     };
+    if (o.from || o.stock === 'out_of_stock') {
+      g.shown.push(c);
+      continue;
+    }
     const prev = g.byCompetitor.get(o.competitor);
     if (!prev || c.amount < prev.amount || (c.amount === prev.amount && METHOD_RANK[c.method] < METHOD_RANK[prev.method])) g.byCompetitor.set(o.competitor, c);
   }
 
   const rows: IndexRow[] = [];
   for (const g of groups.values()) {
+    if (g.byCompetitor.size === 0) continue; // nothing comparable: no index to make
     const competitors = [...g.byCompetitor.values()].sort((a, b) => a.amount - b.amount || a.competitor.localeCompare(b.competitor));
     const prices = competitors.map((c) => c.amount);
     const med = median(prices);
@@ -129,6 +142,7 @@ export function buildIndex(products: readonly OurProduct[], matches: readonly Ma
       index: round1((g.ourPrice / med) * 100),
       rank: 1 + prices.filter((x) => x < g.ourPrice).length,
       mostExpensive: prices.every((x) => x < g.ourPrice),
+      notCompared: g.shown.sort((a, b) => a.competitor.localeCompare(b.competitor) || a.amount - b.amount),
     });
   }
   rows.sort((a, b) => a.region.localeCompare(b.region) || a.sku.localeCompare(b.sku));

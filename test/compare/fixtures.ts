@@ -15,6 +15,7 @@ export function offer(o: Partial<Offer> & { key: string; competitor: string }): 
     amount: 1000,
     currency: 'CNY',
     from: false,
+    stock: null,
     gtin: null,
     mpn: null,
     brand: null,

@@ -64,9 +64,37 @@ describe('price index maths on a fixed set', () => {
   });
 });
 
+describe('only real prices of items in stock are compared', () => {
+  const kfr = product({ sku: 'R-KFR35', name: 'Radar 空调 KFR-35GW/R1', model: 'KFR-35GW/R1', listPrice: 2499 });
+  const from = offer({ competitor: '东岳', key: 'D1', amount: 1199, from: true });
+  const gone = offer({ competitor: 'Bolt', key: 'B1', amount: 1299, stock: 'out_of_stock' });
+  const real = offer({ competitor: 'Acme', key: 'A1', amount: 2399, stock: 'in_stock' });
+
+  it('a "¥1,199起" starting price and an out-of-stock item never undercut us, however cheap: shown, marked, not compared', () => {
+    const index = buildIndex([kfr], [confirm('R-KFR35', from, 'explicit'), confirm('R-KFR35', gone, 'identifier'), confirm('R-KFR35', real)]);
+    expect(index.rows).toHaveLength(1);
+    const row = index.rows[0]!;
+    expect(row.competitors.map((c) => c.competitor)).toEqual(['Acme']);
+    expect(row).toMatchObject({ lowest: 2399, median: 2399, rank: 2 });
+    expect(row.notCompared.map((c) => [c.competitor, c.amount, c.from, c.outOfStock ?? false])).toEqual([
+      ['Bolt', 1299, false, true],
+      ['东岳', 1199, true, false],
+    ]);
+    expect(comparisonAlerts(index, rules(), NOW).filter((a) => a.payload.rule === 'undercut')).toEqual([]);
+  });
+
+  it('with nothing comparable there is no row at all (no index from a starting price)', () => {
+    expect(buildIndex([kfr], [confirm('R-KFR35', from, 'explicit')]).rows).toEqual([]);
+  });
+
+  it('a series or fuzzy match never counts, even if something marked it confirmed', () => {
+    expect(buildIndex([kfr], [confirm('R-KFR35', real, 'series'), confirm('R-KFR35', real, 'fuzzy')]).rows).toEqual([]);
+  });
+});
+
 describe('comparison alerts', () => {
   const kfr = product({ sku: 'R-KFR35', name: 'Radar 空调 KFR-35GW/R1', model: 'KFR-35GW/R1', listPrice: 2599, regionPrices: { east: 2499, south: 2399 } });
-  const acme = (amount: number, previousAmount: number | null = 2599) => offer({ competitor: 'Acme', key: 'AC-1', targetId: 'acme-prices', region: 'east', amount, previousAmount, from: true });
+  const acme = (amount: number, previousAmount: number | null = 2599) => offer({ competitor: 'Acme', key: 'AC-1', targetId: 'acme-prices', region: 'east', amount, previousAmount });
   const bolt = offer({ competitor: '宝拓', key: 'B1', targetId: 'bolt-prices', region: 'south', amount: 2399 });
   const alertsFor = (offers: Offer[], r = rules(), products: OurProduct[] = [kfr]) => comparisonAlerts(buildIndex(products, offers.map((o) => confirm(products[0]!.sku, o))), r, NOW);
 
@@ -79,7 +107,7 @@ describe('comparison alerts', () => {
     expect(a.id).toBe('compare:undercut:east:R-KFR35:acme-prices:AC-1:2299@2499');
     expect(a.payload).toMatchObject({ rule: 'undercut', region: 'east', sku: 'R-KFR35', competitor: 'Acme', amount: 2299, deltaPct: -8, threshold: 5 });
     expect(a.payload.row).toMatchObject({ ourPrice: 2499, index: 108.7 });
-    expect(a.payload.row!.competitors[0]).toMatchObject({ competitor: 'Acme', amount: 2299, trend: 'down', from: true, url: 'https://shop.example/AC-1' });
+    expect(a.payload.row!.competitors[0]).toMatchObject({ competitor: 'Acme', amount: 2299, trend: 'down', from: false, url: 'https://shop.example/AC-1' });
   });
 
   it('the same competitor price in south is compared with our south price', () => {

@@ -54,9 +54,21 @@ describe('matching precedence: explicit > identifier > model > fuzzy', () => {
   });
 
   it('each shop is matched on its own: explicit for Acme does not stop a model match at Bolt', () => {
-    const bolt = offer({ competitor: 'Bolt', key: 'B1', name: '宝拓 变频空调 KFR-35GW 一级能效', region: 'south' });
+    const bolt = offer({ competitor: 'Bolt', key: 'B1', name: '宝拓 变频空调 KFR-35GW/R1 一级能效', region: 'south' });
     const r = matchProducts([ours], [byExplicit, byModel, bolt], explicit([{ our_sku: 'R1', competitor: 'acme', key: 'A-EXP' }]), OPTS);
-    expect(r.confirmed.map((m) => `${m.offer.key}:${m.method}:${m.detail}`).sort()).toEqual(['A-EXP:explicit:rules/matches.yaml:2', 'B1:model:series KFR-35GW']);
+    expect(r.confirmed.map((m) => `${m.offer.key}:${m.method}:${m.detail}`).sort()).toEqual(['A-EXP:explicit:rules/matches.yaml:2', 'B1:model:model KFR-35GW/R1']);
+  });
+
+  it('the same standard code but another model (KFR-35GW vs our KFR-35GW/R1) is only suggested, and never alerts', () => {
+    // The issue's false alert: "东岳 is 52 % cheaper than our KFR-35GW/BP" from a series match between different SKUs.
+    const dongyue = offer({ competitor: '东岳', key: 'DY1', name: '东岳 变频空调 KFR-35GW/DY 一级能效', amount: 1199 });
+    const r = matchProducts([ours], [dongyue], explicit(), OPTS);
+    expect(r.confirmed).toEqual([]);
+    expect(r.suggested.map((m) => [m.offer.key, m.method, m.confidence, m.detail])).toEqual([['DY1', 'series', 0.85, 'series KFR-35GW/DY: same standard code, another model']]);
+    expect(comparisonAlerts(buildIndex([ours], [...r.confirmed, ...r.suggested]), rules(), new Date())).toEqual([]);
+    // Confirmed by ops, it counts.
+    const c = matchProducts([ours], [dongyue], explicit([{ our_sku: 'R1', competitor: '东岳', key: 'DY1' }]), OPTS);
+    expect(comparisonAlerts(buildIndex([ours], c.confirmed), rules(), new Date()).map((a) => a.payload.rule)).toEqual(['undercut']);
   });
 
   it('several items of one shop with the same model code are ambiguous: suggested, not used', () => {

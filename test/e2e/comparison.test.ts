@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type FixtureServer } from '../helpers/server.js';
@@ -40,11 +40,11 @@ describe('price comparison end to end: our price list + two regions → comparis
 
   beforeEach(async () => {
     east = [
-      { sku: 'N8', name: 'Acme 空调 KFR-35GW/N8 1.5匹', price: '¥2,599起' },
+      { sku: 'N8', name: 'Acme 空调 KFR-35GW/N8 1.5匹', price: '¥2,599' },
       { sku: 'X1', name: 'Acme 空调 KFR-35GW/X1 1.5匹 定频', price: '¥2,099' },
       { sku: 'DH', name: 'Acme 除湿机 20升', price: '¥1,299' },
     ];
-    south = [{ sku: 'B1', name: '宝拓 变频空调 KFR-35GW 一级能效', price: '2,499元' }];
+    south = [{ sku: 'B1', name: '宝拓 变频空调 KFR-35GW/R1 一级能效', price: '2,499元' }];
     cielo = 2799;
     site = await startServer({
       '/east': (_q, res) => {
@@ -93,9 +93,9 @@ items:
     expect(firstMails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text)).toEqual(['sales-ops@example.com']);
     expect(firstMails[0]!.text).toMatch(/pricelist\.csv:5: list_price \(指导价\): "待定" is not a price/);
 
-    east[0]!.price = '¥2,299起'; // N8 (explicit match): -8.0 % against our east price 2,499
+    east[0]!.price = '¥2,299'; // N8 (explicit match): -8.0 % against our east price 2,499
     east[2]!.price = '¥599'; // the dehumidifier is only a fuzzy suggestion: a price drop, never an undercut alert
-    south[0]!.price = '2,199元'; // same-code model match: -8.3 % against our south price 2,399
+    south[0]!.price = '2,199元'; // exact model match: -8.3 % against our south price 2,399
     cielo = 2499; // same GTIN: -7.4 % against 2,699 and below our floor of 2,500
     const second = await ws.radar('run');
     expect(second.code).toBe(0);
@@ -109,7 +109,7 @@ items:
     expect(text.indexOf('== 比价')).toBeLessThan(text.indexOf('== 竞品价格'));
     expect(text).toContain('* Radar 空调 KFR-35GW/R1 1.5匹 (R-KFR35): 我方价 ¥2,499, 价格指数 108.7');
     expect(text).toContain('! Acme 比我们便宜 8%（阈值 5%）');
-    expect(text).toContain(`Acme: ¥2,299 起 ↓ -8.0%  ${site.url}/p/N8`);
+    expect(text).toContain(`Acme: ¥2,299 ↓ -8.0%  ${site.url}/p/N8`);
     expect(text).toContain('! Cielo 比我们便宜 7.4%（阈值 5%）');
     expect(text).toContain('! Cielo 低于底价 ¥2,500');
     expect(text).not.toMatch(/除湿机.*便宜|R-DEH/);
@@ -138,15 +138,51 @@ items:
 
     const list = await ws.radar('match', 'list', '--json');
     const j = JSON.parse(list.stdout) as { confirmed: { our_sku: string; key: string; method: string }[]; suggested: { our_sku: string; key: string; method: string }[]; unmatchedSkus: string[] };
-    expect(j.confirmed.map((m) => `${m.our_sku}:${m.key}:${m.method}`).sort()).toEqual(['R-BP:B1:model', 'R-BP:CL-1:identifier', 'R-KFR35:B1:model', 'R-KFR35:N8:explicit']);
+    expect(j.confirmed.map((m) => `${m.our_sku}:${m.key}:${m.method}`).sort()).toEqual(['R-BP:CL-1:identifier', 'R-KFR35:B1:model', 'R-KFR35:N8:explicit']);
+    expect(j.suggested.filter((m) => m.method === 'series').map((m) => `${m.our_sku}:${m.key}`)).toEqual(expect.arrayContaining(['R-BP:B1']));
     expect(j.suggested.filter((m) => m.method === 'fuzzy').map((m) => `${m.our_sku}:${m.key}`)).toEqual(['R-DEH:DH']);
     expect(j.unmatchedSkus).toEqual(['R-DEH']);
 
     const index = await ws.radar('match', 'index', '--region', 'east');
-    expect(index.stdout).toMatch(/east\s+R-KFR35\s+KFR-35GW\/R1\s+2,499\s+2,599\s+2,599\s+96\.2\s+1\/2\s+Acme 2,599起 \+4\.0%/);
+    expect(index.stdout).toMatch(/east\s+R-KFR35\s+KFR-35GW\/R1\s+2,499\s+2,599\s+2,599\s+96\.2\s+1\/2\s+Acme 2,599 \+4\.0%/);
 
     const help = await ws.radar('match', 'suggest', '--help');
     expect(help.code).toBe(0);
+  });
+
+  it('thin matches never alert: a starting price, a model-series match and an out-of-stock item are shown or suggested, never compared', async () => {
+    // The issue's first run of a new competitor: "东岳 比我们的 KFR-35GW/BP 便宜 52%".
+    const dongyue: (P & { stock?: string })[] = [
+      { sku: 'DY-BP', name: '东岳 空调 KFR-35GW/DY 1.5匹', price: '¥1,299' }, // series of our KFR-35GW/BP: another model
+      { sku: 'DY-R1', name: '东岳 空调 KFR-35GW/R1 1.5匹', price: '¥1,199起' }, // our exact model, but a starting price
+      { sku: 'DY-X', name: '东岳 除湿机 DH-20R 20升 清仓', price: '¥599', stock: '暂时缺货' }, // our exact model, out of stock
+    ];
+    site.routes.set('/dongyue', (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<html><body><ul>${dongyue.map((p) => `<li class="product" data-sku="${p.sku}"><a href="/p/${p.sku}"><span class="title">${p.name}</span></a><span class="price">${p.price}</span>${p.stock ? `<span class="stock">${p.stock}</span>` : ''}</li>`).join('')}</ul></body></html>`);
+    });
+    ws.writeTarget('dongyue.yaml', `id: dongyue-prices\ncompetitor: 东岳\nregion: east\nfetch: { url: "${site.url}/dongyue", min_interval_ms: 0 }\nitems:\n  each: ".product"\n  key: "@data-sku"\n  fields: { name: ".title", price: ".price", url: "a@href", stock: ".stock" }\n`);
+    const r = await ws.radar('run', '--json');
+    const out = JSON.parse(r.stdout) as { targets: { id: string; verdict: string }[] };
+    expect(out.targets.find((t) => t.id === 'dongyue-prices')!.verdict).toBe('good');
+    const box = JSON.parse(readFileSync(join(ws.state, 'outbox.json'), 'utf8')) as { alerts: Record<string, { topic: string; audience: { kind: string }; payload: { rule?: string; competitor?: string; sku?: string; method?: string } }> };
+    const all = Object.values(box.alerts);
+    expect(all.filter((a) => a.topic === 'comparison' && a.payload.rule !== 'problem' && a.payload.competitor === '东岳')).toEqual([]);
+    // The series match reaches the ops digest as a suggestion, once, with the line to confirm it.
+    const suggestions = all.filter((a) => a.topic === 'suggestion' && a.payload.competitor === '东岳');
+    expect(suggestions.every((a) => a.audience.kind === 'ops')).toBe(true);
+    expect(suggestions.map((a) => `${a.payload.sku}:${a.payload.method}`)).toContain('R-BP:series');
+    const opsMail = (await ws.emails()).find((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text === 'sales-ops@example.com' && m.text?.includes('待确认的商品匹配'))!;
+    expect(opsMail.text).toContain('  - { our_sku: R-BP, competitor: "东岳", key: DY-BP }   # series');
+    // The starting price and the out-of-stock item are in the index, marked, not compared.
+    const index = await ws.radar('match', 'index', '--json');
+    const rows = (JSON.parse(index.stdout) as { rows: { sku: string; competitors: { competitor: string }[]; notCompared: { competitor: string; amount: number; from: boolean; outOfStock?: boolean }[] }[] }).rows;
+    expect(rows.flatMap((row) => row.competitors.map((c) => c.competitor))).not.toContain('东岳');
+    expect(rows.flatMap((row) => row.notCompared.map((c) => `${row.sku}:${c.amount}:${c.from ? 'from' : ''}${c.outOfStock ? 'out' : ''}`)).sort()).toEqual(['R-KFR35:1199:from']);
+    // An exact match of an item out of stock (the only 东岳 match of R-DEH): matched, marked, no index row to compare in.
+    const list = JSON.parse((await ws.radar('match', 'list', '--json')).stdout) as { confirmed: { our_sku: string; key: string; stock: string | null; from: boolean }[] };
+    expect(list.confirmed.filter((m) => m.key.startsWith('DY-')).map((m) => `${m.our_sku}:${m.key}:${m.stock}:${m.from}`).sort()).toEqual(['R-DEH:DY-X:out_of_stock:false', 'R-KFR35:DY-R1:null:true']);
+    expect(rows.find((row) => row.sku === 'R-DEH')).toBeUndefined();
   });
 
   it('without a price list, comparison stays off and says how to turn it on', async () => {

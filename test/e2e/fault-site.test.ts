@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_PAGES } from '../helpers/block-pages.js';
@@ -68,7 +68,18 @@ describe('fault site: every fault for two runs, then recovery; no false alert, s
   let site: FaultServer;
   let ws: Workspace;
   const snapshotFile = () => join(ws.state, 'targets', 'shop.snapshot.json');
-  const products: Product[] = defaultProducts(24).map((p) => ({ ...p, stock: '有货' }));
+  // S4 shows a starting price, S6 is out of stock: both exact matches of our SKUs, never compared.
+  const products: Product[] = defaultProducts(24).map((p) => ({ ...p, stock: p.sku === 'S6' ? '缺货' : '有货', ...(p.sku === 'S4' ? { price: `${p.price}起` } : {}) }));
+  // Our price list: exact models for S1, S2, S4, S6 (KFR-20/21/23/25GW), and KFR-22GW/R1, of which S3's
+  // KFR-22GW is only the standard code (a series match: suggested to ops, never compared).
+  const PRICE_LIST = [
+    '商品编码,商品名称,型号,品牌,品类,指导价,华东价',
+    'R-20,Radar 空调 KFR-20GW/R 1.5匹,KFR-20GW,Radar,空调,2100,2100',
+    'R-21,Radar 空调 KFR-21GW/R 1.5匹,KFR-21GW,Radar,空调,2150,2150',
+    'R-22,Radar 空调 KFR-22GW/R1 1.5匹,KFR-22GW/R1,Radar,空调,3000,3000',
+    'R-23,Radar 空调 KFR-23GW/R 1.5匹,KFR-23GW,Radar,空调,3000,3000',
+    'R-25,Radar 空调 KFR-25GW/R 1.5匹,KFR-25GW,Radar,空调,3000,3000',
+  ].join('\n');
 
   const run = async (): Promise<RunJson> => JSON.parse((await ws.radar('run', '--json')).stdout) as RunJson;
   const outbox = (): StoredAlert[] => {
@@ -85,6 +96,9 @@ describe('fault site: every fault for two runs, then recovery; no false alert, s
     site.perPage = 8;
     site.slowMs = 3000;
     ws = makeWorkspace();
+    mkdirSync(join(ws.home, 'data'));
+    writeFileSync(join(ws.home, 'data', 'pricelist.csv'), PRICE_LIST);
+    ws.writeRule('compare.yaml', 'undercut_percent: { default: 5 }\n');
     // Ops hear of a failure streak at its second run, so each two-run fault shows up for them once.
     ws.writeRule('price.yaml', 'alert_when: { change_percent: 3, change_abs: 0 }\nnotify_ops_after_failures: 2\n');
     ws.writeTarget(
@@ -112,6 +126,9 @@ items:
     );
     const first = await run();
     expect(first.targets[0]).toMatchObject({ verdict: 'good', items: 24 });
+    // Nothing for the region on a first run; the series match went to ops as a suggestion.
+    expect(regionAlerts()).toEqual([]);
+    expect(outbox().filter((a) => a.topic === 'suggestion').map((a) => `${a.payload.sku}:${a.payload.key}:${a.payload.method}`)).toContain('R-22:S3:series');
   });
 
   afterAll(async () => {
@@ -200,8 +217,11 @@ items:
     expect(first.targets[0]!.verdict).toBe('good');
     const second = await run(); // S5 missing a second time: removed
     expect(second.targets[0]!.verdict).toBe('good');
-    const got = regionAlerts().sort();
+    const got = regionAlerts().filter((id) => id.startsWith('price:')).sort();
     expect(got).toHaveLength(5);
+    // S2 now undercuts our R-21 (1890 against 2150, -12.1 %): the one comparison alert. S3 is 27 % below our
+    // R-22, S4's starting price and S6 (out of stock) far below theirs: none of them counts.
+    expect(regionAlerts().filter((id) => id.startsWith('compare:'))).toEqual([`compare:undercut:east:R-21:shop:S2:${Math.round(s2 * 0.9)}@2150`]);
     // S8 sells out for good (two runs), then comes back; S12 is cleared at -85 %: held once, alerted when seen again.
     const s12 = price('S12');
     site.products = changed.map((p) => (p.sku === 'S8' ? { ...p, stock: '缺货' } : p.sku === 'S12' ? { ...p, price: `￥${Math.round(s12 * 0.15).toLocaleString('en-US')}` } : p));
@@ -217,7 +237,7 @@ items:
     const stockText = stockMails.map((m) => m.text).join('\n');
     expect(stockText).toContain('已缺货:\n- Shop | 空调 KFR-27GW 型号8: ¥2,700');
     expect(stockText).toContain('已到货:\n+ Shop | 空调 KFR-27GW 型号8: ¥2,700');
-    expect(regionAlerts()).toHaveLength(8);
+    expect(regionAlerts()).toHaveLength(9);
     expect(got).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^price:shop:S2:${s2}->${Math.round(s2 * 0.9)}@`)),

@@ -72,6 +72,14 @@ export const comparisonSection: Section = {
               lowest: formatMoney(row.lowest, row.currency, ctx.locale),
               median: formatMoney(row.median, row.currency, ctx.locale),
               notes: [...new Set(ps.map((p) => note(p, ctx)))],
+              // Starting prices and out-of-stock offers: shown, marked, never compared (older stored rows lack them).
+              notCompared: (row.notCompared ?? []).map((c) =>
+                fill(ctx.t['comparison.not_compared'] ?? '{competitor} {price} ({why}): not compared', {
+                  competitor: c.competitor,
+                  price: formatMoney(c.amount, row.currency, ctx.locale),
+                  why: c.outOfStock ? (ctx.t['comparison.why_out_of_stock'] ?? 'out of stock') : (ctx.t['comparison.why_from'] ?? 'starting price'),
+                }),
+              ),
               cells: competitors.map((name) => {
                 const c = row.competitors.find((x) => x.competitor === name);
                 if (!c) return { has: false, competitor: name };

@@ -12,6 +12,7 @@ import { cardSection } from './card.js';
 import { mentionSection } from './mention.js';
 import { stockSection } from './stock.js';
 import { suspectSection } from './suspect.js';
+import { suggestionSection } from './suggestion.js';
 
 const sections = new Map<string, Section>();
 
@@ -37,3 +38,4 @@ registerSection(cardSection);
 registerSection(mentionSection);
 registerSection(stockSection);
 registerSection(suspectSection);
+registerSection(suggestionSection);
