@@ -10,8 +10,10 @@
  * - ordinal: a small integer scale (satisfaction 1-4, job level 1-5, stock options 0-3): a
  *   linear trend plus one centred indicator per level, for scales whose ends are not straight;
  * - categorical: one centred indicator per level (up to MAX_LEVELS);
- * - interaction: an indicator for a combination HR recognises (overtime with low job
- *   satisfaction, short tenure with a long commute), centred on how often it occurs.
+ * - interaction: an indicator for a combination HR recognises (overtime with low job or
+ *   environment satisfaction, a poor work-life balance, the lowest job level or youth; short
+ *   tenure with a long commute; young and single; the lowest level on low pay; no stock options
+ *   and single), centred on how often it occurs.
  * Every term is centred on the training rows, so each contribution reads "compared with the
  * average person in the training data", and a missing value contributes nothing.
  */
@@ -245,56 +247,91 @@ export function fitEncoder(t: Table, cols: readonly UsedColumn[], rowIdx: readon
 const ROLES = {
   overtime: /^(over ?time|加班|是否加班)$/i,
   jobSatisfaction: /^(job ?satisfaction|工作满意度)$/i,
+  envSatisfaction: /^(environment ?satisfaction|work ?environment ?satisfaction|环境满意度|工作环境满意度)$/i,
+  workLife: /^(work ?life ?balance|工作生活平衡)$/i,
   tenure: /^(years ?at ?company|tenure|company ?tenure|司龄|本司工龄|在职年限)$/i,
   commute: /^(distance ?from ?home|commute|commute ?(distance|km|minutes|time)|通勤距离|通勤时间|居住距离)$/i,
+  age: /^(age|年龄)$/i,
+  marital: /^(marital ?status|婚姻状况|婚姻状态|婚否)$/i,
+  jobLevel: /^(job ?level|level|grade|职级|职位级别|级别)$/i,
+  income: /^(monthly ?income|monthly ?salary|income|salary|月收入|月薪|月工资|工资)$/i,
+  stock: /^(stock ?option ?level|stock ?options?|股票期权|期权等级)$/i,
 } as const;
 type Role = keyof typeof ROLES;
 
+/** What the rules read of a role's column in the training rows. */
+interface RoleColumn {
+  name: string;
+  /** Its numeric values, sorted (empty for a text column). */
+  sorted: number[];
+  /** Its distinct text values. */
+  levels: string[];
+}
+
+const SINGLE = /^(single|unmarried|never ?married|未婚|单身)$/i;
+const singleLevel = (c: RoleColumn): string | number => c.levels.find((l) => SINGLE.test(l)) ?? Number.NaN;
+const overtime = (c: Record<Role, RoleColumn>): Condition => ({ column: c.overtime.name, op: 'is', value: 'yes', yes: true });
+/**
+ * "Low": the lowest ~30 % (or the given share) of a column, but never most people: on a 1-4 scale
+ * where most say 3, "3 or less" would be nine in ten, not a low score (then the level below).
+ */
+const low = (c: RoleColumn, q = 0.3): Condition => {
+  let cut = quantile(c.sorted, q);
+  const atOrBelow = (v: number): number => c.sorted.filter((x) => x <= v).length / Math.max(1, c.sorted.length);
+  if (q > 0 && atOrBelow(cut) > 0.6) cut = [...c.sorted].reverse().find((v) => v < cut) ?? Number.NaN;
+  return { column: c.name, op: '<=', value: cut };
+};
+
 /**
  * The combinations HR recognises. Cut-offs come from the training rows: "low" is the lowest
- * ~30 % of the scale, "short" the shortest quarter, "long" the longest quarter.
+ * ~30 % of a scale, "short", "young" and "low pay" the lowest quarter, "long" the longest quarter,
+ * the lowest job level and no stock options the bottom of their scales. A combination that the
+ * training rows cannot tell apart from one of its parts is left out (see fitInteractions).
  */
-const RECOGNISED: { id: string; roles: [Role, Role]; when: (cols: Record<Role, { name: string; sorted: number[] }>) => Condition[] }[] = [
-  {
-    id: 'overtime-low-satisfaction',
-    roles: ['overtime', 'jobSatisfaction'],
-    when: (c) => [
-      { column: c.overtime.name, op: 'is', value: 'yes', yes: true },
-      { column: c.jobSatisfaction.name, op: '<=', value: quantile(c.jobSatisfaction.sorted, 0.3) },
-    ],
-  },
+const RECOGNISED: { id: string; roles: Role[]; when: (cols: Record<Role, RoleColumn>) => Condition[] }[] = [
+  { id: 'overtime-low-satisfaction', roles: ['overtime', 'jobSatisfaction'], when: (c) => [overtime(c), low(c.jobSatisfaction)] },
   {
     id: 'short-tenure-long-commute',
     roles: ['tenure', 'commute'],
-    when: (c) => [
-      { column: c.tenure.name, op: '<=', value: quantile(c.tenure.sorted, 0.25) },
-      { column: c.commute.name, op: '>=', value: quantile(c.commute.sorted, 0.75) },
-    ],
+    when: (c) => [low(c.tenure, 0.25), { column: c.commute.name, op: '>=', value: quantile(c.commute.sorted, 0.75) }],
   },
+  { id: 'overtime-low-environment-satisfaction', roles: ['overtime', 'envSatisfaction'], when: (c) => [overtime(c), low(c.envSatisfaction)] },
+  { id: 'overtime-poor-work-life-balance', roles: ['overtime', 'workLife'], when: (c) => [overtime(c), low(c.workLife)] },
+  { id: 'overtime-lowest-level', roles: ['overtime', 'jobLevel'], when: (c) => [overtime(c), low(c.jobLevel, 0)] },
+  { id: 'overtime-young', roles: ['overtime', 'age'], when: (c) => [overtime(c), low(c.age, 0.25)] },
+  { id: 'young-single', roles: ['age', 'marital'], when: (c) => [low(c.age, 0.25), { column: c.marital.name, op: 'is', value: singleLevel(c.marital) }] },
+  { id: 'lowest-level-low-pay', roles: ['jobLevel', 'income'], when: (c) => [low(c.jobLevel, 0), low(c.income, 0.25)] },
+  { id: 'no-stock-options-single', roles: ['stock', 'marital'], when: (c) => [low(c.stock, 0), { column: c.marital.name, op: 'is', value: singleLevel(c.marital) }] },
 ];
 
 function fitInteractions(t: Table, cols: readonly UsedColumn[], rowIdx: readonly number[]): InteractionSpec[] {
-  const found: Partial<Record<Role, { name: string; sorted: number[] }>> = {};
+  const found: Partial<Record<Role, RoleColumn>> = {};
   for (const c of cols) {
     const key = c.name.replace(/[\s_]+/g, ' ').trim();
     for (const role of Object.keys(ROLES) as Role[]) {
       if (found[role] || !ROLES[role].test(key)) continue;
-      const nums = rowIdx.map((i) => t.rows[i]?.[c.index] ?? '').filter((v) => v !== '' && Number.isFinite(Number(v))).map(Number);
-      found[role] = { name: c.name, sorted: nums.sort((a, b) => a - b) };
+      const vals = rowIdx.map((i) => (t.rows[i]?.[c.index] ?? '').trim()).filter((v) => v !== '');
+      const nums = vals.every((v) => Number.isFinite(Number(v))) ? vals.map(Number) : [];
+      found[role] = { name: c.name, sorted: nums.sort((a, b) => a - b), levels: [...new Set(vals)] };
     }
   }
+  const index = new Map(cols.map((c) => [c.name, c.index]));
+  const share = (when: readonly Condition[]): { hits: boolean[]; n: number } => {
+    const hits = rowIdx.map((i) => holds(when, (name) => t.rows[i]?.[index.get(name) as number] ?? '') === true);
+    return { hits, n: hits.filter(Boolean).length };
+  };
   const out: InteractionSpec[] = [];
   for (const r of RECOGNISED) {
     if (!r.roles.every((role) => found[role])) continue;
-    const when = r.when(found as Record<Role, { name: string; sorted: number[] }>);
+    const when = r.when(found as Record<Role, RoleColumn>);
     if (when.some((w) => typeof w.value === 'number' && !Number.isFinite(w.value))) continue;
-    const index = new Map(cols.map((c) => [c.name, c.index]));
-    let hits = 0;
-    for (const i of rowIdx) if (holds(when, (name) => t.rows[i]?.[index.get(name) as number] ?? '') === true) hits++;
-    const freq = hits / Math.max(1, rowIdx.length);
-    // A combination nobody (or everybody) in the training rows has teaches nothing.
-    if (freq === 0 || freq === 1) continue;
-    out.push({ name: when.map((w) => w.column).join(' × '), kind: 'interaction', id: r.id, when, freq });
+    const all = share(when);
+    // A combination nobody (or everybody) in the training rows has teaches nothing; nor does one
+    // that holds for exactly the people one of its parts holds for (in the IBM table every single
+    // person has no stock options): its weight would only split that part's.
+    if (all.n === 0 || all.n === rowIdx.length) continue;
+    if (when.some((w) => share([w]).hits.every((h, n) => h === all.hits[n]))) continue;
+    out.push({ name: when.map((w) => w.column).join(' × '), kind: 'interaction', id: r.id, when, freq: all.n / Math.max(1, rowIdx.length) });
   }
   return out;
 }

@@ -476,7 +476,7 @@ export function describeEncoding(m: TableModel): string[] {
   if (cats.length) out.push(`${cats.length} categories one-hot`);
   for (const c of m.columns) {
     if (c.kind !== 'interaction') continue;
-    const when = c.when.map((w) => (w.op === 'is' ? `${w.column} yes` : `${w.column} ${w.op === '<=' ? '≤' : '≥'} ${Math.round((w.value as number) * 10) / 10}`)).join(' and ');
+    const when = c.when.map((w) => (w.op === 'is' ? (w.yes ? `${w.column} yes` : `${w.column} = ${w.value}`) : `${w.column} ${w.op === '<=' ? '≤' : '≥'} ${Math.round((w.value as number) * 10) / 10}`)).join(' and ');
     out.push(`interaction ${when} (${(c.freq * 100).toFixed(0)} % of rows)`);
   }
   return out;

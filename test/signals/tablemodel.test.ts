@@ -3,7 +3,7 @@ import { brier, calibrationError, rocAuc, spread, stratifiedSplit } from '../../
 import { fitLogistic } from '../../src/signals/logistic.js';
 import { Rng } from '../../src/signals/random.js';
 import { labelledTable } from '../../src/signals/samples.js';
-import { rcsTerms } from '../../src/signals/tableencode.js';
+import { fitEncoder, inferColumns, type InteractionSpec, rcsTerms } from '../../src/signals/tableencode.js';
 import { checkModel, parseLabel, scoreTable, type Table, type TableModel, train } from '../../src/signals/tablemodel.js';
 
 function toTable(csv: string, file: string): Table {
@@ -56,6 +56,52 @@ describe('evaluation and fitting maths (hand-computed)', () => {
     const [b] = rcsTerms(11, knots);
     const [c] = rcsTerms(12, knots);
     expect(c! - b!).toBeCloseTo(b! - a!, 9);
+  });
+});
+
+describe('which recognised combinations the encoder builds, and their cut-offs', () => {
+  // 20 people, written out by hand; Chinese headers, as an export from a Chinese HR system has them.
+  const header = ['工号', '离职', '加班', '工作生活平衡', '年龄', '婚姻状况', '股票期权', '职级', '月薪'];
+  const rows: string[][] = [];
+  for (let i = 0; i < 20; i++) {
+    const single = i % 4 === 0;
+    // Most say 3 on the 1-4 balance scale; everyone single has no stock options.
+    const balance = i < 2 ? 1 : i < 5 ? 2 : i < 18 ? 3 : 4;
+    rows.push([String(i + 1), i % 5 === 0 ? '是' : '否', i % 3 === 0 ? '是' : '否', String(balance), String(22 + i * 2), single ? '未婚' : '已婚', single ? '0' : String(1 + (i % 3)), String(1 + (i % 4)), String(3000 + i * 500)]);
+  }
+  const t: Table = { file: 'hr.csv', header, rows, lines: rows.map((_, i) => i + 2) };
+  const { use } = inferColumns(t, '离职');
+  const specs = fitEncoder(t, use, rows.map((_, i) => i)).filter((s): s is InteractionSpec => s.kind === 'interaction');
+  const byId = Object.fromEntries(specs.map((s) => [s.id, s]));
+
+  it('"low" is the bottom of a scale, never most people: balance 3 or less would be 18 of 20', () => {
+    // The 30 % quantile is 3 here; "≤ 3" would hold for 90 %, so the cut steps down to 2.
+    expect(byId['overtime-poor-work-life-balance']!.when).toEqual([
+      { column: '加班', op: 'is', value: 'yes', yes: true },
+      { column: '工作生活平衡', op: '<=', value: 2 },
+    ]);
+  });
+
+  it('young and single reads the table\'s own word for single; the lowest level on low pay uses the bottom level', () => {
+    expect(byId['young-single']!.when).toEqual([
+      { column: '年龄', op: '<=', value: 22 + 0.25 * 19 * 2 },
+      { column: '婚姻状况', op: 'is', value: '未婚' },
+    ]);
+    expect(byId['lowest-level-low-pay']!.when[0]).toEqual({ column: '职级', op: '<=', value: 1 });
+  });
+
+  it('leaves out a combination that holds for exactly the people one of its parts does', () => {
+    // Everyone single has no stock options and everyone without options is single: the pair is "single".
+    expect(byId['no-stock-options-single']).toBeUndefined();
+    const t2: Table = { ...t, rows: t.rows.map((r, i) => (i === 1 ? r.map((v, j) => (j === 6 ? '0' : v)) : r)) };
+    const specs2 = fitEncoder(t2, use, rows.map((_, i) => i)).filter((s): s is InteractionSpec => s.kind === 'interaction');
+    // One married person without options: the pair is no longer "no options", but it is still
+    // exactly "single", so it stays out.
+    expect(specs2.some((s) => s.id === 'no-stock-options-single')).toBe(false);
+    // A single person with options: the pair differs from both parts and is built.
+    const t3: Table = { ...t2, rows: t2.rows.map((r, i) => (i === 4 ? r.map((v, j) => (j === 6 ? '2' : v)) : r)) };
+    const specs3 = fitEncoder(t3, use, rows.map((_, i) => i)).filter((s): s is InteractionSpec => s.kind === 'interaction');
+    expect(specs3.find((s) => s.id === 'no-stock-options-single')?.freq).toBeCloseTo(4 / 20, 12);
   });
 });
 

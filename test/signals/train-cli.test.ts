@@ -93,6 +93,7 @@ describe('train and score a labelled table (IBM HR-style header)', () => {
     expect(tr.stdout).toMatch(/stratified 5-fold CV: ROC-AUC 0\.\d{3} ± 0\.\d{3} \(folds 0\.\d{3}-0\.\d{3}\), PR-AUC 0\.\d{3} ± 0\.\d{3}/);
     expect(tr.stdout).toMatch(/calibration \(out-of-fold\): Brier 0\.\d{4} \(a guess: 0\.\d{4}\)/);
     expect(tr.stdout).toMatch(/interaction OverTime yes and JobSatisfaction ≤ 2/);
+    expect(tr.stdout).toMatch(/interaction Age ≤ \d+ and MaritalStatus = Single \(\d+ % of rows\)/);
     const m = checkModel(JSON.parse(await readFile(model, 'utf8')), model);
     expect(m.label).toBe('Attrition');
 
