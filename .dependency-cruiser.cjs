@@ -26,13 +26,14 @@ const LAYERS = [
   { name: 'contracts', path: '^src/contracts/', holds: 'shapes plug-ins implement: analysers, scheduled jobs, rule checks, run results' },
   { name: 'signals', path: '^src/signals/(?!samples\\.ts$)', holds: 'HR/CRM export import, metrics, attrition scorer' },
   { name: 'health', path: '^src/health/(?!samples\\.ts$)', holds: 'sales health index and coaching' },
+  { name: 'sales', path: '^src/sales/(?!samples\\.ts$)', holds: 'targets and attainment, follow-up SOP reminders, the monthly scorecard' },
   { name: 'analysers', path: '^src/(compare/|mentions/analyser\\.ts$)', holds: 'work across targets after a run: price comparison, mentions across sources' },
   { name: 'deliver', path: '^src/deliver/', holds: 'digests, rendering, mail, outbox worker' },
   { name: 'pipeline', path: '^src/pipeline/', holds: 'one run: scrape, verdict, diff, rules, analysers, delivery' },
   { name: 'schedule', path: '^src/schedule/', holds: 'the daemon, its lock, state and jobs' },
   {
     name: 'entry points',
-    path: '^src/(cli/|demo/|index\\.ts$|signals/samples\\.ts$|health/samples\\.ts$)',
+    path: '^src/(cli/|demo/|index\\.ts$|signals/samples\\.ts$|health/samples\\.ts$|sales/samples\\.ts$)',
     holds: 'commands, the demo site and sample data generators, the library API',
   },
 ];

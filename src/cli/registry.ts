@@ -35,4 +35,5 @@ export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('health', () => import('./health.js')),
   lazy('channels', () => import('./channels.js')),
   lazy('alerts', () => import('./alerts.js')),
+  lazy('targets', () => import('./targets.js')),
 ];

@@ -13,6 +13,8 @@ import { mentionSection } from './mention.js';
 import { stockSection } from './stock.js';
 import { suspectSection } from './suspect.js';
 import { suggestionSection } from './suggestion.js';
+import { attainmentSection } from './attainment.js';
+import { attainmentAlertSection } from './attainment-alert.js';
 
 const sections = new Map<string, Section>();
 
@@ -39,3 +41,5 @@ registerSection(mentionSection);
 registerSection(stockSection);
 registerSection(suspectSection);
 registerSection(suggestionSection);
+registerSection(attainmentSection);
+registerSection(attainmentAlertSection);
