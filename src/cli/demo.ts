@@ -12,6 +12,8 @@ import { deliverOutbox } from '../deliver/deliver.js';
 import { Outbox } from '../store/outbox.js';
 import { runAttritionJob } from '../signals/job.js';
 import { runHealthJob } from '../health/job.js';
+import { loadTargetsConfig } from '../sales/targets/config.js';
+import { runTargetsJob } from '../sales/targets/job.js';
 import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -75,7 +77,16 @@ export function register(program: Command): void {
         const healthMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of healthMail.delivery.sent) out(sentLine(m));
 
-        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent];
+        out('\n== weekly targets job: attainment digest for the sales VP (table, gap chart, red and forecast alerts) ==');
+        // One head's digest, so the demo shows one; `radar targets run` sends every head theirs.
+        const vp = loadTargetsConfig(paths.rulesDir).digest.group.slice(0, 1);
+        const targets = await runTargetsJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples'), owners: rules.owners, only: vp });
+        out(`${targets.view.fy} to ${targets.view.asOf}: turned red ${targets.turnedRed.join(', ') || 'none'}; forecast below target ${targets.forecastBelow.join(', ') || 'none'}; ${targets.data.badRows.length} bad rows reported (radar targets show lists them)`);
+        outbox.record(targets.alerts, new Date());
+        const targetsMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
+        for (const m of targetsMail.delivery.sent) out(sentLine(m));
+
+        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent];
         const emails = sent.filter((m) => !m.channel || m.channel === 'email');
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);

@@ -24,3 +24,4 @@ export function jobNames(): string[] {
 // Registered jobs: one line each.
 registerJob('attrition', async () => (await import('../signals/scheduled.js')).attritionJob);
 registerJob('health', async () => (await import('../health/scheduled.js')).healthJob);
+registerJob('targets', async () => (await import('../sales/targets/scheduled.js')).targetsJob);
