@@ -14,6 +14,7 @@ import { runAttritionJob } from '../signals/job.js';
 import { runHealthJob } from '../health/job.js';
 import { loadTargetsConfig } from '../sales/targets/config.js';
 import { runTargetsJob } from '../sales/targets/job.js';
+import { runReminders } from '../sales/followup/job.js';
 import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -86,7 +87,16 @@ export function register(program: Command): void {
         const targetsMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of targetsMail.delivery.sent) out(sentLine(m));
 
-        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent];
+        out('\n== daily follow-up reminder: one rep\'s overdue CRM follow-ups (48 h feedback, 7-day second touch, idle stages, stage criteria) ==');
+        // One rep's reminder (工号 10001 has planted cases), so the demo shows one; `radar followup remind` sends each rep theirs.
+        const fu = await runReminders({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples'), only: ['s10001@example.com'] });
+        const rep = fu.reps.find((r) => r.employeeId === '10001');
+        out(`${fu.reps.length} reps have something to do today; ${rep?.name ?? '10001'}: ${rep?.overdue ?? 0} overdue, ${rep?.due ?? 0} due today`);
+        outbox.record(fu.alerts, new Date());
+        const fuMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
+        for (const m of fuMail.delivery.sent) out(sentLine(m));
+
+        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent, ...fuMail.delivery.sent];
         const emails = sent.filter((m) => !m.channel || m.channel === 'email');
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);

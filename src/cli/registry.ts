@@ -36,4 +36,5 @@ export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('channels', () => import('./channels.js')),
   lazy('alerts', () => import('./alerts.js')),
   lazy('targets', () => import('./targets.js')),
+  lazy('followup', () => import('./followup.js')),
 ];

@@ -4,6 +4,7 @@ import { loadCompareRules, loadExplicitMatches } from '../compare/config.js';
 import { loadPriceList } from '../compare/pricelist.js';
 import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
 import { healthCheck } from '../health/validate.js';
+import { salesCheck } from '../sales/validate.js';
 
 export type { RuleCheck } from '../contracts/rule-check.js';
 
@@ -39,4 +40,4 @@ const signalsCheck: RuleCheck = {
   },
 };
 
-export const ruleChecks: RuleCheck[] = [compareCheck, signalsCheck, healthCheck];
+export const ruleChecks: RuleCheck[] = [compareCheck, signalsCheck, healthCheck, salesCheck];

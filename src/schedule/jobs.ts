@@ -25,3 +25,5 @@ export function jobNames(): string[] {
 registerJob('attrition', async () => (await import('../signals/scheduled.js')).attritionJob);
 registerJob('health', async () => (await import('../health/scheduled.js')).healthJob);
 registerJob('targets', async () => (await import('../sales/targets/scheduled.js')).targetsJob);
+registerJob('followup', async () => (await import('../sales/followup/scheduled.js')).followupJob);
+registerJob('followup-summary', async () => (await import('../sales/followup/scheduled.js')).followupSummaryJob);

@@ -15,6 +15,8 @@ import { suspectSection } from './suspect.js';
 import { suggestionSection } from './suggestion.js';
 import { attainmentSection } from './attainment.js';
 import { attainmentAlertSection } from './attainment-alert.js';
+import { followupSection } from './followup.js';
+import { followupSummarySection } from './followup-summary.js';
 
 const sections = new Map<string, Section>();
 
@@ -43,3 +45,5 @@ registerSection(suspectSection);
 registerSection(suggestionSection);
 registerSection(attainmentSection);
 registerSection(attainmentAlertSection);
+registerSection(followupSection);
+registerSection(followupSummarySection);
