@@ -15,6 +15,7 @@ import { runHealthJob } from '../health/job.js';
 import { loadTargetsConfig } from '../sales/targets/config.js';
 import { runTargetsJob } from '../sales/targets/job.js';
 import { runReminders } from '../sales/followup/job.js';
+import { runScorecard } from '../sales/scorecard/job.js';
 import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -96,7 +97,15 @@ export function register(program: Command): void {
         const fuMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of fuMail.delivery.sent) out(sentLine(m));
 
-        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent, ...fuMail.delivery.sent];
+        out('\n== monthly scorecard: one person\'s card (five weighted dimensions, percentiles among peers, radar chart, courses) ==');
+        // One person's card, so the demo shows one; `radar scorecard run` sends everyone theirs and each manager the team heat map.
+        const sc = await runScorecard({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples'), only: ['s10001@example.com'] });
+        out(`${sc.current.month}: ${sc.current.scores.size} people scored against their peers (same 岗位)`);
+        outbox.record(sc.alerts, new Date());
+        const scMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
+        for (const m of scMail.delivery.sent) out(sentLine(m));
+
+        const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent, ...fuMail.delivery.sent, ...scMail.delivery.sent];
         const emails = sent.filter((m) => !m.channel || m.channel === 'email');
         out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);

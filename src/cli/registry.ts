@@ -37,4 +37,5 @@ export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('alerts', () => import('./alerts.js')),
   lazy('targets', () => import('./targets.js')),
   lazy('followup', () => import('./followup.js')),
+  lazy('scorecard', () => import('./scorecard.js')),
 ];

@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import type { RuleCheck } from '../contracts/rule-check.js';
 import { RadarError } from '../core/errors.js';
 import { loadFollowupConfig } from './followup/config.js';
+import { loadScorecardConfig } from './scorecard/config.js';
 import { loadTargetsConfig } from './targets/config.js';
 
 /** `radar validate` checks each sales rule file there is (tiers, bands, adjustments, stages ...). */
 export const salesCheck: RuleCheck = {
-  name: 'sales targets and follow-up (rules/targets.yaml, rules/followup.yaml)',
+  name: 'sales targets, follow-up and scorecard (rules/targets.yaml, rules/followup.yaml, rules/scorecard.yaml)',
   async check(paths) {
     const errors: RadarError[] = [];
     for (const [file, load] of [
       ['targets.yaml', loadTargetsConfig],
       ['followup.yaml', loadFollowupConfig],
+      ['scorecard.yaml', loadScorecardConfig],
     ] as const) {
       if (!existsSync(join(paths.rulesDir, file))) continue;
       try {

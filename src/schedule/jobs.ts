@@ -27,3 +27,4 @@ registerJob('health', async () => (await import('../health/scheduled.js')).healt
 registerJob('targets', async () => (await import('../sales/targets/scheduled.js')).targetsJob);
 registerJob('followup', async () => (await import('../sales/followup/scheduled.js')).followupJob);
 registerJob('followup-summary', async () => (await import('../sales/followup/scheduled.js')).followupSummaryJob);
+registerJob('scorecard', async () => (await import('../sales/scorecard/scheduled.js')).scorecardJob);

@@ -17,6 +17,7 @@ import { attainmentSection } from './attainment.js';
 import { attainmentAlertSection } from './attainment-alert.js';
 import { followupSection } from './followup.js';
 import { followupSummarySection } from './followup-summary.js';
+import { scorecardSection, scorecardTeamSection } from './scorecard.js';
 
 const sections = new Map<string, Section>();
 
@@ -47,3 +48,5 @@ registerSection(attainmentSection);
 registerSection(attainmentAlertSection);
 registerSection(followupSection);
 registerSection(followupSummarySection);
+registerSection(scorecardSection);
+registerSection(scorecardTeamSection);
