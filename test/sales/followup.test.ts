@@ -18,8 +18,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
+
+// Hooks that spawn the CLI and render charts: on a loaded two-core machine they take longer than one test.
+const SLOW = 180_000;
+vi.setConfig({ testTimeout: SLOW });
 
 const NOW = '2026-03-16T09:00+08:00';
 const ORG = [
@@ -100,7 +104,7 @@ describe('radar followup show: what each rep owes now', () => {
     expect(r.code, r.stderr).toBe(0);
     items = JSON.parse(r.stdout).items;
     stderr = (await ws.radar('followup', 'show', '--now', NOW, '--inputs', dir)).stderr;
-  });
+  }, SLOW);
 
   it('finds every overdue and due-soon item and nothing else', () => {
     // Per rep (in pseudonymous-id order, so sorted here by 工号): overdue by deadline, then due soon.
@@ -137,7 +141,7 @@ describe('radar followup remind and summary: to the person and their manager onl
     const s = await ws.radar('followup', 'summary', '--now', NOW, '--inputs', dir);
     expect(s.code, s.stderr).toBe(0);
     emails = await ws.emails();
-  });
+  }, SLOW);
 
   it('reminds each rep of their own items, overdue first, and nobody else of them', () => {
     const s1 = emails.filter((m) => to(m) === 's1@example.com');

@@ -20,9 +20,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { percentile, scoreAll } from '../../src/sales/scorecard/score.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
+
+// Hooks that spawn the CLI and render charts: on a loaded two-core machine they take longer than one test.
+const SLOW = 180_000;
+vi.setConfig({ testTimeout: SLOW });
 
 const NOW = '2026-03-16T09:00+08:00';
 const ORG = [
@@ -158,7 +162,7 @@ describe('radar scorecard on hand-worked exports', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('2026-02: 4 people scored; 4 cards, 2 team views');
       emails = await ws.emails();
-    });
+    }, SLOW);
 
     it('gives each person their own breakdown, standing and courses, and nobody else\'s', async () => {
       expect(emails.map(to).sort()).toEqual(['a-mgr@example.com', 'b-mgr@example.com', 's1@example.com', 's2@example.com', 's3@example.com', 's4@example.com']);

@@ -23,8 +23,12 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
+
+// Hooks that spawn the CLI and render charts: on a loaded two-core machine they take longer than one test.
+const SLOW = 180_000;
+vi.setConfig({ testTimeout: SLOW });
 
 const NOW = '2026-03-16T09:00+08:00';
 const ORG = [
@@ -104,7 +108,7 @@ describe('radar targets show on a hand-worked export', () => {
     units = Object.fromEntries(shown.units.map((u) => [u.name, u]));
     const t = await ws.radar('targets', 'show', '--now', NOW, '--inputs', join(ws.home, 'inputs'));
     stderr = t.stderr;
-  });
+  }, SLOW);
 
   it('measures the year to date up to yesterday, not to the end of the declared period', () => {
     expect(shown).toMatchObject({ fy: 2026, from: '2026-01-01', asOf: '2026-03-15' });
@@ -189,7 +193,7 @@ describe('radar targets run: digests per head, red alerts once', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/turned red: 华南, 华南一组/);
     emails = await ws.emails();
-  });
+  }, SLOW);
 
   it('sends each head one digest with the units they head and nothing else', () => {
     expect(emails.map(to).sort()).toEqual(['a-mgr@example.com', 'b-mgr@example.com', 'c-mgr@example.com', 'east-head@example.com', 'south-head@example.com', 'vp@example.com']);
