@@ -10,7 +10,10 @@ import { deliverOutbox } from '../deliver/deliver.js';
 import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
 import { formatIndex, formatTrend, formatValue } from '../health/format.js';
 import { loadHealthConfig } from '../health/config.js';
+import type { HealthData } from '../health/import.js';
 import { type HealthJobResult, runHealthJob, scoreHealth } from '../health/job.js';
+import { describeCoverage, weekNote } from '../signals/coverage.js';
+import { dayInZone, dayToIso, lastCompleteWeek } from '../signals/dates.js';
 import { VARIABLE_NAMES, VARIABLES } from '../health/variables.js';
 import { acquireLock } from '../schedule/lock.js';
 import { opsView, Outbox } from '../store/outbox.js';
@@ -36,6 +39,21 @@ function jobOptionsOf(cmd: Command, o: JobOpts) {
   // inputs_dir is relative to the radar home, like the daemon job reads it.
   const samplesDir = o.inputs ?? resolve(paths.home, loadHealthConfig(paths.rulesDir).inputs_dir);
   return { rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: o.now ?? new Date(), samplesDir, ...(o.week ? { week: o.week } : {}) };
+}
+
+/** "(the latest complete week in the exports, which run A..B)" for a week chosen by default; a note on stderr when the week has no data. */
+function weekText(r: { week: string; data: HealthData; config: { timezone: string } }, asked: boolean, now: Date): string {
+  const note = weekNote(r.week, asked, r.data.span ?? null, 'check inputs_dir and sources: in rules/health.yaml');
+  if (note) err(note);
+  // An export that lists only part of the org export speaks for nobody else: say so.
+  for (const rep of r.data.reports) {
+    const c = rep.coverage;
+    if (c && c.team !== null && c.teamCovered !== null && (c.teamCovered < c.team * 0.9 || c.thinWeeks.length)) err(`  ${rep.file}: ${describeCoverage(c, 'the org export')}`);
+  }
+  const span = r.data.span;
+  // Said when the exports end before the calendar's last complete week, the one people expect.
+  const early = !asked && span && r.week !== lastCompleteWeek(dayInZone(now, r.config.timezone));
+  return early ? ` (the latest complete week in the exports, which run ${dayToIso(span.first)}..${dayToIso(span.last)})` : '';
 }
 
 /** Bad rows are warnings (the rest was used); a file that could not be read at all (line 0) makes the exit code 1. */
@@ -74,9 +92,9 @@ Exit codes: 0 done (bad rows are listed as warnings), 1 an export could not be r
       const recorded = outbox.record(r.alerts, new Date());
       const d = o.send ? await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' }) : null;
       if (o.json) {
-        out(JSON.stringify({ week: r.week, scored: r.scored, prompts: r.prompts, teams: r.teams, recorded: recorded.length, sent: d?.delivery.sent.length ?? 0, unrouted: r.unrouted.length, cooling: r.cooling.length, badRows: r.badRows }, null, 2));
+        out(JSON.stringify({ week: r.week, data: r.data.span ? { first: dayToIso(r.data.span.first), last: dayToIso(r.data.span.last) } : null, scored: r.scored, prompts: r.prompts, teams: r.teams, recorded: recorded.length, sent: d?.delivery.sent.length ?? 0, unrouted: r.unrouted.length, cooling: r.cooling.length, badRows: r.badRows }, null, 2));
       } else {
-        out(`week ${r.week}: ${r.scored} people scored, ${r.prompts} coaching prompt${r.prompts === 1 ? '' : 's'}, ${r.teams} teams`);
+        out(`week ${r.week}${weekText(r, o.week !== undefined, o.now ?? new Date())}: ${r.scored} people scored, ${r.prompts} coaching prompt${r.prompts === 1 ? '' : 's'}, ${r.teams} teams`);
         if (r.cooling.length) out(`  ${r.cooling.length} more need attention but had a prompt within cooldown_weeks`);
         if (r.unrouted.length) err(`  ${r.unrouted.length} need a prompt but have no 经理邮箱 in the org export`);
         for (const m of d?.delivery.sent ?? []) out(sentLine(m, undefined, '  '));
@@ -107,10 +125,10 @@ Exit codes: 0 done (bad rows are listed as warnings), 1 an export could not be r
       .filter((x) => x.pw?.scored && x.pw.index !== null && (!o.team || x.p?.team === o.team))
       .sort((a, b) => (a.pw!.index as number) - (b.pw!.index as number));
     if (o.json) {
-      out(JSON.stringify({ week: r.week, people: rows.map((x) => ({ name: x.p?.name ?? x.pid, team: x.p?.team ?? '', index: x.pw!.index, band: x.pw!.band, trend: x.pw!.trend, attention: x.pw!.attention, metrics: Object.fromEntries(x.pw!.metrics.map((m) => [m.id, { value: m.value, score: m.score, band: m.band, z: m.z }])) })) }, null, 2));
+      out(JSON.stringify({ week: r.week, data: r.data.span ? { first: dayToIso(r.data.span.first), last: dayToIso(r.data.span.last) } : null, people: rows.map((x) => ({ name: x.p?.name ?? x.pid, team: x.p?.team ?? '', index: x.pw!.index, band: x.pw!.band, trend: x.pw!.trend, attention: x.pw!.attention, metrics: Object.fromEntries(x.pw!.metrics.map((m) => [m.id, { value: m.value, score: m.score, band: m.band, z: m.z }])) })) }, null, 2));
       return;
     }
-    out(`week ${r.week} (${displayPath(paths.rulesDir)}/health.yaml)`);
+    out(`week ${r.week}${weekText(r, o.week !== undefined, o.now ?? new Date())} (${displayPath(paths.rulesDir)}/health.yaml)`);
     out(
       table(
         ['team', 'name', 'index', 'trend', 'band', 'red metrics'],

@@ -5,17 +5,24 @@
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { out, pathsFrom, setExitCode, parseNow, parseWeek } from './common.js';
+import { loadRules } from '../config/load.js';
+import { deliverOutbox } from '../deliver/deliver.js';
+import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
+import { acquireLock } from '../schedule/lock.js';
+import { runAttritionJob } from '../signals/job.js';
+import { opsView, Outbox } from '../store/outbox.js';
+import { out, pathsFrom, sentLine, setExitCode, parseNow, parseWeek } from './common.js';
 import { RadarError } from '../core/errors.js';
-import { ackAlert, listOpenAlerts } from '../signals/alerts.js';
+import { ackAlert, listOpenAlerts, listReviewedAlerts } from '../signals/alerts.js';
+import { describeCoverage, weekNote } from '../signals/coverage.js';
 import { loadAttritionConfig, loadSignalsConfig } from '../signals/config.js';
-import { dayInZone, lastCompleteWeek } from '../signals/dates.js';
+import { dayInZone, dayToIso, lastCompleteWeek, weekToScore } from '../signals/dates.js';
 import type { ImportReport } from '../signals/importer.js';
 import { importInto, mergedView, purgeOnly, resolveSources, specForFile } from '../signals/pipeline.js';
 import { scorePopulation } from '../signals/scorer.js';
-import { readJson, signalsDir } from '../signals/store.js';
+import { dataSpan, readJson, signalsDir } from '../signals/store.js';
 import type { BadRow } from '../signals/table.js';
 import { checkModel, describeEncoding, readLabelledTable, scoreTable, strongestTerms, train } from '../signals/tablemodel.js';
 
@@ -49,6 +56,7 @@ function addCommon(c: Command): Command {
 }
 
 const rulesOf = (cmd: Command): string => pathsFrom(cmd).rulesDir;
+const weekDay = (iso: string): number => Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
 const stateOf = (cmd: Command): string => pathsFrom(cmd).stateDir;
 const nowOf = (o: Common): Date => o.now ?? new Date();
 const whoAmI = (): string => process.env.RADAR_USER ?? safeUser();
@@ -70,6 +78,8 @@ function printImport(reports: ImportReport[], badRows: BadRow[]): void {
         (r.firstWeek ? `, ${r.firstWeek}..${r.lastWeek}` : '') +
         `, ${r.people} people`,
     );
+    // How much of the team a per-person export speaks for: the rest are no data there, not zero.
+    if (r.coverage) out(`  ${describeCoverage(r.coverage, 'the roster')}`);
   }
   const shown = badRows.slice(0, 20);
   for (const b of shown) out(`  bad row ${b.file}:${b.line}: ${b.reason}`);
@@ -99,7 +109,7 @@ export function register(program: Command): void {
       specs = [];
       for (const f of files) specs.push(await specForFile(f, cfg, { ...(o.preset ? { preset: o.preset } : {}), ...(o.encoding ? { encoding: o.encoding } : {}), ...(o.sheet ? { sheet: o.sheet } : {}) }));
     } else {
-      ({ specs, missing } = await resolveSources(cfg, o.inputs ?? join(pathsFrom(cmd).home, cfg.inputs_dir), join(rulesOf(cmd), 'signals.yaml')));
+      ({ specs, missing } = await resolveSources(cfg, o.inputs ?? resolve(pathsFrom(cmd).home, cfg.inputs_dir), join(rulesOf(cmd), 'signals.yaml')));
     }
     const res = await importInto(stateOf(cmd), specs, cfg, nowOf(o), missing);
     if (o.json) out(JSON.stringify({ imports: res.reports, badRows: res.badRows, purged: res.purged }, null, 2));
@@ -113,11 +123,59 @@ export function register(program: Command): void {
 
   addCommon(
     signals
+      .command('run')
+      .description('the weekly HR job, as the daemon runs it: import the exports of rules/signals.yaml, score the latest complete week, raise attrition alerts for HR and send them')
+      .option('--week <isoWeek>', 'score this week instead, e.g. 2026-W47', parseWeek)
+      .option('--inputs <dir>', 'folder with the exports (default: inputs_dir of rules/signals.yaml)')
+      .option('--no-send', 'record the alerts in the outbox only; the next run or `radar run` sends them')
+      .addHelpText(
+        'after',
+        `
+Alerts go to the hr list of rules/owners.yaml and nobody else, in an email of their own; radar signals
+alerts lists them and radar signals ack records a review. Running it again for the same week raises
+nothing twice. Exit codes: 0 done (bad rows are listed as warnings), 1 an export could not be read or
+mail failed, 2 bad usage or config.`,
+      ),
+  ).action(async (o: Common & { week?: string; inputs?: string; send: boolean }, cmd: Command) => {
+    const paths = pathsFrom(cmd);
+    const cfg = await loadSignalsConfig(paths.rulesDir);
+    const rules = loadRules(paths.rulesDir);
+    const lock = acquireLock(paths.stateDir, 'signals');
+    try {
+      const r = await runAttritionJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: nowOf(o), samplesDir: o.inputs ?? resolve(paths.home, cfg.inputs_dir), ...(o.week ? { week: o.week } : {}) });
+      const outbox = new Outbox(paths.stateDir);
+      outbox.policy = recordPolicy(rules.delivery ?? DEFAULT_DELIVERY);
+      const recorded = outbox.record(r.alerts, new Date());
+      const d = o.send ? await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' }) : null;
+      const failed = d?.delivery.failed ?? [];
+      if (o.json) {
+        out(JSON.stringify({ week: r.week, data: r.data, scored: r.scored, skipped: r.skipped, alerts: r.alerts.map((a) => a.id), recorded: recorded.length, sent: d?.delivery.sent.length ?? 0, failed: failed.length, imports: r.imports, badRows: r.badRows }, null, 2));
+      } else {
+        printImport(r.imports, r.badRows);
+        const note = weekNote(r.week, o.week !== undefined, r.data ? { first: weekDay(r.data.first), last: weekDay(r.data.last) } : null, 'the sources in rules/signals.yaml');
+        if (note) process.stderr.write(`${note}\n`);
+        out(
+          `week ${r.week}${r.data ? ` (exports ${r.data.first}..${r.data.last})` : ''}: ${r.scored} scored, ${r.alerts.length} attrition alert${r.alerts.length === 1 ? '' : 's'} for HR (${recorded.length} new)` +
+            (r.skipped.length ? `; not scored: ${r.skipped.map((x) => `${x.count} ${x.reason}`).join(', ')}` : ''),
+        );
+        for (const m of d?.delivery.sent ?? []) out(sentLine(m, undefined, '  '));
+        for (const f of failed) process.stderr.write(`  ✗ mail not sent: ${opsView(f.msg).lastError ?? f.error}\n`);
+        if (!o.send && recorded.length) out('  recorded in the outbox; the next radar run (or the daemon) sends them');
+        out('Review with: radar signals alerts --names; then radar signals ack NAME --note TEXT');
+      }
+      setExitCode(cmd, r.badRows.some((b) => b.line === 0) || failed.length ? 1 : 0);
+    } finally {
+      lock.release();
+    }
+  });
+
+  addCommon(
+    signals
       .command('score')
       .description('score attrition risk: weekly logs (the store, plus any --input exports), or with --model a labelled-shape table')
       .option('--input <file>', 'export to import first (weekly mode, repeatable) or the table to score (--model mode)', collect)
       .option('--model <file>', 'model file from `radar signals train`: score --input as a table, one line per person')
-      .option('--week <isoWeek>', 'week to score, e.g. 2026-W47 (default: the last complete week)', parseWeek)
+      .option('--week <isoWeek>', 'week to score, e.g. 2026-W47 (default: the last complete week the exports cover)', parseWeek)
       .option('--names', 'show names (default: pseudonymous ids only)')
       .option('--all', 'list everyone, not only the top 10'),
   ).action(async (o: Common & { input?: string[]; model?: string; week?: string; names?: boolean; all?: boolean }, cmd: Command) => {
@@ -161,14 +219,17 @@ export function register(program: Command): void {
       ({ store } = await purgeOnly(stateOf(cmd), cfg, now));
     }
     const { merged, directory } = mergedView(store);
-    const week = o.week ?? lastCompleteWeek(dayInZone(now, cfg.timezone));
+    const span = dataSpan(store);
+    const week = o.week ?? weekToScore(dayInZone(now, cfg.timezone), span?.last ?? null);
     const run = scorePopulation({ merged, directory, cfg: acfg, week });
+    const note = weekNote(week, o.week !== undefined, span, 'radar signals import');
     const label = (pid: string): string => (o.names ? `${directory.people.get(pid)?.name ?? pid} (${pid})` : pid);
     if (o.json) {
       out(
         JSON.stringify(
           {
             week,
+            data: span ? { first: dayToIso(span.first), last: dayToIso(span.last) } : null,
             skipped: run.skipped,
             badRows,
             scored: run.scored.map((p) => ({
@@ -186,7 +247,10 @@ export function register(program: Command): void {
       );
       return;
     }
-    out(`week ${week}: ${run.scored.length} scored, threshold ${acfg.threshold}` + (run.skipped.length ? `; not scored: ${run.skipped.map((s) => `${s.count} ${s.reason}`).join(', ')}` : ''));
+    if (note) process.stderr.write(`${note}\n`);
+    // Said when the exports end before the calendar's last complete week, the one people expect.
+    const early = span && !o.week && week !== lastCompleteWeek(dayInZone(now, cfg.timezone));
+    out(`week ${week}${early ? ` (the latest complete week in the exports, which run ${dayToIso(span.first)}..${dayToIso(span.last)})` : ''}: ${run.scored.length} scored, threshold ${acfg.threshold}` + (run.skipped.length ? `; not scored: ${run.skipped.map((s) => `${s.count} ${s.reason}`).join(', ')}` : ''));
     const list = o.all ? run.scored : run.scored.slice(0, 10);
     for (const p of list) {
       out(`${p.score >= acfg.threshold ? '!' : ' '} ${p.score.toFixed(1).padStart(5)}  ${label(p.pid)}  trend ${p.trend.map((x) => x.toFixed(0)).join(' ')}`);
@@ -235,11 +299,31 @@ export function register(program: Command): void {
 
   signals
     .command('alerts')
-    .description('list open attrition alerts (score, drivers, trend) for HR review; the listing is recorded in the audit log')
+    .description('list open attrition alerts (score, drivers, trend) for HR review, or with --reviewed the acknowledged ones; the listing is recorded in the audit log')
     .option('--by <name>', 'who is looking (default: $RADAR_USER or the login name)')
+    .option('--reviewed', 'alerts HR acknowledged: who, when, the note, and where the person stands now')
     .option('--names', 'show names (default: pseudonymous ids only)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { by?: string; names?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: { by?: string; reviewed?: boolean; names?: boolean; json?: boolean }, cmd: Command) => {
+      if (o.reviewed) {
+        const rows = await listReviewedAlerts(stateOf(cmd), o.by ?? whoAmI(), new Date());
+        const shown = rows.map(({ name, ...r }) => ({ ...r, ...(o.names ? { name } : {}) }));
+        if (o.json) {
+          out(JSON.stringify(shown, null, 2));
+          return;
+        }
+        if (rows.length === 0) {
+          out('no reviewed attrition alerts');
+          return;
+        }
+        const NOW = { quiet: 'quiet since the ack', 'alerted again': 'alerted again since (see radar signals alerts)', ended: 'episode over: score fell below the threshold' } as const;
+        for (const r of shown) {
+          out(`${r.alertId}  ${'name' in r && r.name ? `${r.name}  ` : ''}${r.department ?? ''}`);
+          out(`    reviewed ${r.ack.at.slice(0, 16).replace('T', ' ')} by ${r.ack.by} at score ${r.ack.score}: ${r.ack.note}`);
+          out(`    now: ${NOW[r.now]}${r.lastScore !== null ? ` (latest score ${r.lastScore}, ${r.lastWeek})` : ''}`);
+        }
+        return;
+      }
       const open = await listOpenAlerts(stateOf(cmd), o.by ?? whoAmI(), new Date());
       const shown = open.map((r) => {
         const { name, ...rest } = r.payload;
@@ -263,7 +347,7 @@ export function register(program: Command): void {
   signals
     .command('ack')
     .description('mark an attrition alert reviewed (who, when, note); it stays quiet until the score rises by ack_quiet_delta')
-    .argument('<id>', 'alert id (attrition:<person>:<week>) or pseudonymous person id')
+    .argument('<who>', "the person's name or employee number (工号), or the alert id (attrition:<person>:<week>) or pseudonymous id")
     .requiredOption('--note <text>', 'what was done, e.g. "talked 1:1, workload issue, follow up in 4 weeks"')
     .option('--by <name>', 'reviewer (default: $RADAR_USER or the login name)')
     .action(async (id: string, o: { note: string; by?: string }, cmd: Command) => {

@@ -74,8 +74,11 @@ export const deliveryRulesSchema = z.strictObject({
       shutdown_grace_seconds: z.number().int().min(0).max(3600).default(30),
       /** How often pending mail is looked at (retries wait for their backoff on top). */
       deliver_every: cron.default('* * * * *'),
-      /** Scheduled jobs besides targets (job name → cron), e.g. attrition: "0 7 * * 1". */
-      jobs: z.record(z.string(), cron).default({}),
+      /**
+       * Scheduled jobs besides targets (job name → cron, or "off"), e.g. attrition: "0 7 * * 1". The
+       * attrition and health jobs run on Mondays by themselves once their exports are configured.
+       */
+      jobs: z.record(z.string(), z.union([z.literal('off'), cron])).default({}),
     })
     .prefault({}),
 });

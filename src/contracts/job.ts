@@ -12,9 +12,9 @@ export interface JobContext {
 /**
  * Work the daemon runs on a schedule besides scraping targets (the weekly HR attrition digest,
  * manager digests ...). A job returns alerts; the daemon records them in the outbox and sends
- * them at once: the job's schedule is their delivery time. Enabled per installation in
- * rules/delivery.yaml under daemon.jobs (name → cron). One file per job plus one line in
- * src/schedule/jobs.ts.
+ * them at once: the job's schedule is their delivery time. Scheduled by rules/delivery.yaml
+ * daemon.jobs (name → cron or "off"), or by itself once its exports are configured (JobDefault
+ * in src/schedule/jobs.ts). One file per job plus one line in src/schedule/jobs.ts.
  */
 export interface ScheduledJob {
   name: string;

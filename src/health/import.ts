@@ -16,7 +16,8 @@ import { isoWeek, parseDay, parseMinutes, weekLabelToDay, weekStart } from '../s
 import { importFile, parseCount } from '../signals/importer.js';
 import { BUILTIN_PRESETS, HEADER_SCAN_ROWS, HEALTH_PRESETS, mapHeader, missingRequired, type Aliases, type ColumnIndex, withOverrides } from '../signals/mapping.js';
 import { type BadRow, BadRows, type Cell, readTable } from '../signals/table.js';
-import { Directory, F, type Pseudonymizer } from '../signals/weekly.js';
+import { Coverage, type CoverageSummary, summarizeCoverage } from '../signals/coverage.js';
+import { DAYMASK, Directory, F, type Pseudonymizer } from '../signals/weekly.js';
 import { errorLine, RadarError } from '../core/errors.js';
 import { type HealthConfig, sourceKind } from './config.js';
 import { newWeekVars, V, type Variable, type VariableKind, type WeekVars } from './variables.js';
@@ -39,13 +40,22 @@ export interface HealthImportReport {
   bad: number;
   firstWeek?: string;
   lastWeek?: string;
+  /** Per person-and-day exports: which people and days it lists, against the org export. */
+  coverage?: CoverageSummary;
 }
+
+/** Exports with one row per person and day: whom they do not list, they know nothing about. */
+export const PER_PERSON: ReadonlySet<VariableKind> = new Set(['attendance', 'activity', 'chats']);
 
 export interface HealthData {
   people: Map<string, HealthPerson>;
   weeks: Map<string, Map<string, WeekVars>>;
   /** Weeks each kind of export covers: outside them its variables are unknown, not zero. */
   coverage: Map<VariableKind, Set<string>>;
+  /** First and last day any export has rows for (attendance counts whole weeks), or absent when there is none. */
+  span?: { first: number; last: number };
+  /** For per person-and-day exports (PER_PERSON): the people and days they list; anyone else is unknown there. Absent: not tracked (data made by hand). */
+  peopleCoverage?: Map<VariableKind, Coverage>;
   reports: HealthImportReport[];
   badRows: BadRow[];
 }
@@ -147,6 +157,13 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
   const badRows: BadRow[] = [];
   const specs = await expand(o.cfg, o.inputsDir, badRows);
   const data: HealthData = { people: new Map(), weeks: new Map(), coverage: new Map(), reports: [], badRows };
+  const peopleCoverage = new Map<VariableKind, Coverage>();
+  data.peopleCoverage = peopleCoverage;
+  const covered = (kind: VariableKind): Coverage => {
+    let c = peopleCoverage.get(kind);
+    if (!c) peopleCoverage.set(kind, (c = new Coverage()));
+    return c;
+  };
   const byName = new Map<string, string[]>();
   const span = new Map<VariableKind, { lo: number; hi: number }>();
   const seen = (kind: VariableKind, day: number): void => {
@@ -200,6 +217,8 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
             const d = weekLabelToDay(week);
             mark(d);
             mark(d + 6);
+            const days = acc[DAYMASK] ?? 0;
+            for (let k = 0; k < 7; k++) if (days & (1 << k)) covered('attendance').add(pid, d + k);
           }
         }
         rows = res.report.rows;
@@ -274,6 +293,7 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
                 const pid = person(cells, line);
                 if (pid === null) return;
                 mark(day);
+                covered('activity').add(pid, day);
                 const w = isoWeek(day);
                 add(pid, w, 'activity_days', 1);
                 if ((nums.logins ?? 0) > 0) add(pid, w, 'login_days', 1);
@@ -377,6 +397,7 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
                 const pid = person(cells, line);
                 if (pid === null) return;
                 mark(day);
+                covered('chats').add(pid, day);
                 const w = isoWeek(day);
                 add(pid, w, 'chats', n);
                 add(pid, w, 'replied_chats', replied);
@@ -387,7 +408,16 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
           }
         });
       }
-      data.reports.push({ file: name, preset: spec.source.preset, rows, bad: bad.count, ...(Number.isFinite(firstDay) ? { firstWeek: isoWeek(firstDay), lastWeek: isoWeek(lastDay) } : {}) });
+      const fileCoverage = spec.kind !== 'org' && PER_PERSON.has(spec.kind) ? peopleCoverage.get(spec.kind) : undefined;
+      data.reports.push({
+        file: name,
+        preset: spec.source.preset,
+        rows,
+        bad: bad.count,
+        ...(Number.isFinite(firstDay) ? { firstWeek: isoWeek(firstDay), lastWeek: isoWeek(lastDay) } : {}),
+        // Against the org export (imported first); with several files of one kind, what they list together so far.
+        ...(fileCoverage ? { coverage: summarizeCoverage(fileCoverage.entries(), data.people.size ? new Set(data.people.keys()) : null) } : {}),
+      });
       badRows.push(...bad.sample);
     } catch (err) {
       if (err instanceof RadarError && err.code === 'config') throw err;
@@ -395,6 +425,10 @@ export async function importHealth(o: ImportOptions): Promise<HealthData> {
     }
   }
 
+  // What the exports reach: attendance marks whole weeks, so it only counts where nothing else does.
+  const dayKinds = [...span].filter(([k]) => k !== 'attendance').map(([, s]) => s);
+  const reach = dayKinds.length ? dayKinds : [...span.values()];
+  if (reach.length) data.span = { first: Math.min(...reach.map((s) => s.lo)), last: Math.max(...reach.map((s) => s.hi)) };
   // Coverage: every week from the first to the last day an export of that kind has.
   for (const [kind, s] of span) {
     const weeks = new Set<string>();

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { Alert } from '../alerts/model.js';
 import { loadSignalsConfig } from '../signals/config.js';
-import { dayInZone, lastCompleteWeek, weekLabelToDay } from '../signals/dates.js';
+import { dayInZone, lastCompleteWeek, weekLabelToDay, weekToScore } from '../signals/dates.js';
 import { loadKey } from '../signals/store.js';
 import type { BadRow } from '../signals/table.js';
 import { Pseudonymizer } from '../signals/weekly.js';
@@ -19,7 +19,7 @@ import { bandOf, type PersonWeek, round1, scoreAll } from './score.js';
 
 export interface HealthJobResult {
   alerts: Alert<CoachingPayload | TeamPayload | CardPayload>[];
-  /** The ISO week scored (the last complete week before `now`). */
+  /** The ISO week scored (`week` if asked, else the last complete week before `now` the exports cover). */
   week: string;
   /** People scored this week. */
   scored: number;
@@ -55,11 +55,16 @@ export async function loadHealthData(cfg: HealthConfig, opts: { rulesDir: string
   return importHealth({ cfg, signals, inputsDir: opts.samplesDir ?? resolve(cfg.inputs_dir), pseudo, asOf });
 }
 
-/** Import and score, deciding and recording nothing (`radar health show`). */
+/**
+ * Import and score, deciding and recording nothing (`radar health show`). Without `week`, the
+ * last complete week before `now` that the exports cover (exports pulled late, or not at all
+ * lately, would otherwise show a week with no data).
+ */
 export async function scoreHealth(opts: HealthJobOptions): Promise<{ config: HealthConfig; week: string; data: HealthData; series: Map<string, PersonWeek[]> }> {
   const cfg = loadHealthConfig(opts.rulesDir);
-  const week = opts.week ?? lastCompleteWeek(dayInZone(opts.now, cfg.timezone));
-  const data = opts.data ?? (await loadHealthData(cfg, { ...opts, asOfWeek: week }));
+  const today = dayInZone(opts.now, cfg.timezone);
+  const data = opts.data ?? (await loadHealthData(cfg, { ...opts, asOfWeek: opts.week ?? lastCompleteWeek(today) }));
+  const week = opts.week ?? weekToScore(today, data.span?.last ?? null);
   // Only people in the org export are scored: it says who they report to.
   const series = new Map([...scoreAll(data, cfg, week)].filter(([pid]) => data.people.has(pid)));
   return { config: cfg, week, data, series };

@@ -18,7 +18,7 @@
 import { baseline as robustBaseline, clip, median, type Baseline } from '../signals/baseline.js';
 import { weekLabelToDay, isoWeek } from '../signals/dates.js';
 import type { HealthConfig, Metric } from './config.js';
-import type { HealthData } from './import.js';
+import { type HealthData, PER_PERSON } from './import.js';
 import { V, VARIABLES, type Variable, type VariableKind, type WeekVars } from './variables.js';
 
 export type Band = 'green' | 'yellow' | 'red';
@@ -85,14 +85,20 @@ export function weekRange(from: string, to: string): string[] {
   return out;
 }
 
-function covered(data: HealthData, kinds: readonly VariableKind[], week: string): boolean {
-  return kinds.every((k) => data.coverage.get(k)?.has(week) ?? false);
+/**
+ * Whether the exports of `kinds` know about this person in this week. Event logs (follow-ups,
+ * leads, deals) cover everyone over their span: no event is zero events. Per person-and-day
+ * exports (CRM activity, chat statistics, attendance) cover only the people they list: a
+ * partial export is no data for the others, never a week of zeros.
+ */
+function covered(data: HealthData, kinds: readonly VariableKind[], week: string, pid: string): boolean {
+  return kinds.every((k) => (data.coverage.get(k)?.has(week) ?? false) && (!PER_PERSON.has(k) || !data.peopleCoverage || (data.peopleCoverage.get(k)?.covers(pid, week) ?? false)));
 }
 
-/** Workdays of a person-week: attendance (scheduled minus leave) if it covers the week, else days in the CRM activity export. */
-function workdaysOf(data: HealthData, w: WeekVars | undefined, week: string): number | null {
-  if (data.coverage.get('attendance')?.has(week)) return w ? (w[V.workdays] ?? 0) : 0;
-  if (data.coverage.get('activity')?.has(week)) return w ? (w[V.activity_days] ?? 0) : 0;
+/** Workdays of a person-week: attendance (scheduled minus leave) if it lists the person that week, else days in the CRM activity export. */
+function workdaysOf(data: HealthData, w: WeekVars | undefined, week: string, pid: string): number | null {
+  if (covered(data, ['attendance'], week, pid)) return w ? (w[V.workdays] ?? 0) : 0;
+  if (covered(data, ['activity'], week, pid)) return w ? (w[V.activity_days] ?? 0) : 0;
   return null;
 }
 
@@ -114,7 +120,7 @@ export function scoreAll(data: HealthData, cfg: HealthConfig, week: string, from
     const current: { p: (typeof people)[number]; pw: PersonWeek }[] = [];
     for (const p of people) {
       const w = p.byWeek.get(wk);
-      const known = workdaysOf(data, w, wk);
+      const known = workdaysOf(data, w, wk, p.pid);
       const workdays = known ?? 5;
       // Attendance alone (someone the CRM exports do not list) is no data: only CRM or chat rows make a week.
       const anyData = w !== undefined && w.some((x, i) => x !== 0 && i !== V.workdays);
@@ -123,7 +129,7 @@ export function scoreAll(data: HealthData, cfg: HealthConfig, week: string, from
       p.series.push(pw);
       if (!scored) continue;
       p.scoredWeeks.push(wk);
-      pw.metrics = cfg.metrics.map((m) => metricWeek(m, p.byWeek, data, cfg, wk, p.scoredWeeks, p.history));
+      pw.metrics = cfg.metrics.map((m) => metricWeek(m, p.pid, p.byWeek, data, cfg, wk, p.scoredWeeks, p.history));
       current.push({ p, pw });
     }
     const shift = cfg.peer_adjust ? peerShift(current.map((c) => c.pw), cfg) : new Map<string, number>();
@@ -188,17 +194,17 @@ function finishWeek(p: { history: Map<string, number[]>; lastIndex: number | nul
   }
 }
 
-function metricWeek(m: Metric, byWeek: Map<string, WeekVars>, data: HealthData, cfg: HealthConfig, week: string, scoredWeeks: string[], history: Map<string, number[]>): MetricWeek {
+function metricWeek(m: Metric, pid: string, byWeek: Map<string, WeekVars>, data: HealthData, cfg: HealthConfig, week: string, scoredWeeks: string[], history: Map<string, number[]>): MetricWeek {
   const mw: MetricWeek = { id: m.id, value: null, vars: {}, targetScore: null, base: null, z: null, score: null, band: null, slipping: false };
   // The window: this week and the scored weeks before it, as many as window_weeks (leave weeks are skipped, not zeros).
-  const window = scoredWeeks.slice(-m.window_weeks).filter((w) => covered(data, m.kinds, w));
+  const window = scoredWeeks.slice(-m.window_weeks).filter((w) => covered(data, m.kinds, w, pid));
   if (window.length === 0 || !window.includes(week)) return mw;
   const sums: Record<string, number> = {};
   for (const v of m.vars) {
     let s = 0;
     for (const w of window) {
       const wv = byWeek.get(w);
-      if (v === 'workdays') s += workdaysOf(data, wv, w) ?? 5;
+      if (v === 'workdays') s += workdaysOf(data, wv, w, pid) ?? 5;
       else s += wv?.[V[v]] ?? 0;
     }
     sums[v] = s;

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
 import { cronProblem, parseCron } from '../time/cron.js';
 import { removeStaleTempFiles } from './housekeeping.js';
-import { hasJob, jobNames, loadJob } from './jobs.js';
+import { hasJob, jobNames, loadJob, plannedJobs } from './jobs.js';
 import { acquireLock, type StateLock } from './lock.js';
 import { realClock, Scheduler, type Clock, type JobSpec, type SchedulerEvent } from './scheduler.js';
 import { FileScheduleStore } from './state.js';
@@ -90,6 +90,7 @@ export class Daemon {
   private reloadTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<{ abandoned: string[] }> | null = null;
   private readonly opsStuckLogged = new Map<string, number>();
+  private readonly jobsLogged = new Map<string, string>();
   private reloads: Promise<void> = Promise.resolve();
 
   constructor(opts: DaemonOptions) {
@@ -233,8 +234,10 @@ export class Daemon {
     // Mail is never skipped: a daily digest missed while we were down goes out at start.
     specs.push({ id: 'deliver:daily', cron: parseCron(dailyCron(d.daily_at), zone), catchUp: 'once', run: () => this.deliver('all') });
     specs.push({ id: 'deliver:due', cron: parseCron(d.daemon.deliver_every, zone), catchUp: 'skip', run: () => this.deliver('immediate') });
-    for (const [name, cron] of Object.entries(d.daemon.jobs)) {
-      if (hasJob(name)) specs.push({ id: `job:${name}`, cron: parseCron(cron, zone), catchUp: d.daemon.catch_up, run: () => this.runJob(name) });
+    for (const j of plannedJobs(d.daemon.jobs, this.paths.rulesDir)) {
+      specs.push({ id: `job:${j.name}`, cron: parseCron(j.cron, zone), catchUp: d.daemon.catch_up, run: () => this.runJob(j.name) });
+      if (this.jobsLogged.get(j.name) !== `${j.cron} ${j.why}`) this.log.info({ job: j.name, cron: j.cron, why: j.why }, 'scheduled job on');
+      this.jobsLogged.set(j.name, `${j.cron} ${j.why}`);
     }
     return specs;
   }

@@ -15,8 +15,8 @@ import type { Alert, Audience } from '../alerts/model.js';
 import type { AttritionConfig } from './config.js';
 import type { ScoredPerson } from './scorer.js';
 import { round1 } from './scorer.js';
-import { appendAudit, readJson, signalsDir, writeJsonAtomic } from './store.js';
-import type { Directory } from './weekly.js';
+import { appendAudit, type AuditEvent, loadKey, loadStore, readAudit, readJson, signalsDir, writeJsonAtomic } from './store.js';
+import { type Directory, Pseudonymizer } from './weekly.js';
 import { RadarError } from '../core/errors.js';
 
 export interface AttritionDriver {
@@ -152,6 +152,41 @@ export async function decideAlerts(opts: {
   return alerts;
 }
 
+export interface ReviewedAlert {
+  alertId: string;
+  personId: string;
+  ack: { by: string; at: string; note: string; score: number };
+  /** Where the person stands now: still quiet after the ack, alerted again since, or the episode is over (score fell below the threshold). */
+  now: 'quiet' | 'alerted again' | 'ended';
+  lastScore: number | null;
+  lastWeek: string | null;
+  name: string | null;
+  department: string | null;
+}
+
+/** Every acknowledgement from the audit log, newest first, with where the person stands now; the listing is audited. */
+export async function listReviewedAlerts(stateDir: string, by: string, at: Date): Promise<ReviewedAlert[]> {
+  const state = await loadAlertState(stateDir);
+  const directory = (await loadStore(stateDir)).directory;
+  const acks = (await readAudit(stateDir)).filter((e): e is { at: string } & Extract<AuditEvent, { event: 'ack' }> => e.event === 'ack');
+  const out = acks.reverse().map((e): ReviewedAlert => {
+    const rec = state.people[e.personId];
+    const now = !rec ? 'ended' : rec.status === 'acked' && rec.ack?.at === e.at ? 'quiet' : 'alerted again';
+    return {
+      alertId: e.alertId,
+      personId: e.personId,
+      ack: { by: e.by, at: e.at, note: e.note, score: e.score },
+      now,
+      lastScore: rec?.lastScore ?? null,
+      lastWeek: rec?.lastWeek ?? null,
+      name: directory[e.personId]?.name ?? rec?.payload.name ?? null,
+      department: directory[e.personId]?.department ?? rec?.payload.department ?? null,
+    };
+  });
+  await appendAudit(stateDir, at, { event: 'listed', by, alertIds: out.map((r) => r.alertId) });
+  return out;
+}
+
 /** Open alerts, highest score first; the listing itself is audited (who looked, when). */
 export async function listOpenAlerts(stateDir: string, by: string, at: Date): Promise<AlertRecord[]> {
   const state = await loadAlertState(stateDir);
@@ -162,11 +197,34 @@ export async function listOpenAlerts(stateDir: string, by: string, at: Date): Pr
   return open;
 }
 
-/** Marks an alert reviewed. `id` is an alert id or a pseudonymous person id. */
+/**
+ * The alert HR means by `who`: an alert id, a pseudonymous id, an employee number (工号) or a
+ * name. HR knows people by name and number, not by the ids the logs use.
+ */
+export async function findAlertRecord(stateDir: string, state: AlertState, who: string): Promise<AlertRecord> {
+  const records = Object.values(state.people);
+  const byId = records.find((r) => r.alertId === who || r.personId === who);
+  if (byId) return byId;
+  const key = who.trim();
+  // An employee number hashes to the person's pseudonymous id with the installation's key.
+  const pid = new Pseudonymizer(await loadKey(stateDir)).id(key);
+  const byNumber = state.people[pid];
+  if (byNumber) return byNumber;
+  const directory = (await loadStore(stateDir)).directory;
+  const named = records.filter((r) => (directory[r.personId]?.name ?? r.payload.name) === key);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) {
+    const list = named.map((r) => `${r.alertId}${r.payload.department ? ` (${r.payload.department})` : ''}`).join(', ');
+    throw new RadarError('usage', `${named.length} people called ${key} have attrition alerts: ${list}; ack one by its alert id or employee number`);
+  }
+  const known = Object.values(directory).some((p) => p.name === key) || directory[pid] !== undefined;
+  throw new RadarError('usage', known ? `${key} has no attrition alert (see: radar signals alerts)` : `no attrition alert for "${key}": not an alert id, employee number or name that has one (see: radar signals alerts)`);
+}
+
+/** Marks an alert reviewed. `id` is an alert id, a pseudonymous id, an employee number or a name. */
 export async function ackAlert(stateDir: string, id: string, opts: { by: string; note: string; at: Date }): Promise<AlertRecord> {
   const state = await loadAlertState(stateDir);
-  const rec = Object.values(state.people).find((r) => r.alertId === id || r.personId === id);
-  if (!rec) throw new RadarError('usage', `no attrition alert with id ${id} (see: radar signals alerts)`);
+  const rec = await findAlertRecord(stateDir, state, id);
   if (rec.status === 'acked' && rec.ack?.alertId === rec.alertId) throw new RadarError('usage', `${rec.alertId} was already acknowledged by ${rec.ack.by} at ${rec.ack.at}`);
   rec.status = 'acked';
   rec.ack = { by: opts.by, at: opts.at.toISOString(), note: opts.note, score: rec.lastScore, alertId: rec.alertId };

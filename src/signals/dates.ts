@@ -59,6 +59,18 @@ export function lastCompleteWeek(today: number): string {
   return isoWeek(weekStart(today) - 7);
 }
 
+/**
+ * The week to score by default: the last complete week before `today`, unless the exports end
+ * earlier; then the last week they cover completely (up to its Friday: weekends rarely have rows).
+ * Scoring a week the exports do not reach would show everyone with no data.
+ */
+export function weekToScore(today: number, lastDataDay: number | null): string {
+  const calendar = lastCompleteWeek(today);
+  if (lastDataDay === null) return calendar;
+  const inData = weekday(lastDataDay) >= 4 ? isoWeek(lastDataDay) : isoWeek(weekStart(lastDataDay) - 7);
+  return inData < calendar ? inData : calendar;
+}
+
 const EXCEL_EPOCH = dayNumber(1899, 12, 30);
 
 /**

@@ -10,7 +10,7 @@ import type { AttritionConfig, Feature, Metric } from './config.js';
 import { FEATURES, METRICS } from './config.js';
 import { type Baseline, baseline, clip, cusumDown, median, robustZ } from './baseline.js';
 import { shiftWeek } from './dates.js';
-import { type AccField, F, type SourceAggregate, type WeekAcc } from './weekly.js';
+import { type AccField, coversField, F, type SourceAggregate, type WeekAcc } from './weekly.js';
 
 export type WeeklyMetrics = Record<Metric, number | null>;
 
@@ -19,8 +19,9 @@ const CRM: AccField[] = ['logins', 'visits', 'new_customers'];
 
 /**
  * The metrics of one person-week. Attendance metrics are null without attendance rows; comms
- * and CRM are 0 when a file covered that week but had nothing for the person (no activity is
- * a value), null when no file covered the week at all (we do not know).
+ * and CRM are summed over the fields an export covers for this person and week, and null when
+ * none does: an export that lists 3 people of 57 says nothing about the other 54 (no data, not
+ * a week of zero contacts).
  */
 export function weeklyMetrics(acc: WeekAcc | undefined, covered: (f: AccField) => boolean): WeeklyMetrics {
   const v = (f: AccField): number => (acc ? (acc[F[f]] ?? 0) : 0);
@@ -97,7 +98,6 @@ const MIN_AVAILABLE_DAYS = 2;
 
 /** Builds weekly metric series for everyone in a merged aggregate, for the given weeks. */
 export function buildSeries(merged: SourceAggregate, weeks: readonly string[]): PersonSeries[] {
-  const coverage = new Map<AccField, Set<string>>(merged.coverage);
   const usual = usualWorkdays(merged, weeks);
   const out: PersonSeries[] = [];
   for (const [pid, byWeek] of merged.weeks) {
@@ -107,7 +107,7 @@ export function buildSeries(merged: SourceAggregate, weeks: readonly string[]): 
     for (const w of weeks) {
       if (w < first) continue;
       const acc = byWeek.get(w);
-      const m = weeklyMetrics(acc, (f) => coverage.get(f)?.has(w) ?? false);
+      const m = weeklyMetrics(acc, (f) => coversField(acc, f));
       const scheduled = acc?.[F.att_days] ?? 0;
       if (scheduled > 0 && Number.isFinite(usual)) {
         const available = scheduled - (acc?.[F.leave] ?? 0);

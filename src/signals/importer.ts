@@ -11,7 +11,8 @@ import type { SignalsConfig, SourceKind } from './config.js';
 import { dayToIso, isoWeek, parseDay, parseMinutes } from './dates.js';
 import { type ColumnIndex, HEADER_SCAN_ROWS, mapHeader, missingRequired, type Preset } from './mapping.js';
 import { BadRows, type Cell, readTable, type TableInfo } from './table.js';
-import { accFor, cover, DAYMASK, Directory, F, newAggregate, Pseudonymizer, type AccField, type SourceAggregate } from './weekly.js';
+import { type CoverageSummary, dayBit, summarizeCoverage } from './coverage.js';
+import { accFor, aggregateDays, cover, DAYMASK, Directory, F, FIELDS, fieldMask, newAggregate, PER_PERSON_KINDS, Pseudonymizer, teamOf, type AccField, type PersonInfo, type SourceAggregate } from './weekly.js';
 import { RadarError } from '../core/errors.js';
 
 export interface ImportReport {
@@ -31,6 +32,8 @@ export interface ImportReport {
   people: number;
   firstWeek?: string;
   lastWeek?: string;
+  /** Per person-and-day exports: which people and days it lists, against the team (roster/org). */
+  coverage?: CoverageSummary;
 }
 
 export interface ImportContext {
@@ -184,6 +187,9 @@ export async function importFile(spec: ImportSpec, ctx: ImportContext): Promise<
     // Roster and org sheets describe people rather than weeks: count their rows.
     people: preset.kind === 'roster' || preset.kind === 'org' ? rows - handlerBad : agg.weeks.size,
     ...(Number.isFinite(firstDay) ? { firstWeek: weekOf(firstDay), lastWeek: weekOf(lastDay) } : {}),
+    ...(PER_PERSON_KINDS.has(preset.kind) && Number.isFinite(firstDay)
+      ? { coverage: summarizeCoverage(aggregateDays(agg), teamOf(ctx.directory, { first: dayToIso(firstDay), last: dayToIso(lastDay) })) }
+      : {}),
   };
   return { aggregate: agg, report, bad, table };
 }
@@ -328,6 +334,8 @@ function activityHandler(idx: ColumnIndex, col: (f: string) => string, env: Hand
   const person = personResolver(idx, col, env);
   const iDate = idx.date as number;
   const mapped = ACTIVITY_FIELDS.filter((f) => idx[f] !== undefined).map((f) => ({ f, i: idx[f] as number, slot: F[f] }));
+  // This file speaks for the people and days it has rows for, and for nobody else.
+  const covers = fieldMask(mapped.map((m) => m.f));
   const vals = new Float64Array(mapped.length);
   let lastWeek = '';
   return (cells, line) => {
@@ -355,6 +363,8 @@ function activityHandler(idx: ColumnIndex, col: (f: string) => string, env: Hand
     }
     const acc = accFor(env.agg, pid, week);
     for (let k = 0; k < mapped.length; k++) acc[mapped[k]!.slot]! += vals[k]!;
+    acc[DAYMASK] = (acc[DAYMASK] ?? 0) | dayBit(day);
+    acc[FIELDS] = (acc[FIELDS] ?? 0) | covers;
   };
 }
 
@@ -437,6 +447,7 @@ function directoryHandler(kind: 'roster' | 'org', idx: ColumnIndex, env: Handler
     const cls = statusText ? classify(statusText) : undefined;
     const status = cls === 'notice' ? 'notice' : cls === 'left' ? 'left' : statusText ? 'active' : undefined;
     env.ctx.directory.upsert(pid, {
+      listed: true,
       name: get(cells, 'name'),
       department: get(cells, 'department'),
       role: get(cells, 'role'),
@@ -450,6 +461,6 @@ function directoryHandler(kind: 'roster' | 'org', idx: ColumnIndex, env: Handler
             ...(day('hired') ? { hired: day('hired') } : {}),
           }
         : {}),
-    } as Record<string, string>);
+    } as PersonInfo);
   };
 }

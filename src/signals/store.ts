@@ -115,12 +115,39 @@ export interface PurgeResult {
 }
 
 /**
+ * The first and last day any export in the store has data for (per person-and-day exports by
+ * their day masks; others by whole weeks), or null for an empty store.
+ */
+export function dataSpan(store: StoreFile): { first: number; last: number } | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const src of Object.values(store.sources)) {
+    if (src.kind === 'roster' || src.kind === 'org') continue;
+    for (const weeks of Object.values(src.aggregate.weeks)) {
+      for (const [w, o] of Object.entries(weeks)) {
+        const monday = weekLabelToDay(w);
+        const mask = o.days ?? 0;
+        // Without a day mask (an event log, or a store from before masks), the week counts whole.
+        const lo = mask ? monday + Math.log2(mask & -mask) : monday;
+        const hi = mask ? monday + Math.floor(Math.log2(mask)) : monday + 6;
+        if (lo < first) first = lo;
+        if (hi > last) last = hi;
+      }
+    }
+  }
+  return Number.isFinite(first) ? { first, last } : null;
+}
+
+/**
  * Retention: raw copies imported more than `days` ago are deleted, and weekly aggregates of
- * weeks that ended more than `days` ago are dropped from the store (the directory of people
- * is kept while anything refers to them).
+ * weeks that ended more than `days` before the newest data (or today, if that is earlier) are
+ * dropped from the store; the directory of people is kept while anything refers to them.
+ * Counting weeks from the newest data rather than from today keeps the last `days` of a first
+ * import of history; without that, importing last year's exports deleted most of them at once.
  */
 export async function purgeExpired(stateDir: string, store: StoreFile, today: number, days: number): Promise<PurgeResult> {
-  const cutoff = today - days;
+  const rawCutoff = today - days;
+  const cutoff = Math.min(today, dataSpan(store)?.last ?? today) - days;
   const result: PurgeResult = { rawFiles: 0, weeks: 0, sources: 0 };
   const dir = join(signalsDir(stateDir), 'raw');
   let names: string[] = [];
@@ -132,7 +159,7 @@ export async function purgeExpired(stateDir: string, store: StoreFile, today: nu
   for (const n of names) {
     const m = /^(\d{4})-(\d{2})-(\d{2})_/.exec(n);
     if (!m) continue;
-    if (dayNumber(Number(m[1]), Number(m[2]), Number(m[3])) < cutoff) {
+    if (dayNumber(Number(m[1]), Number(m[2]), Number(m[3])) < rawCutoff) {
       await rm(join(dir, n), { force: true });
       result.rawFiles++;
     }

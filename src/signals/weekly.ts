@@ -38,9 +38,27 @@ export type AccField = (typeof ACC_FIELDS)[number];
 
 export const F = Object.fromEntries(ACC_FIELDS.map((f, i) => [f, i])) as Record<AccField, number>;
 
-/** Extra slot after the summed fields: a bitmask of weekdays seen, to catch duplicate attendance rows. Never persisted. */
+/**
+ * Extra slots after the summed fields. DAYMASK: the weekdays this person has rows for in this week
+ * (bit 0 = Monday), for coverage and to catch duplicate attendance rows; stored as `days`.
+ * FIELDS: which summed fields the exports cover for this person and week (bit i = ACC_FIELDS[i]),
+ * so a person a partial export does not list has no data there, not zeros; derived, never stored.
+ */
 export const DAYMASK = ACC_FIELDS.length;
-const SLOTS = ACC_FIELDS.length + 1;
+export const FIELDS = ACC_FIELDS.length + 1;
+const SLOTS = ACC_FIELDS.length + 2;
+
+/** Bitmask of fields, for the FIELDS slot. */
+export function fieldMask(fields: Iterable<AccField>): number {
+  let m = 0;
+  for (const f of fields) m |= 1 << F[f];
+  return m;
+}
+
+/** Whether a person-week's accumulator is covered for `f` (see FIELDS). */
+export function coversField(acc: WeekAcc | undefined, f: AccField): boolean {
+  return acc !== undefined && ((acc[FIELDS] ?? 0) & (1 << F[f])) !== 0;
+}
 
 export type WeekAcc = Float64Array;
 
@@ -109,23 +127,30 @@ export function cover(agg: SourceAggregate, field: AccField, week: string): void
   s.add(week);
 }
 
+/** A person-week as stored: non-zero sums, and `days` (the DAYMASK) when the export is per person and day. */
+export type StoredWeek = Partial<Record<AccField | 'days', number>>;
+
 /** JSON form of an aggregate: only non-zero sums, so activity-only files stay small. */
 export interface StoredAggregate {
   kind: SourceKind;
-  weeks: Record<string, Record<string, Partial<Record<AccField, number>>>>;
+  weeks: Record<string, Record<string, StoredWeek>>;
   coverage: Partial<Record<AccField, string[]>>;
 }
+
+/** Exports with one row per person and day: a person they do not list is not known, not zero. */
+export const PER_PERSON_KINDS: ReadonlySet<SourceKind> = new Set(['attendance', 'activity']);
 
 export function toStored(agg: SourceAggregate): StoredAggregate {
   const weeks: StoredAggregate['weeks'] = {};
   for (const [pid, byWeek] of agg.weeks) {
-    const w: Record<string, Partial<Record<AccField, number>>> = {};
+    const w: Record<string, StoredWeek> = {};
     for (const [week, acc] of byWeek) {
-      const o: Partial<Record<AccField, number>> = {};
+      const o: StoredWeek = {};
       for (let i = 0; i < ACC_FIELDS.length; i++) {
         const v = acc[i] ?? 0;
         if (v !== 0) o[ACC_FIELDS[i] as AccField] = (v | 0) === v ? v | 0 : v;
       }
+      if (acc[DAYMASK]) o.days = acc[DAYMASK];
       w[week] = o;
     }
     weeks[pid] = w;
@@ -156,6 +181,7 @@ export function pruneToStored(agg: SourceAggregate, s: StoredAggregate): void {
  * building each file's aggregate first and then merging held two copies of every person-week.
  */
 export function mergeStored(into: SourceAggregate, s: StoredAggregate): void {
+  const masks = weekFieldMasks(s);
   for (const [pid, w] of Object.entries(s.weeks)) {
     for (const [week, o] of Object.entries(w)) {
       const acc = accFor(into, pid, week);
@@ -163,11 +189,25 @@ export function mergeStored(into: SourceAggregate, s: StoredAggregate): void {
         const i = F[f as AccField];
         if (i !== undefined && typeof v === 'number') acc[i] = (acc[i] ?? 0) + v;
       }
+      acc[DAYMASK] = (acc[DAYMASK] ?? 0) | (o.days ?? 0);
+      // A person-week exists in a file only where the file has rows for that person.
+      acc[FIELDS] = (acc[FIELDS] ?? 0) | (masks.get(week) ?? 0);
     }
   }
   for (const [f, weeks] of Object.entries(s.coverage)) {
     for (const w of weeks ?? []) cover(into, f as AccField, w);
   }
+}
+
+/** Fields a stored file covers in each week, as FIELDS masks (per-person exports only: events are no coverage). */
+function weekFieldMasks(s: StoredAggregate): Map<string, number> {
+  const masks = new Map<string, number>();
+  if (!PER_PERSON_KINDS.has(s.kind)) return masks;
+  for (const [f, weeks] of Object.entries(s.coverage)) {
+    const bit = 1 << F[f as AccField];
+    for (const w of weeks ?? []) masks.set(w, (masks.get(w) ?? 0) | bit);
+  }
+  return masks;
 }
 
 /** Adds `src` into `into` (sums; coverage is a union). */
@@ -176,6 +216,8 @@ export function mergeInto(into: SourceAggregate, src: SourceAggregate): void {
     for (const [week, acc] of byWeek) {
       const t = accFor(into, pid, week);
       for (let i = 0; i < ACC_FIELDS.length; i++) t[i] = (t[i] ?? 0) + (acc[i] ?? 0);
+      t[DAYMASK] = (t[DAYMASK] ?? 0) | (acc[DAYMASK] ?? 0);
+      t[FIELDS] = (t[FIELDS] ?? 0) | (acc[FIELDS] ?? 0);
     }
   }
   for (const [f, weeks] of src.coverage) for (const w of weeks) cover(into, f, w);
@@ -183,6 +225,8 @@ export function mergeInto(into: SourceAggregate, src: SourceAggregate): void {
 
 /** What we know about a person, from the HR roster and the org sheet. Personal data: stays in the state folder. */
 export interface PersonInfo {
+  /** Listed in the HR roster or the org export: one of the team an export's coverage is measured against. */
+  listed?: boolean;
   name?: string;
   department?: string;
   role?: string;
@@ -203,9 +247,9 @@ export class Directory {
   upsert(pid: string, info: PersonInfo, overwrite = true): void {
     const cur = this.people.get(pid) ?? {};
     const next: PersonInfo = { ...cur };
-    for (const [k, v] of Object.entries(info) as [keyof PersonInfo, string | undefined][]) {
+    for (const [k, v] of Object.entries(info) as [keyof PersonInfo, string | boolean | undefined][]) {
       if (v === undefined || v === '') continue;
-      if (overwrite || next[k] === undefined) (next as Record<string, string>)[k] = v;
+      if (overwrite || next[k] === undefined) (next as Record<string, string | boolean>)[k] = v;
     }
     this.people.set(pid, next);
     if (info.name) this.nameIndex = null;
@@ -254,4 +298,26 @@ export class Pseudonymizer {
     }
     return v;
   }
+}
+
+/**
+ * The team an export is measured against: people the roster or org export lists who worked here
+ * during [first, last] (ISO dates; hired by the end, not gone before the start). Null when no
+ * roster or org export was imported.
+ */
+export function teamOf(dir: Directory, span?: { first: string; last: string }): Set<string> | null {
+  const team = new Set<string>();
+  let listed = false;
+  for (const [pid, p] of dir.people) {
+    if (!p.listed) continue;
+    listed = true;
+    if (span ? (p.hired !== undefined && p.hired > span.last) || (p.lastDay !== undefined && p.lastDay < span.first) : p.status === 'left') continue;
+    team.add(pid);
+  }
+  return listed ? team : null;
+}
+
+/** (person, week, day mask) of an aggregate, for coverage summaries. */
+export function* aggregateDays(agg: SourceAggregate): Iterable<[string, string, number]> {
+  for (const [pid, byWeek] of agg.weeks) for (const [week, acc] of byWeek) yield [pid, week, acc[DAYMASK] ?? 0];
 }

@@ -217,20 +217,38 @@ describe('HR review: alerts, ack, quiet period, audit', () => {
 });
 
 describe('retention', () => {
-  it('purges raw copies and weekly aggregates older than retention_days on each import', async () => {
+  const weeksIn = (store: Awaited<ReturnType<typeof loadStore>>): string[] =>
+    Object.values(store.sources).flatMap((s) => Object.values(s.aggregate.weeks).flatMap((w) => Object.keys(w)));
+
+  it('counts weeks back from the newest data, not from today: a first import of history keeps its last retention_days', async () => {
     const state = join(root, 'retention-state');
-    await runAttritionJob({ rulesDir: RULES, stateDir: state, now: NOW, samplesDir: planted.samples });
-    const raw = await readdir(join(state, 'signals', 'raw'));
-    expect(raw.length).toBe(planted.manifest.files.length);
-    const weeksBefore = Object.values((await loadStore(state)).sources).reduce((n, s) => n + Object.values(s.aggregate.weeks).reduce((m, w) => m + Object.keys(w).length, 0), 0);
-    // A year later the same files are re-imported: their raw copies from last year and every week are past retention.
-    const later = new Date('2027-11-23T01:00:00Z');
+    // Imported for the first time four months after the exports end.
+    const later = new Date('2027-03-22T01:00:00Z');
     const res = await runAttritionJob({ rulesDir: RULES, stateDir: state, now: later, samplesDir: planted.samples });
-    expect(res.scored).toBe(0);
-    const store = await loadStore(state);
-    const weeksAfter = Object.values(store.sources).reduce((n, s) => n + Object.values(s.aggregate.weeks).reduce((m, w) => m + Object.keys(w).length, 0), 0);
-    expect(weeksBefore).toBeGreaterThan(1000);
-    expect(weeksAfter).toBe(0);
+    // retention_days 180 before the newest data (2026-11-22) keeps all 26 weeks; from "today" it kept 9.
+    const weeks = new Set(weeksIn(await loadStore(state)));
+    expect([...weeks].sort()[0]).toBe('2026-W22');
+    expect(weeks.size).toBe(26);
+    // The week scored is the last one the exports cover, so the planted leavers are found.
+    expect(res.week).toBe('2026-W47');
+    expect(res.data).toEqual({ first: '2026-05-25', last: '2026-11-22' });
+    expect(res.alerts.length).toBe(4);
+    // Raw copies count from the day they were imported.
+    expect((await readdir(join(state, 'signals', 'raw'))).length).toBe(planted.manifest.files.length);
+  }, 60_000);
+
+  it('purges raw copies and person-weeks past retention_days on each import', async () => {
+    const state = join(root, 'retention-state-2');
+    const rules = join(root, 'retention-rules');
+    await mkdir(rules, { recursive: true });
+    await writeFile(join(rules, 'signals.yaml'), (await readFile(join(RULES, 'signals.yaml'), 'utf8')).replace(/retention_days: \d+/, 'retention_days: 150'));
+    await copyFile(join(RULES, 'attrition.yaml'), join(rules, 'attrition.yaml'));
+    await runAttritionJob({ rulesDir: rules, stateDir: state, now: NOW, samplesDir: planted.samples });
+    // 150 days before 2026-11-22 is 2026-06-25: weeks that ended before it are gone.
+    const weeks = weeksIn(await loadStore(state)).sort();
+    expect(weeks[0]).toBe('2026-W26');
+    // A year later the same files again: every raw copy is past retention (they count from their import).
+    await runAttritionJob({ rulesDir: rules, stateDir: state, now: new Date('2027-11-23T01:00:00Z'), samplesDir: planted.samples });
     expect(await readdir(join(state, 'signals', 'raw'))).toEqual([]);
     const audit = await readAudit(state);
     expect(audit.some((e) => e.event === 'purge')).toBe(true);
