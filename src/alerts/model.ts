@@ -6,7 +6,8 @@
 
 /** Who an alert is for. Routing turns an audience into addresses; HR data only ever has the `hr` audience. */
 export type Audience =
-  | { kind: 'region'; region: string }
+  /** `owners`: only these of the region's owners (a table some want daily and others weekly). */
+  | { kind: 'region'; region: string; owners?: string[] }
   | { kind: 'ops' }
   | { kind: 'hr' }
   | { kind: 'manager'; email: string; name?: string }
@@ -24,6 +25,11 @@ export interface Alert<P extends object = object> {
   urgency?: 'immediate' | 'digest';
   /** Topic-specific, JSON-serialisable data the section template renders. Scraped text stays raw here: templates escape it. */
   payload: P;
+  /**
+   * Only worth sending along with news of these topics (for the same region, within a day): the
+   * 比价 table for owners who want it "only on alerts". Without such news it is never sent.
+   */
+  onlyWith?: string[];
 }
 
 export function audienceLabel(a: Audience): string {

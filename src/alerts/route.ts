@@ -26,7 +26,8 @@ export function recipientsFor(alert: Alert, owners: OwnersRules): Recipient[] {
     case 'region': {
       const r = owners.regions[a.region];
       if (!r) return owners.ops.map((email) => ({ email, locale: dflt, role: 'ops' }));
-      return r.owners.map((email) => ({ email, locale: r.locale ?? dflt, role: 'region' }));
+      const only = a.owners ? new Set(a.owners.map((e) => e.toLowerCase())) : null;
+      return r.owners.filter((email) => !only || only.has(email.toLowerCase())).map((email) => ({ email, locale: r.locale ?? dflt, role: 'region' }));
     }
     case 'manager':
       return [{ email: a.email, locale: dflt, role: 'manager' }];

@@ -10,6 +10,8 @@ import { displayPath, validateSource, type Paths } from '../config/load.js';
 import { readYamlSource } from '../config/yaml-source.js';
 
 const percent = z.number().min(0).max(100);
+const tableCadence = z.enum(['daily', 'weekly', 'alerts', 'off'], { error: 'expected daily, weekly, alerts or off' });
+export type TableCadence = z.output<typeof tableCadence>;
 
 export const compareRulesSchema = z.strictObject({
   price_list: z
@@ -47,6 +49,21 @@ export const compareRulesSchema = z.strictObject({
     .default({ threshold: 0.6 }),
   /** Suggest matches by standard code too (KFR-35GW/R1 ≈ KFR-35GW/N8): another model, so never alerted until confirmed. */
   model_series: z.boolean().default(true),
+  /**
+   * The 比价 table to each region's owners, news or not: the whole comparison of their region.
+   * `send` for everyone, `owners` per address: daily, weekly (on `weekday`), alerts (only along
+   * with an undercut, floor or most-expensive alert for the region) or off.
+   */
+  table: z
+    .strictObject({
+      send: tableCadence.default('daily'),
+      /** For weekly: 1 = Monday ... 7 = Sunday (in rules/owners.yaml time_zone). */
+      weekday: z.number().int().min(1).max(7).default(1),
+      owners: z.record(z.string(), tableCadence).default({}),
+      /** A competitor price from a good run older than this is marked stale in the table. */
+      stale_after_hours: z.number().positive().default(36),
+    })
+    .prefault({}),
 });
 
 export type CompareRules = z.output<typeof compareRulesSchema>;

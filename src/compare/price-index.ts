@@ -30,6 +30,8 @@ export interface CompetitorPrice {
   method: Method;
   /** Out of stock when last seen (then it is only shown, never compared). */
   outOfStock?: boolean;
+  /** When this price was read: the last good run of its target (ISO). */
+  seenAt: string;
 }
 
 export interface IndexRow {
@@ -113,6 +115,7 @@ export function buildIndex(products: readonly OurProduct[], matches: readonly Ma
       previousAmount: o.previousAmount,
       method: m.method,
       ...(o.stock === 'out_of_stock' ? { outOfStock: true } : {}),
+      seenAt: o.seenAt,
     };
     if (o.from || o.stock === 'out_of_stock') {
       g.shown.push(c);

@@ -45,12 +45,21 @@ export interface ComposeOptions {
 export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Promise<OutboxMessage[]> {
   const window = opts.window ?? 'all';
   const perDestination = new Map<string, { d: Destination; alerts: StoredAlert[] }>();
+  let changed = false;
   for (const a of Object.values(outbox.data.alerts)) {
     if (a.suppressed) continue;
     if (window === 'immediate' && a.window !== 'immediate') continue;
+    const along = a.onlyWith ? alongside(outbox, a, opts.now) : 'send';
+    if (along === 'wait') continue;
     for (const d of destinationsFor(a, opts.owners)) {
       if (a.delivered[d.key]) continue;
       if (!mayDeliver(a, d, opts.owners)) continue;
+      if (along === 'skip') {
+        // No news came with it within a day: it is never sent (NOT_SENT is no message id).
+        a.delivered[d.key] = NOT_SENT;
+        changed = true;
+        continue;
+      }
       const entry = perDestination.get(d.key) ?? { d, alerts: [] };
       entry.alerts.push(a);
       perDestination.set(d.key, entry);
@@ -67,7 +76,6 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
     reserved.set(id, seq);
     return seq;
   };
-  let changed = false;
   for (const { d, alerts } of perDestination.values()) {
     const channel = await loadChannel(d.type);
     // A person who is both HR and a region owner gets HR alerts in a separate digest.
@@ -116,6 +124,26 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
   crashPoint('compose');
   if (changed) outbox.save();
   return created;
+}
+
+/** Marks an alert as handled for a recipient without a message: it was only worth sending along with news. */
+export const NOT_SENT = '-';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * For an alert that only goes along with news (Alert.onlyWith): send it when news of those topics
+ * about the same region was recorded from a day before it on; wait while it is younger than a day
+ * (news may still come); skip it after that.
+ */
+function alongside(outbox: Outbox, a: StoredAlert, now: Date): 'send' | 'wait' | 'skip' {
+  const region = a.audience.kind === 'region' ? a.audience.region : null;
+  const since = Date.parse(a.recordedAt) - DAY_MS;
+  const news = Object.values(outbox.data.alerts).some(
+    (x) => !x.suppressed && x !== a && a.onlyWith!.includes(x.topic) && (region === null || (x.audience.kind === 'region' && x.audience.region === region)) && Date.parse(x.recordedAt) >= since,
+  );
+  if (news) return 'send';
+  return now.getTime() - Date.parse(a.recordedAt) > DAY_MS ? 'skip' : 'wait';
 }
 
 /** HR data never shares a message with anything else. */

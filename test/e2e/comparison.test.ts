@@ -89,9 +89,12 @@ items:
     const first = await ws.radar('run');
     expect(first.code).toBe(0);
     const firstMails = await ws.emails();
-    // No undercut yet; sales ops hear about the bad price-list row, with its line.
-    expect(firstMails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text)).toEqual(['sales-ops@example.com']);
-    expect(firstMails[0]!.text).toMatch(/pricelist\.csv:5: list_price \(指导价\): "待定" is not a price/);
+    const to = (m: (typeof firstMails)[number]) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text;
+    // No undercut yet; sales ops hear about the bad price-list row, with its line, and each
+    // region's owners get the day's 比价 table anyway.
+    expect(firstMails.map(to).sort()).toEqual(['east-head@example.com', 'sales-ops@example.com', 'south-head@example.com']);
+    expect(firstMails.find((m) => to(m) === 'sales-ops@example.com')!.text).toMatch(/pricelist\.csv:5: list_price \(指导价\): "待定" is not a price/);
+    expect(firstMails.find((m) => to(m) === 'east-head@example.com')!.subject).toBe('[华东] 比价表：2 个商品对比 2 家竞品，0 个比市场贵');
 
     east[0]!.price = '¥2,299'; // N8 (explicit match): -8.0 % against our east price 2,499
     east[2]!.price = '¥599'; // the dehumidifier is only a fuzzy suggestion: a price drop, never an undercut alert
