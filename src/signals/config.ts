@@ -4,10 +4,11 @@
  * - rules/attrition.yaml: the scoring model (weights, threshold, baselines, quiet periods).
  * Every default lives here so a missing file still means a sensible, documented behaviour.
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { validateSource } from '../config/load.js';
+import { readYamlSource } from '../config/yaml-source.js';
 import { RadarError } from '../core/errors.js';
 
 export const KINDS = ['attendance', 'activity', 'transfers', 'roster', 'org'] as const;
@@ -192,43 +193,24 @@ export function resolveAttrition(input: AttritionConfigInput): AttritionConfig {
   return { ...input, weights, scale_floor: floors };
 }
 
-async function loadYaml(file: string, required: boolean): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return {};
-    throw new RadarError('config', `cannot read: ${(err as Error).message}`, { where: file, cause: err });
-  }
-  try {
-    return parseYaml(text) ?? {};
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new RadarError('config', `not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
-      where: line ? `${file}:${line}` : file,
-      cause: err,
-    });
-  }
-}
-
-function zodFail(file: string, err: z.ZodError): RadarError {
-  const first = err.issues[0];
-  const path = first?.path.join('.') ?? '';
-  return new RadarError('config', `${path ? `${path}: ` : ''}${first?.message ?? 'invalid'}`, { where: file, cause: err });
+/**
+ * A rule file through the same reader as targets: size cap, linear duplicate-key check, YAML
+ * mistakes at their line and column, schema errors as `file:line: field: message`. A missing
+ * file means the defaults.
+ */
+function loadRuleFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  if (!existsSync(file)) return schema.parse({});
+  return validateSource(readYamlSource(file), schema);
 }
 
 export async function loadSignalsConfig(rulesDir: string): Promise<SignalsConfig> {
   const file = join(rulesDir, 'signals.yaml');
-  const parsed = SignalsConfigSchema.safeParse(await loadYaml(file, false));
-  if (!parsed.success) throw zodFail(file, parsed.error);
-  return parsed.data;
+  return loadRuleFile(file, SignalsConfigSchema);
 }
 
 export async function loadAttritionConfig(rulesDir: string): Promise<AttritionConfig> {
   const file = join(rulesDir, 'attrition.yaml');
-  const parsed = AttritionConfigSchema.safeParse(await loadYaml(file, false));
-  if (!parsed.success) throw zodFail(file, parsed.error);
-  const cfg = resolveAttrition(parsed.data);
+  const cfg = resolveAttrition(loadRuleFile(file, AttritionConfigSchema));
   if (cfg.min_history_weeks > cfg.baseline_weeks) {
     throw new RadarError('config', `min_history_weeks (${cfg.min_history_weeks}) exceeds baseline_weeks (${cfg.baseline_weeks})`, { where: file });
   }
