@@ -316,10 +316,12 @@ mail failed, 2 bad usage or config.`,
           out('no reviewed attrition alerts');
           return;
         }
+        const tz = (await loadSignalsConfig(rulesOf(cmd))).timezone;
+        const local = (iso: string): string => new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
         const NOW = { quiet: 'quiet since the ack', 'alerted again': 'alerted again since (see radar signals alerts)', ended: 'episode over: score fell below the threshold' } as const;
         for (const r of shown) {
           out(`${r.alertId}  ${'name' in r && r.name ? `${r.name}  ` : ''}${r.department ?? ''}`);
-          out(`    reviewed ${r.ack.at.slice(0, 16).replace('T', ' ')} by ${r.ack.by} at score ${r.ack.score}: ${r.ack.note}`);
+          out(`    reviewed ${local(r.ack.at)} by ${r.ack.by} at score ${r.ack.score}: ${r.ack.note}`);
           out(`    now: ${NOW[r.now]}${r.lastScore !== null ? ` (latest score ${r.lastScore}, ${r.lastWeek})` : ''}`);
         }
         return;
