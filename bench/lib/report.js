@@ -57,6 +57,7 @@ const LABELS = {
   'exports.score': 'exports: import + score (attrition)',
   'daemon.rest': 'daemon at rest: 500 targets, none due',
 };
+const labelOf = (id) => LABELS[id] ?? (id.startsWith('validate.') ? `radar validate: one ${id.slice(9)} MB target file` : id);
 
 /** The table (text) and the goals with their measured numbers. */
 export function renderReport(result) {
@@ -68,7 +69,7 @@ export function renderReport(result) {
   const body = [];
   const agentPps = m('crawl.agent', 'pagesPerS');
   for (const row of result.rows) {
-    const label = LABELS[row.id] ?? row.id;
+    const label = labelOf(row.id);
     if (row.notBuilt) {
       body.push([label, 'not built yet', '', '', '', row.notBuilt]);
       continue;
@@ -103,6 +104,10 @@ export function renderReport(result) {
       body.push([label, range(x.wallS, 2, ' s'), f(x.rows?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
     } else if (row.id.startsWith('daemon.')) {
       body.push([label, '', '500 targets', range(x.restRssMB), range(x.cpuS, 1), `RSS at rest (peak ${f(x.peakRssMB?.median)} MB)` + failed]);
+    } else if (row.id.startsWith('validate.')) {
+      const refused = row.samples.some((s) => s.ok && s.refused);
+      const note = `${refused ? 'refused unread (over the 1 MB cap)' : `${f(x.items?.median)} fields in one mapping`}; validate's own CPU ${f(x.windowCpuS?.median, 2)} s`;
+      body.push([label, range(x.wallS, 2, ' s'), refused ? '' : f(x.items?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
@@ -147,8 +152,20 @@ export function renderReport(result) {
   if (dr) goal('daemon at rest < 100 MB RSS', `${f(dr.median)} MB`, dr.median < 100);
   if (byId['daemon.rest']?.notBuilt) goals.push({ goal: 'daemon at rest', measured: 'not built yet', met: null });
 
+  // A target file at the cap must not hold up validate or the daemon's reload for long, the check
+  // must stay linear (4× the size may take up to 5× the CPU), and a file over the cap costs nothing.
+  const vSmall = m('validate.0.25', 'windowCpuS');
+  const vCap = m('validate.0.99', 'windowCpuS');
+  if (vCap) goal('radar validate on a target file at the 1 MB cap < 5 s CPU', `${f(vCap.median, 2)} s`, vCap.median < 5);
+  if (vSmall && vCap) goal('radar validate grows linearly (0.25 → 0.99 MB)', `${(vCap.median / vSmall.median).toFixed(1)}× CPU for 4× the size`, vCap.median / vSmall.median <= 5);
+  const vBig = m('validate.10', 'windowCpuS');
+  if (vBig) {
+    const refused = byId['validate.10'].samples.some((s) => s.ok && s.refused);
+    goal('a 10 MB target file refused unread, < 1 s CPU', `${refused ? 'refused' : 'read in full'}, ${f(vBig.median, 2)} s`, refused && vBig.median < 1);
+  }
+
   // The whole bench's time is a goal only for the full default run (all rows, 1,000 pages, 3 runs each).
-  const full = p.pages === 1000 && p.reps === 3 && p.exportRows === 1_000_000 && ['quality', 'crawl', 'diff', 'exports', 'daemon'].every((s) => p.only.includes(s));
+  const full = p.pages === 1000 && p.reps === 3 && p.exportRows === 1_000_000 && ['quality', 'crawl', 'diff', 'exports', 'daemon', 'validate'].every((s) => p.only.includes(s));
   if (full && result.durationS !== undefined) goal(`npm run bench under 5 minutes on ${result.machine.cores} cores`, `${(result.durationS / 60).toFixed(1)} min`, result.durationS < 300);
 
   if (result.quality?.length) {
