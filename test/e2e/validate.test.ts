@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
@@ -66,6 +66,16 @@ describe('radar validate catches what used to fail only later, with file:line: f
     ws.writeTarget('r.yaml', target('r', { region: 'region: eest' }));
     const p = await problems();
     expect(p).toEqual([expect.stringMatching(/scrapers\/r\.yaml:3: region: "eest" has no owners in rules\/owners\.yaml; did you mean "east"\?/)]);
+  });
+
+  it('a 比价 table cadence for an address that owns no region (a typo would leave the owner on the default)', async () => {
+    ws.writeRule('compare.yaml', 'table:\n  send: daily\n  owners:\n    south-head@example.com: weekly\n    east-haed@example.com: alerts\n    nobody@example.com: off\n');
+    mkdirSync(join(ws.home, 'data'));
+    writeFileSync(join(ws.home, 'data', 'pricelist.csv'), '商品编码,商品名称,型号,品牌,品类,指导价\nR-1,Radar 空调 KFR-35GW/R1,KFR-35GW/R1,Radar,空调,2499\n');
+    expect(await problems()).toEqual([
+      expect.stringMatching(/rules\/compare\.yaml:5: table\.owners\.east-haed@example\.com: not an owner of any region in rules\/owners\.yaml, so it changes no one's table; did you mean "east-head@example\.com"\?$/),
+      expect.stringMatching(/rules\/compare\.yaml:6: table\.owners\.nobody@example\.com: not an owner of any region in rules\/owners\.yaml, so it changes no one's table; table\.owners lists region owners from rules\/owners\.yaml$/),
+    ]);
   });
 
   it('reports every problem of a file at once, in line order', async () => {
