@@ -91,6 +91,7 @@ describe('radar validate catches what used to fail only later, with file:line: f
     expect(status.stderr).toMatch(/✗ .*hour\.yaml:4: schedule: "0 25 \* \* \*" is not a cron/);
     expect(status.stdout).toContain('good');
     expect(status.stdout).not.toMatch(/^hour\s/m);
+    expect(status.stdout).toContain('1 targets: 0 healthy, 0 failing, 0 stale, 1 never run (times in Asia/Shanghai); 1 target file problem (above, not in this table): fix, then radar validate');
   });
 });
 
