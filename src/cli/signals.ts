@@ -343,7 +343,7 @@ mail failed, 2 bad usage or config.`,
         out(`${r.alertId}  score ${r.score} (latest ${r.lastScore}, ${r.lastWeek})  ${'name' in r ? `${String(r.name)}  ` : ''}${r.department}  trend ${r.trend.join(' ')}`);
         for (const d of r.drivers) out(`    ${d.text_zh} / ${d.text_en}`);
       }
-      out('A score is a prompt for a conversation, never grounds for action on its own. Ack with: radar signals ack ID --note TEXT');
+      out('A score is a prompt for a conversation, never grounds for action on its own. Ack with: radar signals ack NAME|工号|ID --note TEXT');
     });
 
   signals
