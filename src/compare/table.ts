@@ -4,6 +4,7 @@
  * owner chooses how often (rules/compare.yaml `table:`): daily, weekly, only along with an alert,
  * or never. A competitor price read longer ago than `stale_after_hours` is marked stale, with its
  * date, so a scraper that has been failing does not pass yesterday's price off as today's.
+ * Starting prices and out-of-stock offers are listed under their product, marked, never as a column.
  */
 import { createHash } from 'node:crypto';
 import type { Alert } from '../alerts/model.js';
@@ -35,6 +36,8 @@ export interface TableRow {
   /** Competitors in the row (for "#2 of 5"). */
   n: number;
   cells: TableCell[];
+  /** Matched offers shown but never compared: starting prices ("起") and items out of stock. */
+  notCompared: { competitor: string; amount: number; outOfStock: boolean }[];
 }
 
 export interface PriceTablePayload {
@@ -111,12 +114,13 @@ export function tableAlerts(index: PriceIndex, rules: CompareRules, owners: Owne
           seenAt: c.seenAt,
           stale: now.getTime() - Date.parse(c.seenAt) > staleMs,
         })),
+        notCompared: r.notCompared.map((c) => ({ competitor: c.competitor, amount: c.amount, outOfStock: c.outOfStock === true })),
       })),
       summary: index.competitors.filter((s) => s.region === region),
       staleAfterHours: rules.table.stale_after_hours,
     };
     const prices = createHash('sha256')
-      .update(JSON.stringify(payload.rows.map((r) => [r.sku, r.ourPrice, r.cells.map((c) => [c.competitor, c.amount, c.stale])])))
+      .update(JSON.stringify(payload.rows.map((r) => [r.sku, r.ourPrice, r.cells.map((c) => [c.competitor, c.amount, c.stale]), r.notCompared])))
       .digest('hex')
       .slice(0, 10);
     const base = { topic: 'pricetable', createdAt: now.toISOString(), urgency: 'digest' as const, payload };

@@ -28,6 +28,11 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(page('A1', 'Acme 空调 KFR-35GW/A1 1.5匹', prices.acme));
       },
+      // A starting price: shown under the product, never a column or a comparison.
+      '/cool': (_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(page('C1', 'Cool 空调 KFR-35GW/C1', 0).replace('¥0', '¥1,999起'));
+      },
       '/bolt': (_q, res) => {
         res.writeHead(boltDown ? 503 : 200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(boltDown ? 'down for maintenance' : page('B1', '宝拓 空调 KFR-35GW/B1', prices.bolt));
@@ -41,7 +46,7 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
       'compare.yaml',
       `undercut_percent: { default: 5 }\ntable:\n  send: daily\n  weekday: ${(today % 7) + 1}\n  stale_after_hours: 0.0005\n  owners:\n    east-deputy@example.com: alerts\n    east-weekly@example.com: weekly\n`,
     );
-    ws.writeRule('matches.yaml', 'matches:\n  - { our_sku: R-1, competitor: Acme, key: A1 }\n  - { our_sku: R-1, competitor: 宝拓, key: B1 }\n');
+    ws.writeRule('matches.yaml', 'matches:\n  - { our_sku: R-1, competitor: Acme, key: A1 }\n  - { our_sku: R-1, competitor: 宝拓, key: B1 }\n  - { our_sku: R-1, competitor: Cool, key: C1 }\n');
     ws.writeRule('price.yaml', 'notify_ops_after_failures: 5\n');
     mkdirSync(join(ws.home, 'data'));
     writeFileSync(join(ws.home, 'data', 'pricelist.csv'), '商品编码,商品名称,型号,品牌,品类,指导价\nR-1,Radar 空调 KFR-35GW/R1 1.5匹,KFR-35GW/R1,Radar,空调,2499\n');
@@ -49,6 +54,7 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
       `id: ${id}\ncompetitor: ${competitor}\nregion: east\nfetch: { url: "${site.url}${path}", min_interval_ms: 0, retries: 0 }\nitems: { each: ".product", key: "@data-sku", fields: { name: ".title", price: ".price", url: "a@href" } }\n`;
     ws.writeTarget('acme.yaml', target('acme-prices', 'Acme', '/acme'));
     ws.writeTarget('bolt.yaml', target('bolt-prices', '宝拓', '/bolt'));
+    ws.writeTarget('cool.yaml', target('cool-prices', 'Cool', '/cool'));
   }, 30_000);
   afterAll(async () => {
     await site?.close();
@@ -66,6 +72,9 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect(m.text).toContain('Acme: ¥2,399  -4.0%');
     expect(m.text).toContain('宝拓: ¥2,599  +4.0%');
     expect(m.text).not.toContain('旧价');
+    expect(m.text).toContain('  ~ Cool ¥1,999（起价）：不参与比价');
+    expect(m.text).not.toContain('Cool: ');
+    expect(m.html).toContain('Cool ¥1,999（起价）：不参与比价');
   });
 
   it('the same prices again: no second table', async () => {

@@ -33,6 +33,14 @@ export const priceTableSection: Section = {
         index: r.index.toFixed(1),
         dear: r.index > 100,
         rank: fill(ctx.t['comparison.rank'] ?? '#{rank} of {n}', { rank: r.rank, n: r.n + 1 }),
+        // Starting prices and out-of-stock offers: shown, marked, never compared (tables stored before this lack them).
+        notCompared: (r.notCompared ?? []).map((c) =>
+          fill(ctx.t['comparison.not_compared'] ?? '{competitor} {price} ({why}): not compared', {
+            competitor: c.competitor,
+            price: formatMoney(c.amount, r.currency, ctx.locale),
+            why: c.outOfStock ? (ctx.t['comparison.why_out_of_stock'] ?? 'out of stock') : (ctx.t['comparison.why_from'] ?? 'starting price'),
+          }),
+        ),
         cells: p.competitors.map((competitor) => {
           const c = r.cells.find((x) => x.competitor === competitor);
           if (!c) return { has: false, competitor };
