@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadRules, loadTargets } from '../config/load.js';
+import { loadRules, loadTargets, problemCount } from '../config/load.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
 import { formatInZone } from '../time/zone.js';
 import { readRunLog } from '../store/runlog.js';
@@ -46,7 +46,8 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
         for (const r of rows.filter((x) => x.status === 'failing' && x.message)) out(`  ${r.id}: ${r.message}`);
         const count = (s: string) => rows.filter((r) => r.status === s).length;
         // Broken files are on stderr; the summary says so too, so "all healthy" is never read into a skipped target.
-        const broken = errors.length ? `; ${errors.length} target file problem${errors.length === 1 ? '' : 's'} (above, not in this table): fix, then radar validate` : '';
+        const n = problemCount(errors);
+        const broken = n ? `; ${n} target file problem${n === 1 ? '' : 's'} (above, not in this table): fix, then radar validate` : '';
         out(`${rows.length} targets: ${count('healthy')} healthy, ${count('failing')} failing, ${count('stale')} stale, ${count('never_run')} never run (times in ${tz})${broken}`);
       }
       setExitCode(cmd, bad ? 1 : 0);

@@ -48,7 +48,7 @@ export function checkSource<S extends z.ZodType>(src: YamlSource, schema: S): { 
   const result = schema.safeParse(src.data ?? {});
   if (result.success) return { ok: true, data: result.data };
   const errors: RadarError[] = [];
-  for (const issue of result.error.issues.slice(0, 20)) {
+  for (const issue of result.error.issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(schema, path);
@@ -141,7 +141,7 @@ export function checkTargetFile(file: string, opts: TargetCheckOptions = {}): { 
   }
   const idLine = src.lineOf(['id']);
   const checked = checkSource(src, targetSchema);
-  if (!checked.ok) return { target: null, errors: checked.errors, idLine };
+  if (!checked.ok) return { target: null, errors: firstProblems(file, checked.errors), idLine };
   const parsed = checked.data;
   const errors: RadarError[] = [];
   const kind = getKind(parsed.kind);
@@ -157,7 +157,28 @@ export function checkTargetFile(file: string, opts: TargetCheckOptions = {}): { 
   }
   const line = (e: RadarError): number => Number(/:(\d+)$/.exec(e.where ?? '')?.[1] ?? 0);
   errors.sort((a, b) => line(a) - line(b));
-  return errors.length ? { target: null, errors, idLine } : { target: { ...parsed, file }, errors: [], idLine };
+  return errors.length ? { target: null, errors: firstProblems(file, errors), idLine } : { target: { ...parsed, file }, errors: [], idLine };
+}
+
+/** Problems shown per file: enough to fix in one go; a file with thousands is the wrong file or one mistake repeated. */
+const MAX_PROBLEMS_SHOWN = 20;
+
+/** Stands for the problems of a file that are not listed, so a count of problems stays true. */
+export class MoreProblems extends RadarError {
+  constructor(
+    readonly hidden: number,
+    file: string,
+  ) {
+    super('config', `and ${hidden} more problem${hidden === 1 ? '' : 's'} in this file (the first ${MAX_PROBLEMS_SHOWN} are shown above)`, { where: displayPath(file) });
+  }
+}
+
+/** How many problems a list of errors stands for. */
+export const problemCount = (errors: readonly RadarError[]): number => errors.reduce((n, e) => n + (e instanceof MoreProblems ? e.hidden : 1), 0);
+
+function firstProblems(file: string, errors: RadarError[]): RadarError[] {
+  if (errors.length <= MAX_PROBLEMS_SHOWN) return errors;
+  return [...errors.slice(0, MAX_PROBLEMS_SHOWN), new MoreProblems(errors.length - MAX_PROBLEMS_SHOWN, file)];
 }
 
 function loadRuleFile<S extends z.ZodType>(rulesDir: string, name: string, schema: S, required: boolean): z.output<S> {

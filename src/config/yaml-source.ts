@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { RadarError } from '../core/errors.js';
 
 /** A parsed YAML file that can still answer "which line is this field on?". */
@@ -180,16 +180,33 @@ function unclosedQuote(text: string, end: number): { offset: number; quote: stri
   return open;
 }
 
+/**
+ * Each mapping's keys, indexed the first time a line is asked for in it: a file with thousands of
+ * problems in one mapping (every field's selector broken) asks thousands of times, and a search
+ * through the mapping each time made `radar validate` quadratic again.
+ */
+const keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = keyIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[]) {
+      const k = p.key as { value?: unknown } | null;
+      // The first of duplicate keys wins, as a search from the top would find it.
+      if (k !== null && typeof k === 'object' && !index.has(String(k.value))) index.set(String(k.value), p);
+    }
+    keyIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** Line of the deepest node on `path` that exists: a missing field points at its parent. */
 function lineOfPath(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): number {
   let node: unknown = doc.contents;
   let offset = (node as { range?: [number] } | null)?.range?.[0] ?? 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => {
-        const k = p.key as { value?: unknown } | null;
-        return k !== null && typeof k === 'object' && String(k.value) === String(seg);
-      });
+      const pair = pairOf(node, String(seg));
       if (!pair) break;
       const key = pair.key as { range?: [number] };
       offset = key.range?.[0] ?? offset;

@@ -84,6 +84,19 @@ describe('radar validate catches what used to fail only later, with file:line: f
     expect(lines).toEqual([3, 4, 8, 11]);
   });
 
+  it('a file with a mistake on every line shows its first 20 problems and counts the rest', async () => {
+    const fields = Array.from({ length: 30 }, (_, i) => `    f${i}: "li.x${i}["`).join('\n');
+    ws.writeTarget('many.yaml', target('many') + fields + '\n');
+    const r = await ws.radar('validate');
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error'));
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toMatch(/many\.yaml:12: items\.fields\.f0: "li\.x0\[" is not a valid CSS selector/);
+    expect(lines[19]).toMatch(/many\.yaml:31: items\.fields\.f19: /);
+    expect(lines[20]).toMatch(/scrapers\/many\.yaml: and 10 more problems in this file \(the first 20 are shown above\)$/);
+    expect(r.stdout).toMatch(/^30 problem\(s\)$/m);
+  });
+
   it('the same broken files make radar status exit 1 and radar run skip them while the good ones run', async () => {
     ws.writeTarget('hour.yaml', target('hour', { schedule: 'schedule: "0 25 * * *"' }));
     const status = await ws.radar('status');

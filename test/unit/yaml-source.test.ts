@@ -24,6 +24,16 @@ describe('parseYamlSource', () => {
     expect(errorOf(`name: it's here # don't\nurl: "http://x/\nmode: http\n`)).toBe('f.yaml:2:6: YAML syntax: the double quote opened here is never closed; add a closing " at the end of the value');
   });
 
+  it('finds the line of any key of a large mapping', () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const src = parseYamlSource('f.yaml', `a:\n${keys}\nb: { c: 1 }\n`);
+    expect(src.lineOf(['a', 'k0'])).toBe(2);
+    expect(src.lineOf(['a', 'k4999'])).toBe(5001);
+    expect(src.lineOf(['b', 'c'])).toBe(5002);
+    // A key that is not there points at its mapping.
+    expect(src.lineOf(['a', 'nope'])).toBe(1);
+  });
+
   it('says which values need quotes', () => {
     expect(errorOf('key: @data-sku\n')).toMatch(/^f\.yaml:1:6: YAML syntax: this line cannot be read as YAML \("key: @data-sku"\); a value starting with @/);
   });
