@@ -21,13 +21,15 @@ const opts = {
   exportRows: Number(a['export-rows'] ?? 1_000_000),
   daemonSettleMs: Number(a['daemon-settle'] ?? 3000),
   validateMb: (a['validate-mb'] ?? '0.25,0.99,10').split(',').map(Number),
+  // One run each: the row tells seconds from minutes, and CPU seconds barely move between runs.
+  validateReps: Number(a['validate-reps'] ?? 1),
   // A quality-only run (seconds) must not replace the full run's latest.json.
   out: a.out ?? join(HERE, 'results', a.only === 'quality' ? 'quality.json' : 'latest.json'),
   // Another source tree (a branch, a candidate fix) measured against the same rows.
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --validate-mb 0.25,0.99,10 --src DIR --out FILE]
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
 npm run bench:quality   (the quality section alone, seconds)`);
   process.exit(0);
 }
@@ -182,14 +184,16 @@ if (opts.only.includes('daemon')) await timed('daemon', async () => {
 if (opts.only.includes('validate')) await timed('validate', async () => {
   // Just under the 1 MB cap, a quarter of it (to see the growth), and a 10 MB file (refused unread).
   const slow = new Set();
-  for (let rep = 1; rep <= opts.reps; rep++) {
-    for (const mb of opts.validateMb) {
+  for (let rep = 1; rep <= opts.validateReps; rep++) {
+    // Each size valid, and the one under the cap once more with a problem on every line.
+    const runs = [...opts.validateMb.map((mb) => ({ mb, id: `validate.${mb}`, extra: [] })), { mb: 0.99, id: 'validate.broken.0.99', extra: ['--broken'] }];
+    for (const { mb, id, extra } of runs) {
       // A size that takes minutes (a tree without the linear check) is measured once.
-      if (slow.has(mb)) continue;
-      const r = await runChild('rows/validate.js', ['--mb', String(mb), '--dir', tmp], { timeoutMs: 600_000 });
-      addSample(`validate.${mb}`, r);
-      if (r.ok && r.wallMs > 60_000) slow.add(mb);
-      progress(`validate ${mb} MB #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.wallMs / 1000).toFixed(2)} s, ${r.windowCpuS.toFixed(2)} s CPU${r.refused ? ', refused' : ''}` : r.error)}`);
+      if (slow.has(id)) continue;
+      const r = await runChild('rows/validate.js', ['--mb', String(mb), '--dir', tmp, ...extra], { timeoutMs: 600_000 });
+      addSample(id, r);
+      if (r.ok && r.wallMs > 60_000) slow.add(id);
+      progress(`${id} #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.wallMs / 1000).toFixed(2)} s, ${r.windowCpuS.toFixed(2)} s CPU${r.refused ? ', refused' : ''}` : r.error)}`);
       if (r.notBuilt) return;
     }
   }

@@ -57,7 +57,9 @@ const LABELS = {
   'exports.score': 'exports: import + score (attrition)',
   'daemon.rest': 'daemon at rest: 500 targets, none due',
 };
-const labelOf = (id) => LABELS[id] ?? (id.startsWith('validate.') ? `radar validate: one ${id.slice(9)} MB target file` : id);
+const labelOf = (id) =>
+  LABELS[id] ??
+  (id.startsWith('validate.broken.') ? `radar validate: ${id.slice(16)} MB, every line a problem` : id.startsWith('validate.') ? `radar validate: one ${id.slice(9)} MB target file` : id);
 
 /** The table (text) and the goals with their measured numbers. */
 export function renderReport(result) {
@@ -106,7 +108,8 @@ export function renderReport(result) {
       body.push([label, '', '500 targets', range(x.restRssMB), range(x.cpuS, 1), `RSS at rest (peak ${f(x.peakRssMB?.median)} MB)` + failed]);
     } else if (row.id.startsWith('validate.')) {
       const refused = row.samples.some((s) => s.ok && s.refused);
-      const note = `${refused ? 'refused unread (over the 1 MB cap)' : `${f(x.items?.median)} fields in one mapping`}; validate's own CPU ${f(x.windowCpuS?.median, 2)} s`;
+      const what = refused ? 'refused unread (over the 1 MB cap)' : `${f(x.items?.median)} fields in one mapping${row.id.startsWith('validate.broken.') ? ', each selector invalid' : ''}`;
+      const note = `${what}; validate's own CPU ${f(x.windowCpuS?.median, 2)} s`;
       body.push([label, range(x.wallS, 2, ' s'), refused ? '' : f(x.items?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
     }
   }
@@ -158,6 +161,8 @@ export function renderReport(result) {
   const vCap = m('validate.0.99', 'windowCpuS');
   if (vCap) goal('radar validate on a target file at the 1 MB cap < 5 s CPU', `${f(vCap.median, 2)} s`, vCap.median < 5);
   if (vSmall && vCap) goal('radar validate grows linearly (0.25 → 0.99 MB)', `${(vCap.median / vSmall.median).toFixed(1)}× CPU for 4× the size`, vCap.median / vSmall.median <= 5);
+  const vBroken = m('validate.broken.0.99', 'windowCpuS');
+  if (vBroken) goal('radar validate on a 1 MB target file with a problem on every line < 5 s CPU', `${f(vBroken.median, 2)} s`, vBroken.median < 5);
   const vBig = m('validate.10', 'windowCpuS');
   if (vBig) {
     const refused = byId['validate.10'].samples.some((s) => s.ok && s.refused);
