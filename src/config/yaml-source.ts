@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Pair, type YAMLError, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { RadarError } from '../core/errors.js';
 
 /** A parsed YAML file that can still answer "which line is this field on?". */
@@ -38,11 +38,50 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       where: `${displayPath(file)}:${at.line}:${at.col}`,
     });
   }
+  const meant = textReadAsAliasOrTag(doc, text);
+  if (meant) {
+    const at = lineCounter.linePos(meant.offset);
+    const sigil = meant.kind === 'alias' ? '*' : '!';
+    const what = meant.kind === 'alias' ? 'a reference to an anchor (YAML *name)' : 'a YAML type tag';
+    throw new RadarError('config', `YAML syntax: "${meant.value}" is read as ${what}, not as text; a value starting with ${sigil} needs quotes: "${meant.value}"`, {
+      where: `${displayPath(file)}:${at.line}:${at.col}`,
+    });
+  }
   return {
     file,
     data: doc.toJS({ maxAliasCount: 100 }),
     lineOf: (path) => lineOfPath(doc, lineCounter, path),
   };
+}
+
+/**
+ * `each: *.product` (every element's class) or `name: !important` parse without error, but as an
+ * alias of an anchor that does not exist or as an unknown tag: the library then fails with
+ * "Unresolved alias" and no line, or reads an empty value. Anchors and aliases that match are fine.
+ */
+function textReadAsAliasOrTag(doc: Document, text: string): { kind: 'alias' | 'tag'; offset: number; value: string } | null {
+  const anchors = new Set<string>();
+  let found: { kind: 'alias' | 'tag'; offset: number; value: string } | null = null;
+  const rest = (offset: number): string => {
+    const end = text.indexOf('\n', offset);
+    return text.slice(offset, end < 0 ? undefined : end).replace(/\s+#.*$/, '').trim();
+  };
+  visit(doc, (_, node) => {
+    const n = node as { anchor?: string; tag?: string; range?: [number, number, number] } | null;
+    if (n && typeof n.anchor === 'string') anchors.add(n.anchor);
+    if (isAlias(node) && !anchors.has(node.source)) {
+      const offset = node.range?.[0] ?? 0;
+      found = { kind: 'alias', offset, value: rest(offset) };
+      return visit.BREAK;
+    }
+    if (isScalar(node) && node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
+      const offset = text.lastIndexOf('!', node.range?.[0] ?? 0);
+      found = { kind: 'tag', offset, value: rest(offset) };
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 export function readYamlSource(file: string, maxBytes = MAX_YAML_BYTES): YamlSource {
@@ -122,17 +161,43 @@ function syntaxError(file: string, text: string, lc: LineCounter, e: YAMLError):
       }
       const line = lineText(offset).trim();
       const field = /^(-\s+)?([^\s:#]+)\s+(\S.*)$/.exec(line);
+      // "competitor:Acme": YAML needs a space after the colon (without one, "a:b" is a word, as in a URL).
+      const glued = /^(-\s+)?([\w.-]+):([^\s/].*)$/.exec(line);
       message = field
         ? `"${line}" has no colon after the field name; write "${field[1] ?? ''}${field[2]}: ${field[3]}"`
-        : `"${line}" is not a "field: value" line (a colon is missing, or the line belongs to the one above)`;
+        : glued
+          ? `"${line}" needs a space after the colon; write "${glued[1] ?? ''}${glued[2]}: ${glued[3]}"`
+          : `"${line}" is not a "field: value" line (a colon is missing, or the line belongs to the one above)`;
       break;
     }
-    case 'BAD_INDENT':
-      message = /flow/i.test(e.message)
-        ? 'a { ... } or [ ... ] on a line above is not closed; close it on the line where it opens'
-        : 'this line is indented differently from the fields around it; fields of one mapping start in the same column';
+    case 'BAD_INDENT': {
+      const open = /flow/i.test(e.message) ? unclosedFlow(text, offset) : null;
+      if (open) {
+        offset = open.offset;
+        message = `the ${open.bracket} opened here is never closed; add ${open.bracket === '[' ? ']' : '}'} at the end of this line`;
+      } else if (/flow/i.test(e.message)) message = 'a { ... } or [ ... ] on a line above is not closed; close it on the line where it opens';
+      else {
+        // The parser may stop on a comment or blank line before the line that is off.
+        const here = lineText(offset).trim();
+        const next = here === '' || here.startsWith('#') ? nextContentLine(text, offset) : null;
+        if (next) offset = next.offset + next.indent;
+        message = 'this line is indented differently from the fields around it; fields of one mapping start in the same column';
+      }
       break;
-    case 'BLOCK_AS_IMPLICIT_KEY':
+    }
+    case 'BLOCK_AS_IMPLICIT_KEY': {
+      const line = lineText(offset);
+      const kv = /^(\s*(?:-\s+)?)([^\s:#][^:#]*?):\s+(.*?)\s*$/.exec(line);
+      const next = nextContentLine(text, offset);
+      if (kv && /:\s/.test(kv[3]!)) {
+        message = `the value of "${kv[2]}" contains ": ", which YAML reads as another field; put the value in quotes: ${kv[2]}: "${kv[3]!.replace(/"/g, '\\"')}"`;
+      } else if (kv && next && next.indent > kv[1]!.length) {
+        // The parser stops at the value above; the mistake is the deeper line.
+        offset = next.offset + next.indent;
+        message = `this line is indented deeper than "${line.trim()}" above it, which already has its value; start it in the same column as the fields around it`;
+      } else message = `this line cannot be read as YAML ("${line.trim().slice(0, 60)}"); a value with ": " or starting with @, \`, % or | needs quotes`;
+      break;
+    }
     case 'UNEXPECTED_TOKEN':
     case 'BAD_SCALAR_START':
       message = `this line cannot be read as YAML ("${lineText(offset).trim().slice(0, 60)}"); a value starting with @, \`, % or | needs quotes`;
@@ -152,6 +217,45 @@ function syntaxError(file: string, text: string, lc: LineCounter, e: YAMLError):
   }
   const at = lc.linePos(offset);
   return new RadarError('config', `YAML syntax: ${message}`, { where: `${displayPath(file)}:${at.line}:${at.col}` });
+}
+
+/** The next line after the one holding `offset` that is not blank or a comment: where it starts and its indent. */
+function nextContentLine(text: string, offset: number): { offset: number; indent: number } | null {
+  let start = text.indexOf('\n', offset);
+  while (start >= 0) {
+    start++;
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? undefined : end);
+    if (line.trim() && !line.trim().startsWith('#')) return { offset: start, indent: line.length - line.trimStart().length };
+    if (end < 0) return null;
+    start = end;
+  }
+  return null;
+}
+
+/** Where the [ or { that is never closed opened: the last one before `end` still open, outside quotes and comments. */
+function unclosedFlow(text: string, end: number): { offset: number; bracket: '[' | '{' } | null {
+  const stack: { offset: number; bracket: '[' | '{' }[] = [];
+  let quote: string | null = null;
+  let inComment = false;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      inComment = false;
+      continue;
+    }
+    if (inComment) continue;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) inComment = true;
+    else if ((c === '"' || c === "'") && (stack.length || /[:\-[{,]\s*$|^\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i)))) quote = c;
+    else if ((c === '[' || c === '{') && /(^|[:\-[{,])\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) stack.push({ offset: i, bracket: c });
+    else if ((c === ']' || c === '}') && stack.length) stack.pop();
+  }
+  return stack.at(-1) ?? null;
 }
 
 /** Where the quote that is never closed opened: the last quote before `end` that starts a value. */
