@@ -34,8 +34,11 @@ export function destinationsFor(alert: StoredAlert, owners: OwnersRules): Destin
   else if (a.kind === 'ops') add(owners.ops_channels, owners.locale, 'ops');
   else if (a.kind === 'region') {
     const region = owners.regions[a.region];
-    // A region nobody owns goes to sales ops (recipientsFor), and so to their channels.
-    if (region) add(region.channels, region.locale ?? owners.locale, 'region');
+    // A region nobody owns goes to sales ops (recipientsFor), and so to their channels. An alert for
+    // some of the owners only (the 比价 table at each owner's cadence) goes to their own channels, not the group's.
+    if (region) {
+      if (!a.owners) add(region.channels, region.locale ?? owners.locale, 'region');
+    }
     else add(owners.ops_channels, owners.locale, 'ops');
   }
   for (const r of recipients) add(owners.people[r.email]?.channels ?? [], r.locale, r.role);

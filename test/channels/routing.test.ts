@@ -162,3 +162,20 @@ describe('an HR person who also owns a region, with the region in a WeCom group'
     expect(hrMail.map((m) => [m.to, m.channel])).toEqual([['hr-partner@example.com', 'email']]);
   }, 30_000);
 });
+
+describe('the 比价 table at each owner’s cadence', () => {
+  it('goes to those owners by email and on their own channels, not to the region’s group (which would get it at every owner’s cadence)', () => {
+    const owners = ownersSchema.parse({
+      channels: { 'east-wecom': { type: 'wecom', url_env: 'X' }, 'head-ding': { type: 'dingtalk', url_env: 'Y' } },
+      regions: { east: { owners: ['east-head@example.com', 'east-deputy@example.com'], channels: ['east-wecom'] } },
+      people: { 'east-head@example.com': { channels: ['head-ding'] } },
+    });
+    const table = (only: string[]) =>
+      ({ id: 'pricetable:east:2026-05-01:x', topic: 'pricetable', audience: { kind: 'region', region: 'east', owners: only }, createdAt: '', recordedAt: '', delivered: {}, payload: {} }) as unknown as StoredAlert;
+    expect(destinationsFor(table(['east-head@example.com']), owners).map((d) => d.key)).toEqual(['east-head@example.com', 'head-ding']);
+    expect(destinationsFor(table(['east-deputy@example.com']), owners).map((d) => d.key)).toEqual(['east-deputy@example.com']);
+    // News for the whole region still reaches the group.
+    const news = { ...priceAlert('east', 'A1', 100, 90), recordedAt: '', delivered: {} } as StoredAlert;
+    expect(destinationsFor(news, owners).map((d) => d.key)).toEqual(['east-head@example.com', 'east-deputy@example.com', 'east-wecom', 'head-ding']);
+  });
+});

@@ -86,8 +86,13 @@ describe('fault site: every fault for two runs, then recovery; no false alert, s
     const file = join(ws.state, 'outbox.json');
     return existsSync(file) ? Object.values((JSON.parse(readFileSync(file, 'utf8')) as { alerts: Record<string, StoredAlert> }).alerts) : [];
   };
-  /** What regional heads get: everything addressed to a region. */
-  const regionAlerts = () => outbox().filter((a) => a.audience.kind === 'region').map((a) => a.id);
+  /** What regional heads get: everything addressed to a region (but the daily 比价 table, which is no news: checked apart). */
+  const regionAlerts = () => outbox().filter((a) => a.audience.kind === 'region' && a.topic !== 'pricetable').map((a) => a.id);
+  /** Every competitor price a 比价 table showed, compared or not. */
+  const tablePrices = () =>
+    outbox()
+      .filter((a) => a.topic === 'pricetable')
+      .flatMap((a) => (a.payload.rows as { cells: { amount: number }[]; notCompared: { amount: number }[] }[]).flatMap((r) => [...r.cells, ...r.notCompared].map((c) => c.amount)));
   const itemData = () => new Map([...readSnapshot(ws.state, 'shop')!.items].map(([k, v]) => [k, v.data]));
 
   beforeAll(async () => {
@@ -198,6 +203,13 @@ items:
     site.products = products;
     expect((await run()).targets[0]!.alerts).toEqual([]);
     expect(regionAlerts()).toEqual([]);
+  });
+
+  it('the daily 比价 table went out, and showed only prices the shop really had, through every fault', async () => {
+    const real = new Set(products.map((p) => Number(p.price.replace(/[^\d]/g, ''))));
+    const shown = tablePrices();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((amount) => !real.has(amount))).toEqual([]);
   });
 
   it('then the shop really changes: exactly the planted changes alert', async () => {
