@@ -38,3 +38,9 @@ export function sentLine(m: OutboxMessage, hr?: boolean, indent = ''): string {
   const v = opsView(m, hr);
   return `${indent}→ ${v.to}: ${v.subject}${m.file ? `  (${displayPath(m.file)})` : ''}`;
 }
+
+export function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`not a port: ${v}`);
+  return n;
+}

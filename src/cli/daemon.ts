@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { resolvePaths } from '../config/load.js';
+import { resolvePaths, type Paths } from '../config/load.js';
 import { errorLine } from '../core/errors.js';
 import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
 import { Daemon } from '../schedule/daemon.js';
-import { pathsFrom, setExitCode } from './common.js';
+import { parsePort, pathsFrom, setExitCode } from './common.js';
 
 /** Every 20 s: the demo should show a digest within a minute, not at 08:00 tomorrow. */
 const DEMO_SCHEDULE = '*/20 * * * * *';
@@ -18,6 +18,9 @@ export function register(program: Command): void {
     .option('--schedule <cron>', 'use this cron for every target instead of their own (trying a setup, the demo)')
     .option('--no-watch', 'do not watch scrapers/ and rules/ for changes (SIGHUP still reloads)')
     .option('--demo', `the bundled demo: start the local demo shops, run the demo targets every 20 s (or --schedule); prices change after the first round`)
+    .option('--serve', 'also serve the web console and REST API in this process (as radar serve; "run now" goes to this daemon)')
+    .option('-p, --port <n>', 'port for --serve', parsePort, 8080)
+    .option('--host <addr>', 'address for --serve (0.0.0.0 for the whole network)', '127.0.0.1')
     .addHelpText(
       'after',
       `
@@ -27,7 +30,7 @@ SIGUSR2 delivers pending mail now (radar outbox retry sends it).
 One daemon per state folder: a second one refuses to start. Settings: rules/delivery.yaml.
 Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
     )
-    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean }, cmd: Command) => {
+    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean; serve?: boolean; port: number; host: string }, cmd: Command) => {
       const log = createLogger({ format: resolveLogFormat(opts.log) });
       const demo = opts.demo ? await startDemo(cmd, log) : null;
       const daemon = new Daemon({
@@ -45,12 +48,16 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
         throw e;
       }
       demo?.setTargets(daemon.targetIds());
+      // The server (Fastify, routes, console templates) loads only with --serve.
+      const server = opts.serve ? await serveFrom(daemon, demo?.paths ?? pathsFrom(cmd), opts, log) : null;
       let abandoned = 0;
       const handlers: [NodeJS.Signals, (sig: NodeJS.Signals) => void][] = [];
       const code = await new Promise<number>((resolve) => {
         let stops = 0;
         const stop = (sig: NodeJS.Signals) => {
           stops++;
+          // No new requests while the daemon winds down.
+          if (stops === 1) void server?.close();
           if (stops > 1) {
             log.warn({ signal: sig }, 'second signal: exiting now');
             abandoned = 1;
@@ -76,11 +83,30 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
         for (const [sig, fn] of handlers) process.on(sig, fn);
       });
       for (const [sig, fn] of handlers) process.removeListener(sig, fn);
+      await server?.close();
       await demo?.stop();
       setExitCode(cmd, code);
       // Abandoned runs still hold sockets and timers; their state is safe, so the process ends here.
       if (abandoned) process.exit(code);
     });
+}
+
+/** The console and API in this process: runs go to this daemon's scheduler, outbox changes to its outbox. */
+async function serveFrom(daemon: Daemon, paths: Paths, opts: { port: number; host: string }, log: Logger) {
+  const { startServer } = await import('../server/start.js');
+  return startServer({
+    paths,
+    port: opts.port,
+    host: opts.host,
+    log,
+    owner: {
+      run: async (ids) => {
+        daemon.runNow(ids);
+        return { status: 'queued', by: `this daemon (pid ${process.pid})` };
+      },
+      retry: async (ids) => ({ status: 'queued', ids: daemon.retryNow(ids) }),
+    },
+  });
 }
 
 /** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */

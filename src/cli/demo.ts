@@ -16,6 +16,7 @@ import { loadTargetsConfig } from '../sales/targets/config.js';
 import { runTargetsJob } from '../sales/targets/job.js';
 import { runReminders } from '../sales/followup/job.js';
 import { runScorecard } from '../sales/scorecard/job.js';
+import { seedDemoUsers } from '../demo/users.js';
 import { out, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
@@ -112,6 +113,10 @@ export function register(program: Command): void {
         out(`\n${wecom.posts.length} posts to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
         for (const p of wecom.posts) out(`  ${p.robot}: ${p.msgtype}  ${displayPath(p.file)}`);
         out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);
+        const logins = await seedDemoUsers(paths);
+        out('\n== web console on this demo ==');
+        out('  npx radar serve --demo        then open http://127.0.0.1:8080/ (Ctrl-C stops it; --port N for another port)');
+        for (const l of logins) out(`  ${l.role.padEnd(8)} ${l.user.padEnd(10)} password ${l.password.padEnd(22)} ${l.scope}`);
         // The demo is expected to show one broken scraper; it succeeded if mail went out.
         setExitCode(cmd, emails.length > 0 ? 0 : 1);
       } finally {

@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof RadarError && (err.code === 'config' || err.code === 'usage')) {
+    if (err instanceof RadarError && ['config', 'usage', 'invalid', 'not_found', 'conflict', 'forbidden'].includes(err.code)) {
       process.stderr.write(`radar: ${errorLine(err)}\n`);
       return EXIT.usage;
     }

@@ -3,15 +3,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadTargetFile, loadTargets, loadRules, type Paths } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
-import { RadarError } from '../core/errors.js';
-import { failureText } from '../core/verdict.js';
-import { HostQueues } from '../fetch/host-queue.js';
-import { makeFetcher } from '../fetch/registry.js';
-import { scrapeTarget } from '../pipeline/scrape.js';
-import { judge } from '../pipeline/verdict.js';
-import { followDetails } from '../pipeline/details.js';
 import { getKind } from '../kinds/registry.js';
-import { readSnapshot } from '../store/snapshot.js';
+import { RadarError } from '../core/errors.js';
+import { tryScrape } from '../service/try.js';
 import { pathsFrom, out, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
@@ -26,37 +20,23 @@ export function register(program: Command): void {
       const paths = pathsFrom(cmd);
       const target = resolveTarget(ref, paths);
       const rules = loadRules(paths.rulesDir);
-      const fetcher = makeFetcher(target.fetch.mode);
-      if (!fetcher) throw new RadarError('config', `fetch mode "${target.fetch.mode}" is not available in this build`, { where: target.file });
-      const queues = new HostQueues();
-      const ctx = { schedule: <T>(u: string, t: () => Promise<T>) => queues.schedule(u, t, target.fetch.min_interval_ms), spaceHost: (u: string, ms: number) => queues.space(u, ms) };
-      try {
-        const outcome = await scrapeTarget(target, { fetcher, ctx });
-        const snap = readSnapshot(paths.stateDir, target.id);
-        const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
-        // A `detail:` block: follow the first few items' own pages, so their fields show too.
-        const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;
-        const verdict = await followDetails(sampled, judged, new Map(), { fetcher, ctx }, { keepDeferred: true });
-        const items = verdict.status === 'good' ? verdict.items : outcome.ok ? outcome.items : [];
-        if (opts.json) {
-          out(JSON.stringify({ target: target.id, verdict: verdict.status, failure: verdict.status === 'failed' ? verdict.failure : null, pages: outcome.pages, items, problems: outcome.ok ? outcome.problems : [] }, null, 2));
-        } else {
-          for (const p of outcome.pages) out(`page ${p.url}  HTTP ${p.status ?? '-'}  ${p.items} items`);
-          if (items.length) {
-            const cols = [...new Set(items.flatMap((i) => Object.keys(i.data)))].filter((c) => !['priceText', 'source', 'from'].includes(c));
-            const kind = getKind(target.kind);
-            const ordered = kind?.columns ? [...kind.columns] : ['name', 'amount', 'currency', ...cols.filter((c) => !['name', 'amount', 'currency', 'url'].includes(c)), 'url'].filter((c) => cols.includes(c));
-            const why = (i: (typeof items)[number]) => (kind?.explain ? [kind.explain(i, target, rules, new Date())] : []);
-            out(formatTable(['key', ...ordered, ...(kind?.explain ? ['rules'] : [])], items.slice(0, opts.limit).map((i) => [i.key, ...ordered.map((c) => fmt(i.data[c])), ...why(i)])));
-            if (items.length > opts.limit) out(`… ${items.length - opts.limit} more (use --limit)`);
-          }
-          if (outcome.ok) for (const p of outcome.problems.slice(0, 10)) out(`  skipped item ${p.key ?? '(no key)'}: ${p.error}`);
-          out(verdict.status === 'good' ? `verdict: good (${items.length} items). Nothing was stored.` : `verdict: failed, ${failureText(verdict.failure)}. Nothing was stored.`);
+      const r = await tryScrape(target, paths, rules);
+      const items = r.items;
+      if (opts.json) {
+        out(JSON.stringify({ target: target.id, verdict: r.verdict, failure: r.failure, pages: r.pages, items, problems: r.problems }, null, 2));
+      } else {
+        for (const p of r.pages) out(`page ${p.url}  HTTP ${p.status ?? '-'}  ${p.items} items`);
+        if (items.length) {
+          const kind = getKind(target.kind);
+          const ordered = r.columns;
+          const why = (i: (typeof items)[number]) => (kind?.explain ? [r.explain[i.key] ?? kind.explain(i, target, rules, new Date())] : []);
+          out(formatTable(['key', ...ordered, ...(kind?.explain ? ['rules'] : [])], items.slice(0, opts.limit).map((i) => [i.key, ...ordered.map((c) => fmt(i.data[c])), ...why(i)])));
+          if (items.length > opts.limit) out(`… ${items.length - opts.limit} more (use --limit)`);
         }
-        setExitCode(cmd, verdict.status === 'good' ? 0 : 1);
-      } finally {
-        await fetcher.close?.();
+        for (const p of r.problems.slice(0, 10)) out(`  skipped item ${p.key ?? '(no key)'}: ${p.error}`);
+        out(`verdict: ${r.summary}. Nothing was stored.`);
       }
+      setExitCode(cmd, r.verdict === 'good' ? 0 : 1);
     });
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { RadarError } from '../core/errors.js';
-import { displayPath, readYamlSource, type YamlSource } from './yaml-source.js';
+import { displayPath, parseYamlSource, readYamlSource, type YamlSource } from './yaml-source.js';
 import { closest } from './suggest.js';
 import { targetIssues } from './target-checks.js';
 import { targetSchema, type Target } from './target-schema.js';
@@ -67,7 +67,7 @@ export function checkSource<S extends z.ZodType>(src: YamlSource, schema: S): { 
 function issueAt(src: YamlSource, path: readonly PropertyKey[], message: string): RadarError {
   const field = path.map(String).join('.');
   const where = `${displayPath(src.file)}:${src.lineOf(path)}`;
-  return new RadarError('config', field ? `${field}: ${message}` : message, { where });
+  return new RadarError('config', field ? `${field}: ${message}` : message, { where, ...(field ? { field } : {}) });
 }
 
 
@@ -139,6 +139,21 @@ export function checkTargetFile(file: string, opts: TargetCheckOptions = {}): { 
   } catch (err) {
     return { target: null, errors: [err instanceof RadarError ? err : new RadarError('config', String(err), { where: displayPath(file), cause: err })], idLine: 1 };
   }
+  return checkTargetSource(src, file, opts);
+}
+
+/** A target from text not (yet) on disk, e.g. typed into the console: the same checks, errors naming `file` and the line. */
+export function checkTargetText(file: string, text: string, opts: TargetCheckOptions = {}): { target: Target | null; errors: RadarError[]; idLine: number } {
+  let src: YamlSource;
+  try {
+    src = parseYamlSource(file, text);
+  } catch (err) {
+    return { target: null, errors: [err instanceof RadarError ? err : new RadarError('config', String(err), { where: displayPath(file), cause: err })], idLine: 1 };
+  }
+  return checkTargetSource(src, file, opts);
+}
+
+function checkTargetSource(src: YamlSource, file: string, opts: TargetCheckOptions): { target: Target | null; errors: RadarError[]; idLine: number } {
   const idLine = src.lineOf(['id']);
   const checked = checkSource(src, targetSchema);
   if (!checked.ok) return { target: null, errors: firstProblems(file, checked.errors), idLine };

@@ -17,6 +17,7 @@ import { hasJob, jobNames, loadJob, plannedJobs } from './jobs.js';
 import { acquireLock, type StateLock } from './lock.js';
 import { realClock, Scheduler, type Clock, type JobSpec, type SchedulerEvent } from './scheduler.js';
 import { FileScheduleStore } from './state.js';
+import { takeRunRequests } from './daemon-requests.js';
 
 export interface DaemonOptions {
   paths: Paths;
@@ -112,6 +113,25 @@ export class Daemon {
 
   upcoming() {
     return this.scheduler.upcoming();
+  }
+
+  /** Runs targets now, as their own scheduled jobs (never overlapping a run in progress). False for ids not running here. */
+  runNow(ids: readonly string[]): boolean[] {
+    return ids.map((id) => (this.stopping ? false : this.scheduler.trigger(`target:${id}`)));
+  }
+
+  /** Dead or waiting messages go back to pending and are sent in a delivery round now. */
+  retryNow(ids: readonly string[]): string[] {
+    const done = this.outbox.retry(ids).map((m) => m.id);
+    this.poke();
+    return done;
+  }
+
+  /** "Run now" from a console in another process (requests/run/, then SIGUSR2). */
+  private applyRunRequests(): void {
+    for (const req of takeRunRequests(this.paths.stateDir, (file, error) => this.log.error({ file, error }, 'unreadable run request ignored'))) {
+      for (const id of req.ids) this.log.info({ target: id, queued: this.scheduler.trigger(`target:${id}`) }, 'run requested');
+    }
   }
 
   async start(): Promise<void> {
@@ -279,6 +299,7 @@ export class Daemon {
   /** One delivery round; `radar outbox` requests are applied first. */
   async deliver(window: 'all' | 'immediate'): Promise<void> {
     this.applyRequests();
+    this.applyRunRequests();
     const { deliverOutbox } = await delivery();
     const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
     this.logDelivery(r.delivery);

@@ -193,6 +193,7 @@ export type AuditEvent =
   | { event: 'quiet'; alertId: string; personId: string; score: number; ackedScore: number }
   | { event: 'delivered'; alertId: string; personId: string; score: number | null; recipients: string[] }
   | { event: 'listed'; by: string; alertIds: string[] }
+  | { event: 'viewed'; by: string; alertId: string; personId: string }
   | { event: 'ack'; alertId: string; personId: string; by: string; note: string; score: number };
 
 /** Appends one line to the audit log. Lines are written whole with O_APPEND, so concurrent writers interleave by line. */

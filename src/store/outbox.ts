@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/model.js';
+import { alertSubject } from '../alerts/subject.js';
+import { activeMute, readMutes } from './mutes.js';
 import { readJsonFile, writeFileAtomic } from './atomic.js';
 
 /** When an alert goes out: at the end of the run that found it, or in the daily digest. */
@@ -125,6 +127,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, backoffMs: [60_000,
 export class Outbox {
   readonly file: string;
   readonly mailDir: string;
+  private readonly stateDir: string;
   data: OutboxData;
   policy: RecordPolicy = {};
   /** cooldown key → when the last alert with it was recorded (ms). */
@@ -132,6 +135,7 @@ export class Outbox {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(stateDir: string) {
+    this.stateDir = stateDir;
     this.file = join(stateDir, 'outbox.json');
     this.mailDir = join(stateDir, 'mail');
     const raw = readJsonFile<{ version: number } & Omit<OutboxData, 'version'>>(this.file);
@@ -171,11 +175,16 @@ export class Outbox {
     const added: Alert[] = [];
     let changed = false;
     const t = now.getTime();
+    // Read at each record, so a mute set in the console applies to the next run without a reload.
+    const mutes = alerts.length ? readMutes(this.stateDir).mutes : [];
     for (const a of alerts) {
       if (this.data.alerts[a.id]) continue;
       const stored: StoredAlert = { ...a, recordedAt: now.toISOString(), delivered: {}, window: opts.window ?? this.policy.window?.(a) ?? 'daily' };
       const key = this.policy.cooldownKey?.(a) ?? null;
-      if (key) {
+      const mute = mutes.length ? activeMute(mutes, alertSubject(a), now) : null;
+      if (mute) {
+        stored.suppressed = `muted until ${mute.until} by ${mute.by}`;
+      } else if (key) {
         stored.cooldownKey = key;
         const last = this.cooldowns.get(key);
         if (last !== undefined && t - last < (this.policy.cooldownMs ?? 0)) {

@@ -69,5 +69,7 @@ describe('radar daemon at rest', () => {
     const ours = ['src/pipeline/', 'src/fetch/registry', 'src/deliver/render', 'src/deliver/sections/', ...channels, 'src/signals/', 'src/health/', 'src/demo/', 'src/cli/run.ts', 'src/cli/signals.ts'];
     const found = [...heavy.map((p) => `/node_modules/${p}/`), ...ours.map((p) => `/${p}`)].filter((p) => loaded.includes(p));
     expect(found).toEqual([]);
+    // The web console and API load only with radar serve or daemon --serve.
+    expect(['/node_modules/fastify/', '/node_modules/@fastify/swagger/', '/src/server/', '/src/service/'].filter((p) => loaded.includes(p))).toEqual([]);
   });
 });

@@ -1,0 +1,479 @@
+/**
+ * The console: server-rendered pages over the same service functions as the API. Forms post
+ * with the session's CSRF token; a failed save shows the form again with the error next to its
+ * field and the text the user typed. Stable URLs other tools may link to (email and chat cards):
+ *   /targets/{id}   /alerts/{id}   /hr/alerts/{id}   /compare?region={id}   /team   /delivery
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loadRules } from '../../config/load.js';
+import { RadarError } from '../../core/errors.js';
+import { kindNames } from '../../kinds/registry.js';
+import { can, ROLES, type Action, type Principal } from '../../service/access.js';
+import * as alerts from '../../service/alerts.js';
+import { ackAttrition, attritionAudit, getAttrition, listAttrition } from '../../service/attrition.js';
+import { readChanges } from '../../service/audit.js';
+import { priceTable } from '../../service/compare.js';
+import { listOutbox, resend } from '../../service/outbox.js';
+import { editableRules, getRuleFile, putRuleFile } from '../../service/rules.js';
+import * as targets from '../../service/targets.js';
+import type { TryResult } from '../../service/try.js';
+import { coachingPrompts, teamHealth } from '../../service/teams.js';
+import { checkPassword, createToken, createUser, deleteUser, getUser, listUsers, revokeToken, updateUser } from '../../service/users.js';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../auth.js';
+import type { ServerDeps } from '../deps.js';
+import type { ErrorBody } from '../errors.js';
+import { CONSOLE_ROOT, LOCALES, render, translate, type Locale } from './render.js';
+
+type Body = Record<string, string | string[] | undefined>;
+const LANG_COOKIE = 'radar_lang';
+
+/** Where each role lands after login. */
+function home(p: Principal): string {
+  if (p.role === 'hr') return '/hr';
+  if (p.role === 'manager') return '/team';
+  return '/targets';
+}
+
+function localeOf(req: FastifyRequest): Locale {
+  const c = req.cookies[LANG_COOKIE];
+  if (c === 'en' || c === 'zh-CN') return c;
+  const al = req.headers['accept-language'] ?? '';
+  return /^\s*zh/i.test(al) || !al ? 'zh-CN' : 'en';
+}
+
+const NAV: { href: string; key: string; action: Action }[] = [
+  { href: '/targets', key: 'nav.targets', action: 'targets.read' },
+  { href: '/compare', key: 'nav.compare', action: 'compare.read' },
+  { href: '/alerts', key: 'nav.alerts', action: 'alerts.read' },
+  { href: '/hr', key: 'nav.hr', action: 'attrition.read' },
+  { href: '/team', key: 'nav.team', action: 'teams.read' },
+  { href: '/delivery', key: 'nav.delivery', action: 'outbox.read' },
+  { href: '/admin', key: 'nav.admin', action: 'users.manage' },
+];
+
+/** Flash messages are codes, never text from the URL, so a link cannot make the console say anything. */
+const FLASH = new Set(['created', 'saved', 'deleted', 'paused', 'resumed', 'ran', 'queued', 'acked', 'muted', 'unmuted', 'resent', 'user_saved', 'user_deleted', 'token_revoked', 'rules_saved']);
+
+const str = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '');
+
+export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
+  const { ctx } = deps;
+  const rules = () => loadRules(ctx.paths.rulesDir);
+
+  const model = (req: FastifyRequest, title: string, extra: Record<string, unknown> = {}) => {
+    const p = req.who.principal;
+    const locale = localeOf(req);
+    const path = req.url.split('?')[0] ?? '/';
+    const ok = str((req.query as Body | undefined)?.ok);
+    return {
+      title,
+      locale,
+      timeZone: rules().owners.time_zone,
+      otherLocale: locale === 'zh-CN' ? 'en' : 'zh-CN',
+      otherLocaleName: locale === 'zh-CN' ? 'English' : '中文',
+      path,
+      pathEnc: encodeURIComponent(req.url),
+      user: p,
+      csrf: req.who.csrf,
+      nav: p ? NAV.filter((n) => can(p, n.action)).map((n) => ({ ...n, label: translate(locale, n.key), current: path === n.href || path.startsWith(n.href + '/') })) : [],
+      flash: FLASH.has(ok) ? translate(locale, `flash.${ok}`) : null,
+      ...extra,
+    };
+  };
+  const html = (reply: FastifyReply, view: string, m: ReturnType<typeof model>, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(render(view, m));
+  const t = (req: FastifyRequest, key: string, vars?: Record<string, unknown>) => translate(localeOf(req), key, vars);
+
+  // ---- static files, language, login ----
+  const STATIC: Record<string, string> = { 'console.css': 'text/css; charset=utf-8', 'console.js': 'text/javascript; charset=utf-8' };
+  const files = new Map<string, Buffer>();
+  app.get<{ Params: { file: string } }>('/static/:file', { config: { action: 'public' } }, async (req, reply) => {
+    const type = STATIC[req.params.file];
+    if (!type) throw new RadarError('not_found', 'no such file');
+    let b = files.get(req.params.file);
+    if (!b) files.set(req.params.file, (b = readFileSync(join(CONSOLE_ROOT, 'static', req.params.file))));
+    return reply.type(type).header('cache-control', 'public, max-age=300').send(b);
+  });
+
+  app.get<{ Querystring: Body }>('/lang', { config: { action: 'public' } }, async (req, reply) => {
+    const to = str(req.query.to);
+    const back = str(req.query.back);
+    if (LOCALES.includes(to as Locale)) reply.setCookie(LANG_COOKIE, to, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86_400 });
+    return reply.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/');
+  });
+
+  app.get<{ Querystring: Body }>('/login', { config: { action: 'public' } }, async (req, reply) => {
+    if (req.who.principal) return reply.redirect(home(req.who.principal));
+    return html(reply, 'login', model(req, t(req, 'login.title'), { next: safeNext(str(req.query.next)) }));
+  });
+
+  app.post<{ Body: Body }>('/login', { config: { action: 'login', rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const name = str(req.body.user);
+    const u = name ? await checkPassword(ctx.paths.stateDir, name, str(req.body.password)) : null;
+    if (!u) return html(reply, 'login', model(req, t(req, 'login.title'), { error: t(req, 'login.wrong'), userName: name, next: safeNext(str(req.body.next)) }), 401);
+    deps.sessions.destroy(req.cookies[SESSION_COOKIE]);
+    const s = deps.sessions.create(u.name);
+    setSessionCookie(reply, s.sid, deps.secure(req));
+    if (u.locale) reply.setCookie(LANG_COOKIE, u.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86_400 });
+    const next = safeNext(str(req.body.next));
+    return reply.redirect(next ?? home({ user: u.name, role: u.role, regions: u.regions, teams: u.teams, email: u.email, via: 'session' }));
+  });
+
+  app.post('/logout', { config: { action: 'self' } }, async (req, reply) => {
+    deps.sessions.destroy(req.cookies[SESSION_COOKIE]);
+    clearSessionCookie(reply, deps.secure(req));
+    return reply.redirect('/login');
+  });
+
+  app.get('/', { config: { action: 'self' } }, async (req, reply) => reply.redirect(home(req.who.principal!)));
+
+  // ---- targets ----
+  app.get<{ Querystring: Body }>('/targets', { config: { action: 'targets.read' } }, async (req, reply) => {
+    const q = req.query;
+    const list = targets.listTargets(ctx, req.who.principal, { ...(str(q.region) ? { region: str(q.region) } : {}), ...(str(q.status) ? { status: str(q.status) } : {}), ...(str(q.q) ? { q: str(q.q) } : {}) });
+    const counts: Record<string, number> = {};
+    for (const x of list.targets) counts[x.health.status] = (counts[x.health.status] ?? 0) + 1;
+    return html(reply, 'targets', model(req, t(req, 'targets.title'), { list, counts, regions: regionsFor(req.who.principal!), filter: { region: str(q.region), status: str(q.status), q: str(q.q) }, canWrite: can(req.who.principal, 'targets.write') }));
+  });
+
+  const newForm = (req: FastifyRequest, extra: Record<string, unknown> = {}) =>
+    model(req, t(req, 'new.title'), { regions: regionsFor(req.who.principal!), kinds: kindNames(), modes: ['http', 'browser', 'json'], ...extra });
+
+  app.get<{ Querystring: Body }>('/targets/new', { config: { action: 'targets.write' } }, async (req, reply) =>
+    html(reply, 'target-new', newForm(req, { form: { kind: 'price', fetchMode: 'http', schedule: '0 8 * * *', yaml: '' }, yamlMode: str(req.query.yaml) === '1' })),
+  );
+
+  app.post<{ Body: Body }>('/targets/new', { config: { action: 'targets.write' } }, async (req, reply) => {
+    const b = req.body;
+    const yamlMode = str(b.mode) === 'yaml';
+    const form = Object.fromEntries(['id', 'competitor', 'region', 'kind', 'url', 'fetchMode', 'schedule', 'each', 'key', 'name', 'price', 'link', 'yaml'].map((k) => [k, str(b[k])]));
+    let text = form.yaml ?? '';
+    try {
+      if (!yamlMode) {
+        for (const k of ['id', 'competitor', 'url'] as const) if (!form[k]) throw new RadarError('invalid', t(req, 'new.required', { field: t(req, `new.${k}`) }), { field: k });
+        text = targets.targetYaml({ id: form.id!, kind: form.kind!, competitor: form.competitor!, region: form.region!, url: form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link! });
+      }
+      if (str(b.do) === 'save') {
+        const d = targets.createTarget(ctx, req.who.principal, { yaml: text });
+        return reply.redirect(`/targets/${encodeURIComponent(d.target.id)}?ok=created`);
+      }
+      const tried = await targets.tryTarget(ctx, req.who.principal, { yaml: text });
+      return html(reply, 'target-new', newForm(req, { form: { ...form, yaml: text }, yamlMode, generated: text, tried: tryView(tried) }));
+    } catch (e) {
+      const err = formError(e);
+      return html(reply, 'target-new', newForm(req, { form: { ...form, yaml: text }, yamlMode, generated: text, error: err, errorInput: inputFor(err.field) }), statusOf(e));
+    }
+  });
+
+  const targetPage = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Body }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const d = targets.getTarget(ctx, req.who.principal, req.params.id, { ...(str(req.query.q) ? { q: str(req.query.q) } : {}) });
+    const item = str(req.query.item) || d.items[0]?.key || '';
+    let history: { key: string; item: Record<string, unknown> | null; history: { at: string; amount?: unknown }[] } | null = null;
+    if (item && d.items.some((i) => i.key === item) && d.target.kind === 'price') history = targets.itemHistory(ctx, req.who.principal, req.params.id, item);
+    return html(
+      reply,
+      'target',
+      model(req, d.target.id, {
+        d,
+        rows: d.items.map((i) => ({ key: i.key, cells: d.columns.map((c) => i.data[c] ?? null), points: i.points, lastSeen: i.lastSeen, selected: i.key === item })),
+        history: history ? { key: history.key, name: (history.item as { data?: { name?: unknown } } | null)?.data?.name ?? history.key, points: history.history.map((h) => ({ at: h.at, amount: h.amount })) } : null,
+        lastRun: d.runs[0] ?? null,
+        canWrite: can(req.who.principal, 'targets.write'),
+        canRun: can(req.who.principal, 'targets.run'),
+        canMute: can(req.who.principal, 'alerts.act'),
+        q: str(req.query.q),
+        ...extra,
+      }),
+      status,
+    );
+  };
+
+  app.get<{ Params: { id: string }; Querystring: Body }>('/targets/:id', { config: { action: 'targets.read' } }, async (req, reply) => targetPage(req, reply));
+
+  app.post<{ Params: { id: string }; Body: Body; Querystring: Body }>('/targets/:id/run', { config: { action: 'targets.run' } }, async (req, reply) => {
+    const r = await targets.runTargetNow(ctx, req.who.principal, req.params.id);
+    return reply.redirect(`/targets/${encodeURIComponent(req.params.id)}?ok=${r.status === 'queued' ? 'queued' : 'ran'}`);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body; Querystring: Body }>('/targets/:id/try', { config: { action: 'targets.write' } }, async (req, reply) => {
+    const tried = await targets.tryTarget(ctx, req.who.principal, { id: req.params.id });
+    return targetPage(req, reply, { tried: tryView(tried) });
+  });
+
+  for (const [verb, enabled] of [['pause', false], ['resume', true]] as const) {
+    app.post<{ Params: { id: string }; Body: Body }>(`/targets/:id/${verb}`, { config: { action: 'targets.write' } }, async (req, reply) => {
+      targets.setEnabled(ctx, req.who.principal, req.params.id, enabled);
+      const back = str(req.body.back);
+      return reply.redirect(`${back === 'list' ? '/targets' : `/targets/${encodeURIComponent(req.params.id)}`}?ok=${enabled ? 'resumed' : 'paused'}`);
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/targets/:id/edit', { config: { action: 'targets.write' } }, async (req, reply) => {
+    const d = targets.getTarget(ctx, req.who.principal, req.params.id, { itemLimit: 1 });
+    return html(reply, 'target-edit', model(req, t(req, 'edit.title', { id: d.target.id }), { id: d.target.id, yaml: d.yaml, etag: d.etag }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/targets/:id/edit', { config: { action: 'targets.write' } }, async (req, reply) => {
+    const yaml = str(req.body.yaml);
+    try {
+      if (str(req.body.do) === 'try') {
+        const tried = await targets.tryTarget(ctx, req.who.principal, { yaml });
+        return html(reply, 'target-edit', model(req, t(req, 'edit.title', { id: req.params.id }), { id: req.params.id, yaml, etag: str(req.body.etag), tried: tryView(tried) }));
+      }
+      targets.updateTarget(ctx, req.who.principal, req.params.id, { yaml }, str(req.body.etag) || null);
+      return reply.redirect(`/targets/${encodeURIComponent(req.params.id)}?ok=saved`);
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'not_found' || e.code === 'forbidden') throw e;
+      const err = formError(e);
+      // On a conflict, show what is there now beside what the user typed.
+      const current = e.code === 'conflict' && err.field === 'etag' ? targets.getTarget(ctx, req.who.principal, req.params.id, { itemLimit: 1 }) : null;
+      return html(reply, 'target-edit', model(req, t(req, 'edit.title', { id: req.params.id }), { id: req.params.id, yaml, etag: current?.etag ?? str(req.body.etag), error: err, current: current?.yaml ?? null }), statusOf(e));
+    }
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/targets/:id/delete', { config: { action: 'targets.write' } }, async (req, reply) => {
+    targets.deleteTarget(ctx, req.who.principal, req.params.id, str(req.body.etag) || null);
+    return reply.redirect('/targets?ok=deleted');
+  });
+
+  // ---- 比价 ----
+  app.get<{ Querystring: Body }>('/compare', { config: { action: 'compare.read' } }, async (req, reply) => {
+    const q = req.query;
+    const filter = { ...(str(q.region) ? { region: str(q.region) } : {}), ...(str(q.q) ? { q: str(q.q) } : {}), undercutOnly: str(q.undercut) === '1' };
+    const view = await priceTable(ctx, req.who.principal, filter);
+    const exportQuery = new URLSearchParams({ ...(filter.region ? { region: filter.region } : {}), ...(filter.q ? { q: filter.q } : {}) }).toString();
+    return html(reply, 'compare', model(req, t(req, 'compare.title'), { view, filter: { region: str(q.region), q: str(q.q), undercut: filter.undercutOnly }, exportQuery: exportQuery ? `&${exportQuery}` : '' }));
+  });
+
+  // ---- alerts ----
+  app.get<{ Querystring: Body }>('/alerts', { config: { action: 'alerts.read' } }, async (req, reply) => {
+    const q = req.query;
+    const status = str(q.status);
+    const list = alerts.listAlerts(ctx, req.who.principal, {
+      ...(str(q.topic) ? { topic: str(q.topic) } : {}),
+      ...(str(q.region) ? { region: str(q.region) } : {}),
+      ...(str(q.target) ? { target: str(q.target) } : {}),
+      ...(status === 'open' || status === 'acked' || status === 'muted' ? { status } : {}),
+      ...(str(q.q) ? { q: str(q.q) } : {}),
+      limit: 200,
+    });
+    const mutes = alerts.listMutes(ctx, req.who.principal);
+    return html(reply, 'alerts', model(req, t(req, 'alerts.title'), { list, mutes, topics: ['price', 'comparison', 'tender', 'job', 'scraper', 'mail', 'team', 'coaching'], filter: { topic: str(q.topic), status, q: str(q.q), target: str(q.target) }, canAct: can(req.who.principal, 'alerts.act') }));
+  });
+
+  app.get<{ Params: { id: string } }>('/alerts/:id', { config: { action: 'alerts.read' } }, async (req, reply) => {
+    const a = alerts.getAlert(ctx, req.who.principal, req.params.id);
+    return html(reply, 'alert', model(req, a.title, { a, payload: Object.entries(a.payload).filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => ({ k, v })), canAct: can(req.who.principal, 'alerts.act') }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/alerts/:id/ack', { config: { action: 'alerts.act' } }, async (req, reply) => {
+    alerts.ackAlert(ctx, req.who.principal, req.params.id, str(req.body.note));
+    return reply.redirect(backTo(str(req.body.back), `/alerts/${encodeURIComponent(req.params.id)}`) + 'ok=acked');
+  });
+
+  app.post<{ Body: Body }>('/mutes', { config: { action: 'alerts.act' } }, async (req, reply) => {
+    const b = req.body;
+    alerts.addMute(ctx, req.who.principal, { targetId: str(b.targetId), key: str(b.key) || null, days: Number(str(b.days)), ...(str(b.note) ? { note: str(b.note) } : {}) });
+    return reply.redirect(backTo(str(b.back), '/alerts') + 'ok=muted');
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/mutes/:id/delete', { config: { action: 'alerts.act' } }, async (req, reply) => {
+    alerts.removeMute(ctx, req.who.principal, req.params.id);
+    return reply.redirect(backTo(str(req.body.back), '/alerts') + 'ok=unmuted');
+  });
+
+  // ---- HR review ----
+  app.get('/hr', { config: { action: 'attrition.read' } }, async (req, reply) => {
+    const all = await listAttrition(ctx, req.who.principal, { reviewed: true });
+    return html(reply, 'hr', model(req, t(req, 'hr.title'), { open: all.filter((r) => r.status === 'open'), reviewed: all.filter((r) => r.status === 'acked') }));
+  });
+
+  app.get<{ Params: { id: string } }>('/hr/alerts/:id', { config: { action: 'attrition.read' } }, async (req, reply) => {
+    const a = await getAttrition(ctx, req.who.principal, req.params.id);
+    const audit = await attritionAudit(ctx, req.who.principal, { alertId: a.alertId, limit: 50 });
+    return html(reply, 'hr-alert', model(req, t(req, 'hr.alert_title'), { a, audit }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/hr/alerts/:id/ack', { config: { action: 'attrition.act' } }, async (req, reply) => {
+    try {
+      await ackAttrition(ctx, req.who.principal, req.params.id, str(req.body.note));
+      return reply.redirect(`/hr/alerts/${encodeURIComponent(req.params.id)}?ok=acked`);
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'not_found' || e.code === 'forbidden') throw e;
+      const a = await getAttrition(ctx, req.who.principal, req.params.id);
+      const audit = await attritionAudit(ctx, req.who.principal, { alertId: a.alertId, limit: 50 });
+      return html(reply, 'hr-alert', model(req, t(req, 'hr.alert_title'), { a, audit, error: formError(e), note: str(req.body.note) }), statusOf(e));
+    }
+  });
+
+  app.get('/hr/audit', { config: { action: 'attrition.read' } }, async (req, reply) => {
+    const audit = await attritionAudit(ctx, req.who.principal, { limit: 300 });
+    return html(reply, 'hr-audit', model(req, t(req, 'hr.audit'), { audit }));
+  });
+
+  // ---- managers ----
+  app.get('/team', { config: { action: 'teams.read' } }, async (req, reply) => {
+    const view = teamHealth(ctx, req.who.principal);
+    return html(reply, 'team', model(req, t(req, 'team.title'), { view, prompts: coachingPrompts(ctx, req.who.principal) }));
+  });
+
+  // ---- delivery (ops and admins) ----
+  app.get<{ Querystring: Body }>('/delivery', { config: { action: 'outbox.read' } }, async (req, reply) => {
+    const status = str(req.query.status);
+    const r = listOutbox(ctx, req.who.principal, { ...(['pending', 'sending', 'sent', 'stuck', 'dead'].includes(status) ? { status: status as 'sent' } : {}), limit: 300 });
+    return html(reply, 'delivery', model(req, t(req, 'delivery.title'), { r, status, statuses: ['pending', 'sending', 'stuck', 'dead', 'sent'], canAct: can(req.who.principal, 'outbox.act') }));
+  });
+
+  app.post<{ Params: { id: string } }>('/delivery/:id/resend', { config: { action: 'outbox.act' } }, async (req, reply) => {
+    await resend(ctx, req.who.principal, req.params.id);
+    return reply.redirect('/delivery?ok=resent');
+  });
+
+  // ---- admin ----
+  const adminPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const users = listUsers(ctx, req.who.principal);
+    return model(req, t(req, 'admin.title'), { users, roles: ROLES, regions: regionsFor(req.who.principal!), rules: editableRules, ...extra });
+  };
+
+  app.get('/admin', { config: { action: 'users.manage' } }, async (req, reply) => html(reply, 'admin', adminPage(req)));
+
+  app.post<{ Body: Body }>('/admin/users', { config: { action: 'users.manage' } }, async (req, reply) => {
+    const b = req.body;
+    const input = userForm(b);
+    try {
+      await createUser(ctx, req.who.principal, { name: str(b.name), password: str(b.password), ...input }, { knownRegions: Object.keys(rules().owners.regions) });
+      return reply.redirect('/admin?ok=user_saved');
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'forbidden') throw e;
+      return html(reply, 'admin', adminPage(req, { error: formError(e), form: { name: str(b.name), ...input } }), statusOf(e));
+    }
+  });
+
+  const userPage = (req: FastifyRequest<{ Params: { name: string } }>, extra: Record<string, unknown> = {}) => {
+    const u = getUser(ctx, req.who.principal, req.params.name);
+    return model(req, u.user.name, { u: u.user, version: u.version, roles: ROLES, regions: regionsFor(req.who.principal!), ...extra });
+  };
+
+  app.get<{ Params: { name: string } }>('/admin/users/:name', { config: { action: 'users.manage' } }, async (req, reply) => html(reply, 'admin-user', userPage(req)));
+
+  app.post<{ Params: { name: string }; Body: Body }>('/admin/users/:name', { config: { action: 'users.manage' } }, async (req, reply) => {
+    const b = req.body;
+    try {
+      await updateUser(ctx, req.who.principal, req.params.name, { ...userForm(b), ...(str(b.password) ? { password: str(b.password) } : {}) }, Number(str(b.version)) || null, { knownRegions: Object.keys(rules().owners.regions) });
+      deps.sessions.destroyUser(req.params.name);
+      return reply.redirect('/admin?ok=user_saved');
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'forbidden' || e.code === 'not_found') throw e;
+      return html(reply, 'admin-user', userPage(req, { error: formError(e) }), statusOf(e));
+    }
+  });
+
+  app.post<{ Params: { name: string }; Body: Body }>('/admin/users/:name/delete', { config: { action: 'users.manage' } }, async (req, reply) => {
+    deleteUser(ctx, req.who.principal, req.params.name, Number(str(req.body.version)) || null);
+    deps.sessions.destroyUser(req.params.name);
+    return reply.redirect('/admin?ok=user_deleted');
+  });
+
+  app.post<{ Params: { name: string }; Body: Body }>('/admin/users/:name/tokens', { config: { action: 'users.manage' } }, async (req, reply) => {
+    const tok = createToken(ctx, req.who.principal, req.params.name, str(req.body.label));
+    return html(reply, 'admin-user', userPage(req, { newToken: tok.token }));
+  });
+
+  app.post<{ Params: { name: string; id: string } }>('/admin/users/:name/tokens/:id/delete', { config: { action: 'users.manage' } }, async (req, reply) => {
+    revokeToken(ctx, req.who.principal, req.params.name, req.params.id);
+    return reply.redirect(`/admin/users/${encodeURIComponent(req.params.name)}?ok=token_revoked`);
+  });
+
+  app.get<{ Params: { name: string } }>('/admin/rules/:name', { config: { action: 'rules.edit' } }, async (req, reply) => {
+    const r = getRuleFile(ctx, req.who.principal, req.params.name);
+    return html(reply, 'admin-rules', model(req, `rules/${r.name}`, { r }));
+  });
+
+  app.post<{ Params: { name: string }; Body: Body }>('/admin/rules/:name', { config: { action: 'rules.edit' } }, async (req, reply) => {
+    const yaml = str(req.body.yaml);
+    try {
+      putRuleFile(ctx, req.who.principal, req.params.name, yaml, str(req.body.etag) || null);
+      return reply.redirect(`/admin/rules/${encodeURIComponent(req.params.name)}?ok=rules_saved`);
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'forbidden' || e.code === 'not_found') throw e;
+      const cur = getRuleFile(ctx, req.who.principal, req.params.name);
+      return html(reply, 'admin-rules', model(req, `rules/${req.params.name}`, { r: { name: req.params.name, yaml, etag: str(req.body.etag) }, error: formError(e), current: e.code === 'conflict' ? cur.yaml : null }), statusOf(e));
+    }
+  });
+
+  app.get('/admin/audit', { config: { action: 'audit.read' } }, async (req, reply) => html(reply, 'admin-audit', model(req, t(req, 'admin.audit'), { audit: readChanges(ctx, req.who.principal, { limit: 300 }) })));
+
+  // Pages get an HTML error page; the API keeps JSON (see app.ts).
+  errorPageImpl = (req, reply, status, body) => {
+    if (status === 401 && req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`);
+    if (status === 401) return reply.redirect('/login');
+    return html(reply, 'error', model(req, t(req, `error.${status}`), { status, message: body.error.message }), status);
+  };
+
+  function regionsFor(p: Principal) {
+    return Object.entries(rules().owners.regions)
+      .filter(([id]) => p.role !== 'head' || p.regions.includes(id))
+      .map(([id, r]) => ({ id, name: r.name ?? id, nameEn: r.name_en ?? r.name ?? id }));
+  }
+}
+
+let errorPageImpl: ((req: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody) => FastifyReply) | null = null;
+
+export function errorPage(req: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody, _deps: ServerDeps): FastifyReply {
+  if (errorPageImpl) return errorPageImpl(req, reply, status, body);
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Only a path on this site: never an absolute URL (an open redirect). */
+function safeNext(next: string): string | null {
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+}
+
+function backTo(back: string, fallback: string): string {
+  const b = safeNext(back) ?? fallback;
+  return b + (b.includes('?') ? '&' : '?');
+}
+
+function formError(e: unknown): { message: string; field: string | null; where: string | null } {
+  if (e instanceof RadarError) return { message: e.message, field: e.field ?? null, where: e.where ?? null };
+  throw e;
+}
+
+function statusOf(e: unknown): number {
+  if (!(e instanceof RadarError)) return 500;
+  if (e.code === 'conflict') return e.field === 'etag' ? 412 : 409;
+  return 400;
+}
+
+/** The form input a target error is about, so it can be marked and described. */
+function inputFor(field: string | null): string | null {
+  if (!field) return null;
+  const map: Record<string, string> = { id: 'id', competitor: 'competitor', region: 'region', kind: 'kind', schedule: 'schedule', 'fetch.url': 'url', 'fetch.mode': 'fetchMode', 'items.each': 'each', 'items.key': 'key', 'items.fields.name': 'name', 'items.fields.price': 'price', 'items.fields.url': 'link', url: 'url' };
+  return map[field] ?? (field.startsWith('items') ? 'each' : field.startsWith('fetch') ? 'url' : null);
+}
+
+function userForm(b: Body) {
+  const list = (v: unknown) => (Array.isArray(v) ? v : str(v).split(',')).map((s) => String(s).trim()).filter(Boolean);
+  return {
+    role: str(b.role),
+    regions: list(b.regions),
+    teams: list(b.teams),
+    email: str(b.email) || null,
+    locale: str(b.locale) === 'en' || str(b.locale) === 'zh-CN' ? str(b.locale) : null,
+  };
+}
+
+function tryView(r: TryResult) {
+  return {
+    verdict: r.verdict,
+    summary: r.summary,
+    pages: r.pages,
+    columns: r.columns,
+    problems: r.problems.slice(0, 10),
+    count: r.items.length,
+    rows: r.items.slice(0, 50).map((i) => ({ key: i.key, cells: r.columns.map((c) => i.data[c] ?? null), explain: r.explain[i.key] ?? null })),
+    explains: Object.keys(r.explain).length > 0,
+  };
+}
