@@ -32,15 +32,3 @@ export function registerCooldownKey(topic: string, fn: (a: Alert) => string | nu
 export function cooldownKey(a: Alert): string | null {
   return keys[a.topic]?.(a) ?? null;
 }
-
-/**
- * The item an alert is about, for "mute this item for 7 days": a target's item (a product, a
- * tender, a job), or a product against one competitor in the price comparison. Topics about
- * anything else (a broken scraper, a person) cannot be muted.
- */
-export function muteKey(a: Alert): string | null {
-  const p = a.payload as { targetId?: unknown; key?: unknown; region?: unknown; sku?: unknown; competitor?: unknown };
-  if (a.topic === 'comparison') return typeof p.sku === 'string' ? `comparison:${String(p.region ?? '')}:${p.sku}:${String(p.competitor ?? '')}` : null;
-  if (typeof p.targetId === 'string' && typeof p.key === 'string') return `${a.topic}:${p.targetId}:${p.key}`;
-  return null;
-}

@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/model.js';
 import { deliveryRulesSchema, type DeliveryRules } from '../config/delivery-schema.js';
 import type { DeliveryWindow, RecordPolicy, RetryPolicy } from '../store/outbox.js';
-import { cooldownKey, muteKey } from './cooldown.js';
+import { cooldownKey } from './cooldown.js';
 
 export { deliveryRulesSchema, type DeliveryRules } from '../config/delivery-schema.js';
 
@@ -21,7 +21,7 @@ export function windowOf(a: Alert, rules: DeliveryRules): DeliveryWindow {
 }
 
 export function recordPolicy(rules: DeliveryRules): RecordPolicy {
-  return { window: (a) => windowOf(a, rules), cooldownKey, cooldownMs: rules.cooldown_hours * 3_600_000, muteKey };
+  return { window: (a) => windowOf(a, rules), cooldownKey, cooldownMs: rules.cooldown_hours * 3_600_000 };
 }
 
 export function retryPolicy(rules: DeliveryRules): RetryPolicy {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'nod
 import { join } from 'node:path';
 import type { Alert } from '../alerts/model.js';
 import { alertSubject } from '../alerts/subject.js';
-import { activeMute, readMutes } from './mutes.js';
+import { activeMute, readMutes, writeMutes, type Mute } from './mutes.js';
 import { readJsonFile, writeFileAtomic } from './atomic.js';
 
 /** When an alert goes out: at the end of the run that found it, or in the daily digest. */
@@ -20,14 +20,6 @@ export interface StoredAlert extends Alert {
   suppressed?: string;
   /** Someone said they saw it (`radar alerts ack`, or the console). */
   acked?: { at: string; note?: string };
-}
-
-/** Alerts about one item are not sent until `until` (`radar alerts mute`). */
-export interface Mute {
-  until: string;
-  /** The alert it was muted from, and when. */
-  alertId: string;
-  at: string;
 }
 
 /**
@@ -96,8 +88,6 @@ export interface OutboxData {
   messages: Record<string, OutboxMessage>;
   /** The last `seq` given to a message. */
   seq?: number;
-  /** Mute key (see deliver/cooldown.ts) → until when. */
-  mutes?: Record<string, Mute>;
 }
 
 export interface RecordPolicy {
@@ -106,8 +96,6 @@ export interface RecordPolicy {
   /** Cooldown key of an alert, or null if it has none. */
   cooldownKey?: (a: Alert) => string | null;
   cooldownMs?: number;
-  /** The item an alert is about, for muting (null: it cannot be muted). */
-  muteKey?: (a: Alert) => string | null;
 }
 
 export interface RetryPolicy {
@@ -140,7 +128,7 @@ export class Outbox {
     this.mailDir = join(stateDir, 'mail');
     const raw = readJsonFile<{ version: number } & Omit<OutboxData, 'version'>>(this.file);
     this.data = raw
-      ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {}, ...(raw.seq ? { seq: raw.seq } : {}), ...(raw.mutes ? { mutes: raw.mutes } : {}) }
+      ? { version: 2, alerts: raw.alerts ?? {}, messages: raw.messages ?? {}, ...(raw.seq ? { seq: raw.seq } : {}) }
       : { version: 2, alerts: {}, messages: {} };
     for (const a of Object.values(this.data.alerts)) {
       if (a.cooldownKey && !a.suppressed) this.noteCooldown(a.cooldownKey, Date.parse(a.recordedAt));
@@ -193,20 +181,12 @@ export class Outbox {
           this.noteCooldown(key, t);
         }
       }
-      const mute = this.mutedBy(a, t);
-      if (mute && !stored.suppressed) stored.suppressed = `muted until ${mute.until} (radar alerts unmute)`;
       this.data.alerts[a.id] = stored;
       changed = true;
       if (!stored.suppressed) added.push(a);
     }
     if (changed) this.save();
     return added;
-  }
-
-  private mutedBy(a: Alert, t: number): Mute | null {
-    const key = this.policy.muteKey?.(a);
-    const m = key ? this.data.mutes?.[key] : undefined;
-    return m && Date.parse(m.until) > t ? m : null;
   }
 
   /** Marks alerts as seen; returns those found. */
@@ -217,22 +197,36 @@ export class Outbox {
     return done;
   }
 
-  /** Mutes the item an alert is about until `until` (a past date unmutes it). Null: the alert is unknown or has no item. */
-  mute(alertId: string, until: Date, now: Date): { key: string; mute: Mute } | null {
+  /**
+   * Mutes the item an alert is about until `until` (a past date unmutes it), in the same
+   * <state>/mutes.json the console writes, so a mute set in either place holds for both.
+   * Null: the alert is unknown or is not about an item.
+   */
+  mute(alertId: string, until: Date, now: Date, by = 'cli'): { key: string; mute: Mute } | null {
     const a = this.data.alerts[alertId];
-    const key = a ? this.policy.muteKey?.(a) : null;
-    if (!a || !key) return null;
-    const mutes = (this.data.mutes ??= {});
-    const mute: Mute = { until: until.toISOString(), alertId, at: now.toISOString() };
-    if (until.getTime() <= now.getTime()) delete mutes[key];
-    else {
-      mutes[key] = mute;
-      // What is recorded about the item and not yet sent anywhere stays unsent too.
-      for (const other of Object.values(this.data.alerts)) {
-        if (!other.suppressed && !Object.keys(other.delivered).length && this.policy.muteKey?.(other) === key) other.suppressed = `muted until ${mute.until} (radar alerts unmute)`;
+    const subject = a ? alertSubject(a) : null;
+    if (!a || !subject?.targetId || !subject.key) return null;
+    const { targetId, key: itemKey } = subject;
+    const key = `${targetId}/${itemKey}`;
+    const file = readMutes(this.stateDir);
+    const others = file.mutes.filter((m) => !(m.targetId === targetId && m.key === itemKey));
+    const mute: Mute = { id: `m-${createHash('sha1').update(`${key}|${now.toISOString()}`).digest('hex').slice(0, 10)}`, targetId, key: itemKey, until: until.toISOString(), by, at: now.toISOString() };
+    if (until.getTime() <= now.getTime()) {
+      writeMutes(this.stateDir, others, now, file.version);
+      return { key, mute };
+    }
+    writeMutes(this.stateDir, [...others, mute], now, file.version);
+    // What is recorded about the item and not yet sent anywhere stays unsent too.
+    let changed = false;
+    for (const other of Object.values(this.data.alerts)) {
+      if (other.suppressed || Object.keys(other.delivered).length) continue;
+      const s = alertSubject(other);
+      if (s.targetId === targetId && s.key === itemKey) {
+        other.suppressed = `muted until ${mute.until} by ${by}`;
+        changed = true;
       }
     }
-    this.save();
+    if (changed) this.save();
     return { key, mute };
   }
 
@@ -368,14 +362,7 @@ export class Outbox {
         alerts++;
       }
     }
-    let expired = 0;
-    for (const [key, m] of Object.entries(this.data.mutes ?? {})) {
-      if (Date.parse(m.until) < now.getTime()) {
-        delete this.data.mutes![key];
-        expired++;
-      }
-    }
-    if (pruned.length || alerts || expired) this.save();
+    if (pruned.length || alerts) this.save();
     let files = 0;
     for (const id of pruned) files += this.removeBody(id);
     // Orphans: bodies written just before a crash kept the message from being recorded. Judged by

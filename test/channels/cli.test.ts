@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/model.js';
@@ -95,13 +96,16 @@ describe('radar alerts list | ack | mute | unmute (what chat cards point to)', (
     expect((await radar('alerts', 'list')).stdout).toMatch(/acked \d{4}-\d\d-\d\d/);
 
     const muted = await radar('alerts', 'mute', ref, '--days', '7');
-    expect(muted.stdout).toContain(`muted price:east-shop:A1 until`);
+    expect(muted.stdout).toContain(`muted east-shop/A1 until`);
+    // One mute store for the CLI, the chat cards and the console.
+    const mutes = JSON.parse(readFileSync(join(ws.state, 'mutes.json'), 'utf8')) as { mutes: { targetId: string; key: string | null }[] };
+    expect(mutes.mutes.map((m) => `${m.targetId}/${m.key}`)).toEqual(['east-shop/A1']);
     const again = await deliver([priceAlert('east', 'A1', 2700, 2400, new Date().toISOString())]);
     expect(again).toEqual([]);
     expect((await radar('alerts', 'list')).stdout).toMatch(/muted/);
     const emailsBefore = (await ws.emails()).length;
 
-    expect((await radar('alerts', 'unmute', ref)).stdout).toContain('unmuted price:east-shop:A1');
+    expect((await radar('alerts', 'unmute', ref)).stdout).toContain('unmuted east-shop/A1');
     await deliver([priceAlert('east', 'A1', 2400, 2100, new Date().toISOString())]);
     expect((await ws.emails()).length).toBe(emailsBefore + 1);
 
