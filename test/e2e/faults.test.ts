@@ -193,8 +193,11 @@ ${extra}items:
     expect(r.targets[0]!.verdict).toBe('good');
     const at = site.hits.filter((h) => h.path.startsWith('/list')).map((h) => h.at);
     expect(at).toHaveLength(3);
-    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950);
-    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(950);
+    // The agent spaces its requests 1 s apart; on a loaded machine one request can reach the server
+    // late and shorten the gap the server sees. Without the delay the gap is a few milliseconds.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(850);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(850);
+    expect(at[2]! - at[0]!).toBeGreaterThanOrEqual(1900);
   });
 
   it('a Crawl-delay longer than a run can wait fetches the first page only and says why', async () => {
