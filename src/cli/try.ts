@@ -13,10 +13,13 @@ export function register(program: Command): void {
   program
     .command('try')
     .description('Fetch and extract one target and print what would be stored. Changes nothing: use it to test a new scrapers/*.yaml.')
-    .argument('<file|id>', 'a target file, or the id of a target in scrapers/')
+    .argument('<file|id|url>', 'a target file, the id of a target in scrapers/, or with --suggest a listing page URL')
     .option('--json', 'print items as JSON')
     .option('-n, --limit <n>', 'show at most n items', (v) => Number(v), 50)
-    .action(async (ref: string, opts: { json?: boolean; limit: number }, cmd: Command) => {
+    .option('--suggest', 'read the page at URL and print proposed items: YAML, previewed on every item')
+    .option('--browser', 'with --suggest: render the page in headless Chromium first (for pages that need JavaScript)')
+    .action(async (ref: string, opts: { json?: boolean; limit: number; suggest?: boolean; browser?: boolean }, cmd: Command) => {
+      if (opts.suggest) return suggest(ref, opts, cmd);
       const paths = pathsFrom(cmd);
       const target = resolveTarget(ref, paths);
       const rules = loadRules(paths.rulesDir);
@@ -38,6 +41,27 @@ export function register(program: Command): void {
       }
       setExitCode(cmd, r.verdict === 'good' ? 0 : 1);
     });
+}
+
+async function suggest(url: string, opts: { json?: boolean; limit: number; browser?: boolean }, cmd: Command): Promise<void> {
+  const { suggestFromUrl } = await import('./suggest.js');
+  const r = await suggestFromUrl(url, { mode: opts.browser ? 'browser' : 'http' });
+  const p = r.proposal;
+  if (opts.json) {
+    out(JSON.stringify({ url: r.url, proposal: p, yaml: r.yaml }, null, 2));
+  } else {
+    out(`page ${r.url}  HTTP ${r.status}`);
+    if (p) {
+      out(p.source === 'json-ld' ? `${p.count} products in the page's JSON-LD` : `${p.count} items match ${p.each}${p.source === 'microdata' ? ' (microdata)' : ''}`);
+      const rows = p.rows.slice(0, opts.limit).map((x) => [x.key ?? '', x.name ?? '', x.priceText ?? '', x.price === null ? '' : `${x.price}${x.from ? ' (from)' : ''}`, x.stock ?? '', x.url ?? '']);
+      out(formatTable(['key', 'name', 'price text', 'price', 'stock', 'url'], rows));
+      if (p.rows.length > opts.limit) out(`… ${p.rows.length - opts.limit} more (use --limit)`);
+      for (const a of p.alternatives) out(`  also repeating: ${a.each} (${a.count})`);
+    }
+    out('');
+    out(r.yaml.trimEnd());
+  }
+  setExitCode(cmd, p ? 0 : 1);
 }
 
 function fmt(v: unknown): string {

@@ -2,7 +2,8 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { Target } from '../config/target-schema.js';
 import { absoluteUrl, loadHtml, own, parseFieldSelector, readValue, releaseDocument, type FieldSelector } from './selector.js';
-import { extractProduct } from './product.js';
+import { extractProduct, type ExtractedProduct } from './product.js';
+import { listedJsonLdProducts } from './jsonld-list.js';
 import { insideItem, repeatedElements } from './hint.js';
 
 /** What extraction hands to normalisation: text as found on the page, nothing parsed yet. */
@@ -56,25 +57,12 @@ function extractFrom(tree: () => CheerioAPI, html: string, pageUrl: string, targ
     if (own) return { items: own, nextUrl: next(), matched: own.length };
     const doc = tree();
     const nextUrl = next();
+    // A listing whose JSON-LD is an ItemList of products needs no items: block either.
+    const listed = listedJsonLdProducts(doc, { url: pageUrl, ...(target.currency ? { defaultCurrency: target.currency } : {}) });
+    if (listed) return { items: listed.map((p) => productItem(p, pageUrl)), nextUrl, matched: listed.length };
     const p = extractProduct(doc, { url: pageUrl, defaultCurrency: target.currency });
     if (!p) return { items: [], nextUrl, matched: 0 };
-    const item: RawItem = {
-      key: p.sku ?? p.gtin ?? p.mpn ?? canonical(p.url ?? pageUrl),
-      fields: {
-        name: p.name,
-        price: p.amount === null ? null : String(p.amount),
-        url: p.url ?? pageUrl,
-      },
-      extra: {
-        currency: p.currency,
-        availability: p.availability,
-        ...(p.sku ? { sku: p.sku } : {}),
-        ...(p.gtin ? { gtin: p.gtin } : {}),
-        ...(p.mpn ? { mpn: p.mpn } : {}),
-        ...(p.brand ? { brand: p.brand } : {}),
-        source: p.source,
-      },
-    };
+    const item = productItem(p, pageUrl);
     return { items: [item], nextUrl, matched: 1 };
   }
   const doc = tree();
@@ -112,6 +100,27 @@ function missHint(doc: CheerioAPI, nodes: Cheerio<AnyNode>, items: readonly RawI
   const empty = (f: string) => items.filter((i) => i.fields[f] === null).length;
   const which = missed.map((f) => `fields.${f} "${spec.fields[f]}"`).join(' and ');
   return own(`${which} matched nothing in ${empty(missed[0]!)} of ${items.length} "${spec.each}" items; inside the first one: ${insideItem(doc, nodes.first())}`);
+}
+
+/** One product read from structured data or markup, as an item (key: its sku, gtin, mpn or link). */
+export function productItem(p: ExtractedProduct, pageUrl: string): RawItem {
+  return {
+    key: p.sku ?? p.gtin ?? p.mpn ?? canonical(p.url ?? pageUrl),
+    fields: {
+      name: p.name,
+      price: p.amount === null ? null : String(p.amount),
+      url: p.url ?? pageUrl,
+    },
+    extra: {
+      currency: p.currency,
+      availability: p.availability,
+      ...(p.sku ? { sku: p.sku } : {}),
+      ...(p.gtin ? { gtin: p.gtin } : {}),
+      ...(p.mpn ? { mpn: p.mpn } : {}),
+      ...(p.brand ? { brand: p.brand } : {}),
+      source: p.source,
+    },
+  };
 }
 
 /**
