@@ -287,6 +287,7 @@ export function targetYaml(fields: {
   name?: string;
   price?: string;
   link?: string;
+  stock?: string;
 }): string {
   const t: Record<string, unknown> = {
     id: fields.id,
@@ -301,6 +302,7 @@ export function targetYaml(fields: {
     if (fields.name) f.name = fields.name;
     if (fields.price) f.price = fields.price;
     if (fields.link) f.url = fields.link;
+    if (fields.stock) f.stock = fields.stock;
     t.items = { each: fields.each, ...(fields.key ? { key: fields.key } : {}), fields: f };
   }
   return stringify(t, { lineWidth: 0 });

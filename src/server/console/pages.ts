@@ -19,6 +19,7 @@ import { listOutbox, resend } from '../../service/outbox.js';
 import { editableRules, getRuleFile, putRuleFile } from '../../service/rules.js';
 import * as targets from '../../service/targets.js';
 import type { TryResult } from '../../service/try.js';
+import { builderView, fileDiff, parsePick } from '../../service/builder.js';
 import { coachingPrompts, teamHealth } from '../../service/teams.js';
 import { checkPassword, createToken, createUser, deleteUser, getUser, listUsers, revokeToken, updateUser } from '../../service/users.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -164,6 +165,69 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
     } catch (e) {
       const err = formError(e);
       return html(reply, 'target-new', newForm(req, { form: { ...form, yaml: text }, yamlMode, generated: text, error: err, errorInput: inputFor(err.field) }), statusOf(e));
+    }
+  });
+
+  // ---- the point-and-click builder (ops): the page's picture, a click, the proposal, the file ----
+  const buildPage = async (req: FastifyRequest, reply: FastifyReply, b: Body, extra: Record<string, unknown> = {}, status = 200) => {
+    const url = str(b.url).trim();
+    const pickText = str(b.pick);
+    const pick = parsePick(pickText);
+    const base = { regions: regionsFor(req.who.principal!), modes: ['http', 'browser'], url, pick: pick ? pickText : '' };
+    if (!url) return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra }), status);
+    const typed = extra.form as Record<string, string> | undefined;
+    const fields = typed ? Object.fromEntries(Object.entries({ name: typed.name, price: typed.price, url: typed.link, stock: typed.availability }).filter(([, v]) => v)) : {};
+    const view = await builderView(ctx, req.who.principal, { url, pick, typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null });
+    const p = view.proposal;
+    const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&pick=${path.join('.')}`;
+    // Big boxes first, so the small ones inside them are on top and get the click.
+    const boxes = [...view.boxes].sort((a, c) => c.w * c.h - a.w * a.h).map((x) => ({ ...x, href: back(x.path) }));
+    const hl = Object.entries(view.highlights).flatMap(([kind, bs]) => bs.map((x) => ({ ...x, kind })));
+    const host = (() => {
+      try {
+        const h = new URL(view.url).hostname;
+        // A shop's name is in its host (www.acme.com → acme); an address or localhost says nothing.
+        return /^[\d.]+$|^\[|^localhost$/.test(h) ? '' : (h.replace(/^www\./, '').split('.')[0] ?? '');
+      } catch {
+        return '';
+      }
+    })();
+    const proposed = {
+      id: host ? `${host.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-prices` : '',
+      competitor: host,
+      region: base.regions[0]?.id ?? '',
+      fetchMode: 'http',
+      schedule: '0 8 * * *',
+      each: p?.each ?? '',
+      key: p?.key ?? '',
+      name: p?.fields.name ?? '',
+      price: p?.fields.price ?? '',
+      link: p?.fields.url ?? '',
+      availability: p?.fields.stock ?? '',
+    };
+    return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, view: { ...view, boxes }, hl, form: proposed, ...extra }), status);
+  };
+
+  app.get<{ Querystring: Body }>('/targets/build', { config: { action: 'targets.write' } }, async (req, reply) => buildPage(req, reply, req.query));
+
+  app.post<{ Body: Body; Querystring: Body }>('/targets/build', { config: { action: 'targets.write' } }, async (req, reply) => {
+    const b = req.body;
+    const form = Object.fromEntries(['id', 'competitor', 'region', 'url', 'fetchMode', 'schedule', 'each', 'key', 'name', 'price', 'link', 'availability'].map((k) => [k, str(b[k]).trim()]));
+    try {
+      for (const k of ['id', 'competitor', 'url'] as const) if (!form[k]) throw new RadarError('invalid', t(req, 'new.required', { field: t(req, `new.${k}`) }), { field: k });
+      const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability! });
+      if (str(b.do) === 'save') {
+        const d = targets.createTarget(ctx, req.who.principal, { yaml: text });
+        // Saved: try it once, as a run would read it, and show that on the target's page.
+        const tried = await targets.tryTarget(ctx, req.who.principal, { id: d.target.id });
+        return targetPage(Object.assign(req, { params: { id: d.target.id }, query: { ok: 'created' } }), reply, { tried: tryView(tried) });
+      }
+      targets.checkTarget(ctx, req.who.principal, { yaml: text });
+      // The page again with what the user typed (not a fresh proposal) and the file it would write.
+      return buildPage(req, reply, b, { form, diff: fileDiff(ctx, form.id!, text) });
+    } catch (e) {
+      if (!(e instanceof RadarError) || e.code === 'forbidden') throw e;
+      return buildPage(req, reply, b, { form, error: formError(e) }, statusOf(e));
     }
   });
 

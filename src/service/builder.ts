@@ -1,0 +1,92 @@
+/**
+ * The console's point-and-click target builder: a page rendered in headless Chromium, every
+ * element clickable on its screenshot, and for the element clicked the suggestion engine's
+ * proposal with its items and fields highlighted. Saving goes through createTarget (validated as
+ * `radar validate` does) like any other new target; nothing here writes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFieldSelector } from '../config/field-selector.js';
+import type { ItemsProposal } from '../extract/suggest-items.js';
+import type { Box, ElementBox } from '../fetch/page-capture.js';
+import { requireAction, type Principal } from './access.js';
+import type { ServiceContext } from './context.js';
+import { targetSchema, type Target } from '../config/target-schema.js';
+import { RadarError } from '../core/errors.js';
+
+export interface BuilderView {
+  url: string;
+  status: number;
+  width: number;
+  height: number;
+  /** The screenshot as a data: URL (the console's CSP allows data: images, nothing else inline). */
+  image: string;
+  boxes: ElementBox[];
+  highlights: Record<string, Box[]>;
+  proposal: ItemsProposal | null;
+  /** What was clicked ("span.price"), when something was. */
+  picked: string | null;
+}
+
+/** Selectors the user typed or changed: previewed and highlighted instead of a fresh proposal. */
+export interface TypedSelectors {
+  each: string;
+  key: string | null;
+  fields: Partial<Record<'name' | 'price' | 'url' | 'stock', string>>;
+}
+
+export async function builderView(ctx: ServiceContext, who: Principal | null, req: { url: string; pick?: number[] | null; typed?: TypedSelectors | null }): Promise<BuilderView> {
+  requireAction(who, 'targets.write');
+  const target = scratchTarget(req.url);
+  // Loaded on first use: a console at rest holds no parser or browser code.
+  const [{ capturePage }, { HostQueues }, { suggestItems, previewSelectors }] = await Promise.all([import('../fetch/page-capture.js'), import('../fetch/host-queue.js'), import('../extract/suggest-items.js')]);
+  const queues = new HostQueues();
+  let proposal: ItemsProposal | null = null;
+  const cap = await capturePage(req.url, target, { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) }, (html, finalUrl) => {
+    proposal = req.typed?.each ? previewSelectors(html, req.typed, { url: finalUrl }) : suggestItems(html, { url: finalUrl, pick: req.pick ?? null });
+    const p = proposal as ItemsProposal | null;
+    if (!p?.each) return null;
+    const fields: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(p.fields)) fields[name] = parseFieldSelector(spec).css;
+    return { items: p.each, fields };
+  });
+  const pickedBox = req.pick ? cap.boxes.find((b) => b.path.join('.') === req.pick!.join('.')) : undefined;
+  return {
+    url: cap.url,
+    status: cap.status,
+    width: cap.width,
+    height: cap.height,
+    image: `data:image/jpeg;base64,${cap.screenshot.toString('base64')}`,
+    boxes: cap.boxes,
+    highlights: cap.highlights,
+    proposal,
+    picked: pickedBox?.label ?? null,
+  };
+}
+
+/** The diff a save would make: every line new for a new file, else old and new lines marked. */
+export function fileDiff(ctx: ServiceContext, id: string, text: string): { file: string; lines: { sign: '+' | '-' | ' '; line: string }[] } {
+  const file = join(ctx.paths.scrapersDir, `${id}.yaml`);
+  const old = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+  const next = text.replace(/\n$/, '').split('\n');
+  if (!old.length) return { file: `scrapers/${id}.yaml`, lines: next.map((t) => ({ sign: '+', line: t })) };
+  const keep = new Set(old);
+  const have = new Set(next);
+  return { file: `scrapers/${id}.yaml`, lines: [...old.filter((l) => !have.has(l)).map((t) => ({ sign: '-' as const, line: t })), ...next.map((t) => ({ sign: keep.has(t) ? (' ' as const) : ('+' as const), line: t }))] };
+}
+
+/** A target with only a URL: what rendering the page needs, nothing that would be stored. */
+function scratchTarget(url: string): Target {
+  try {
+    new URL(url);
+  } catch {
+    throw new RadarError('invalid', `"${url}" is not a URL (give the whole address, with http:// or https://)`, { field: 'url' });
+  }
+  return { ...targetSchema.parse({ id: 'builder', competitor: 'builder', region: 'builder', fetch: { url, mode: 'browser' } }), file: '(builder)' };
+}
+
+/** "1.2.0.3" from a form or link → [1, 2, 0, 3]; anything else → null. */
+export function parsePick(s: string): number[] | null {
+  if (!/^\d{1,4}(\.\d{1,4}){0,60}$/.test(s)) return null;
+  return s.split('.').map(Number);
+}
