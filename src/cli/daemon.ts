@@ -4,6 +4,7 @@ import { resolvePaths, type Paths } from '../config/load.js';
 import { errorLine } from '../core/errors.js';
 import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
 import { Daemon } from '../schedule/daemon.js';
+import { configuredQueueUrl } from '../queue/redis.js';
 import { parsePort, pathsFrom, setExitCode } from './common.js';
 
 /** Every 20 s: the demo should show a digest within a minute, not at 08:00 tomorrow. */
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .option('--serve', 'also serve the web console and REST API in this process (as radar serve; "run now" goes to this daemon)')
     .option('-p, --port <n>', 'port for --serve', parsePort, 8080)
     .option('--host <addr>', 'address for --serve (0.0.0.0 for the whole network)', '127.0.0.1')
+    .option('--redis <url>', 'distributed mode: coordinate `radar worker` processes through this Redis (default: $RADAR_REDIS_URL, else daemon.queue in rules/delivery.yaml; none: everything runs in this process)')
     .addHelpText(
       'after',
       `
@@ -28,10 +30,15 @@ Signals: SIGTERM/SIGINT stop gracefully (running targets get daemon.shutdown_gra
 SIGHUP reloads scrapers/ and rules/ (a broken file keeps its previous version and ops are told),
 SIGUSR2 delivers pending mail now (radar outbox retry sends it).
 One daemon per state folder: a second one refuses to start. Settings: rules/delivery.yaml.
+With a queue (--redis, RADAR_REDIS_URL or daemon.queue) the daemon is the coordinator: workers
+fetch and read the pages, this process judges, stores and mails. Several coordinators may run
+on one Redis (and one shared state folder): one leads, the others stand by and take over.
 Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
     )
-    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean; serve?: boolean; port: number; host: string }, cmd: Command) => {
+    .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean; serve?: boolean; port: number; host: string; redis?: string }, cmd: Command) => {
       const log = createLogger({ format: resolveLogFormat(opts.log) });
+      const url = opts.demo ? null : configuredQueueUrl(pathsFrom(cmd), opts.redis);
+      if (url) return coordinate(cmd, url, opts, log);
       const demo = opts.demo ? await startDemo(cmd, log) : null;
       const daemon = new Daemon({
         paths: demo?.paths ?? pathsFrom(cmd),
@@ -107,6 +114,44 @@ async function serveFrom(daemon: Daemon, paths: Paths, opts: { port: number; hos
       retry: async (ids) => ({ status: 'queued', ids: daemon.retryNow(ids) }),
     },
   });
+}
+
+/** Distributed mode: lead (or stand by), with the same signals as the embedded daemon. */
+async function coordinate(cmd: Command, url: string, opts: { runNow?: boolean; schedule?: string; watch: boolean }, log: Logger): Promise<void> {
+  const { leadOrStandBy } = await import('../queue/lead.js');
+  const stop = new AbortController();
+  let daemon: Daemon | null = null;
+  let stops = 0;
+  const onStop = (sig: NodeJS.Signals) => {
+    if (++stops > 1) {
+      log.warn({ signal: sig }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ signal: sig }, 'stopping');
+    stop.abort();
+  };
+  const hup = () => void daemon?.reload('SIGHUP').catch((e: unknown) => log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running'));
+  const usr2 = () => daemon?.poke();
+  const handlers: [NodeJS.Signals, (sig: NodeJS.Signals) => void][] = [['SIGTERM', onStop], ['SIGINT', onStop], ['SIGHUP', hup], ['SIGUSR2', usr2]];
+  for (const [sig, fn] of handlers) process.on(sig, fn);
+  try {
+    const r = await leadOrStandBy({
+      url,
+      log,
+      signal: stop.signal,
+      daemon: {
+        paths: pathsFrom(cmd),
+        ...(opts.runNow ? { runNow: true } : {}),
+        ...(opts.schedule ? { scheduleOverride: opts.schedule } : {}),
+        watch: opts.watch,
+      },
+      onLeading: (d) => (daemon = d),
+    });
+    setExitCode(cmd, 0);
+    if (r.abandoned) process.exit(0);
+  } finally {
+    for (const [sig, fn] of handlers) process.removeListener(sig, fn);
+  }
 }
 
 /** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */

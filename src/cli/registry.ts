@@ -33,6 +33,7 @@ export const commands: (LazyCommand | RegisterCommand)[] = [
   lazy('users', () => import('./users.js')),
   lazy('signals', () => import('./signals.js')),
   lazy('daemon', () => import('./daemon.js')),
+  lazy('worker', () => import('./worker.js')),
   lazy('outbox', () => import('./outbox.js')),
   lazy('health', () => import('./health.js')),
   lazy('channels', () => import('./channels.js')),

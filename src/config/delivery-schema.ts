@@ -79,6 +79,8 @@ export const deliveryRulesSchema = z.strictObject({
        * attrition and health jobs run on Mondays by themselves once their exports are configured.
        */
       jobs: z.record(z.string(), z.union([z.literal('off'), cron])).default({}),
+      /** Distributed mode: the Redis the coordinator and its workers share, e.g. redis://queue.corp:6379 (RADAR_REDIS_URL wins). */
+      queue: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL, e.g. redis://queue.corp:6379 (a password as ${REDIS_PASSWORD})').optional(),
     })
     .prefault({}),
 });

@@ -127,6 +127,12 @@ export const targetSchema = z.strictObject({
   detail: detailSchema.optional(),
   time_zone: z.string().refine(isValidTimeZone, 'expected an IANA time zone like Asia/Shanghai').optional().describe('Zone of dates on the site (default Asia/Shanghai)'),
   history_limit: z.number().int().positive().max(10_000).default(100),
+  requires: z
+    .strictObject({
+      proxy_group: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a group name like "east" (lower-case letters, digits, - and _)').describe('Only workers started with --proxy-group <name> run this target'),
+    })
+    .optional()
+    .describe('Distributed mode (radar worker): what a worker must offer to run this target; browser targets need a --browser worker anyway'),
 }).superRefine((t, ctx) => {
   // JSON has no markup to fall back on: items must say where they are.
   if (t.fetch.mode === 'json' && !t.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'required with fetch.mode: json (paths into the JSON, e.g. each: "data.list[*]")' });

@@ -18,6 +18,8 @@ export type FailureClass =
   | 'empty'
   | 'parse_error'
   | 'browser_missing'
+  /** Distributed mode: the job's workers died under it, again and again. */
+  | 'worker_lost'
   | 'config';
 
 export interface Failure {

@@ -131,6 +131,17 @@ export async function followDetails(
   return { ...verdict, items };
 }
 
+/**
+ * Items whose detail pages were followed elsewhere (a worker) knowing only the snapshot's keys:
+ * each known item gets back what its detail page gave last time, as `followDetails` would.
+ */
+export function withKnownDetails(items: readonly Item[], known: ReadonlyMap<string, StoredItem>): Item[] {
+  return items.map((item) => {
+    const old = known.get(item.key);
+    return old ? { key: item.key, data: carryOver(old.data, item.data) } : item;
+  });
+}
+
 /** A known item keeps what its detail page gave: listing values win where the listing has one. */
 function carryOver(stored: ItemData, listing: ItemData): ItemData {
   const out: ItemData = { ...stored };

@@ -15,6 +15,7 @@ import type { Fetcher } from '../fetch/types.js';
 import { Outbox, type OutboxMessage } from '../store/outbox.js';
 import type { PageReport } from './scrape.js';
 import { analysers } from './analysers.js';
+import { settleScraped, type RemoteScrape } from './remote.js';
 import { runTarget, type TargetRunResult } from './run-target.js';
 
 export type RunEvent =
@@ -43,6 +44,8 @@ export interface RunOptions {
   deliver?: 'all' | 'immediate' | 'none';
   /** `radar accept`: this target's result is the new normal (fewer items, smaller pages), recorded in its run log. */
   accept?: { targetId: string; note?: string };
+  /** Distributed mode: targets are scraped by workers; this run judges and settles what they found. */
+  remote?: RemoteScrape;
 }
 
 export interface RunSummary {
@@ -108,6 +111,16 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
         pool.add(async () => {
           crashPoint('fetch-start');
           opts.onEvent?.({ type: 'target-start', target });
+          const record = (a: Alert[]) => {
+            crashPoint('outbox-record');
+            outbox.record(a, now());
+          };
+          if (opts.remote) {
+            const result = await opts.remote(target, (scraped) => settleScraped(target, scraped, { rules, stateDir: opts.paths.stateDir, now, record }));
+            results.push(result);
+            opts.onEvent?.({ type: 'target-done', result });
+            return;
+          }
           let fetcher = fetchers.get(target.fetch.mode);
           if (!fetcher) {
             // The schema only admits registered modes; a miss here is a bug, not a config problem.
@@ -127,10 +140,7 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
               ...(opts.signal ? { signal: opts.signal } : {}),
             },
             now,
-            record: (a) => {
-              crashPoint('outbox-record');
-              outbox.record(a, now());
-            },
+            record,
             onPage: (page) => {
               crashPoint('page-fetched');
               opts.onEvent?.({ type: 'page', target, page });

@@ -6,6 +6,7 @@ import { displayPath, loadRules, loadTargets, type Paths, type Rules } from '../
 import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { RemoteScrape, ScrapedElsewhere } from '../pipeline/remote.js';
 import { DEFAULT_DELIVERY, dailyCron, recordPolicy } from '../deliver/policy.js';
 import { makeTransport, redactUrl, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
@@ -35,6 +36,22 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Called after each target run (the demo changes its shops' prices after the first round). */
   onTargetRun?: (targetId: string, verdict: 'good' | 'failed') => void;
+  /**
+   * Distributed mode: target runs go to workers through this (the coordinator); the daemon
+   * judges and settles what comes back, as the single writer of the state folder.
+   */
+  dispatcher?: Dispatcher;
+  /** Coordinators sharing a state folder across hosts: a lock untouched this long belongs to a dead one. */
+  lockStaleAfterMs?: number;
+}
+
+/** Has workers run targets (distributed mode). */
+export interface Dispatcher {
+  /**
+   * Has a worker run `target` for `slot`; calls `settle` with what it found (or why it failed)
+   * and resolves once that is settled. The same target and slot is one job, however often asked.
+   */
+  dispatch(target: Target, slot: Date, settle: (scraped: ScrapedElsewhere) => Promise<void>): Promise<void>;
 }
 
 /** A request from `radar outbox retry|purge` or `radar alerts ack|mute` to the running daemon, which owns the outbox. */
@@ -93,6 +110,7 @@ export class Daemon {
   private readonly opsStuckLogged = new Map<string, number>();
   private readonly jobsLogged = new Map<string, string>();
   private reloads: Promise<void> = Promise.resolve();
+  private lockTouch: NodeJS.Timeout | null = null;
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -142,7 +160,13 @@ export class Daemon {
       (h) =>
         `another radar ${h.command} is using ${displayPath(state)} (pid ${h.pid} on ${h.host}, since ${h.startedAt}); ` +
         (h.command === 'daemon' ? 'only one daemon may run per state folder: stop that one first, or give this one its own --state' : 'wait for it to finish'),
+      this.opts.lockStaleAfterMs === undefined ? {} : { staleAfterMs: this.opts.lockStaleAfterMs },
     );
+    if (this.opts.lockStaleAfterMs !== undefined) {
+      const lock = this.lock;
+      this.lockTouch = setInterval(() => lock.touch(), Math.max(250, this.opts.lockStaleAfterMs / 4));
+      this.lockTouch.unref();
+    }
     try {
       const stale = removeStaleTempFiles(state);
       if (stale) this.log.info({ files: stale }, 'removed temp files left by an interrupted write');
@@ -248,7 +272,7 @@ export class Daemon {
         cron: parseCron(this.opts.scheduleOverride ?? t.schedule, zone),
         jitterMs: this.opts.noJitter ? 0 : (d.daemon.jitter[t.id] ?? d.daemon.jitter_seconds) * 1000,
         catchUp: d.daemon.catch_up,
-        run: () => this.runTarget(t.id),
+        run: (ctx) => this.runTarget(t.id, ctx.slot),
       });
     }
     // Mail is never skipped: a daily digest missed while we were down goes out at start.
@@ -262,29 +286,75 @@ export class Daemon {
     return specs;
   }
 
-  private async runTarget(id: string): Promise<void> {
+  private async runTarget(id: string, slot?: Date): Promise<void> {
+    const dispatcher = this.opts.dispatcher;
+    if (dispatcher) {
+      // Waiting for a worker holds no slot of the pool: only settling does.
+      const target = this.targets.get(id);
+      if (!target || this.stopping) return;
+      await dispatcher.dispatch(target, slot ?? this.now(), (scraped) => this.settleElsewhere(id, scraped));
+      return;
+    }
     await this.pool.add(async () => {
       const target = this.targets.get(id);
       if (!target || this.stopping) return;
-      const { runAll } = await pipeline();
-      const summary = await runAll({
-        paths: this.paths,
-        config: { rules: this.rules, targets: [target] },
-        outbox: this.outbox,
-        queues: this.queues,
-        deliver: 'immediate',
-        transport: this.transport,
-        now: this.now,
-      });
-      for (const r of summary.results) {
-        const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts: r.alerts.length, ms: r.durationMs };
-        if (r.verdict === 'good') this.log.info(base, 'target run');
-        else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
-        this.opts.onTargetRun?.(r.target.id, r.verdict);
-      }
-      for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
-      this.logDelivery(summary.delivery);
+      await this.runAndLog(target);
     });
+  }
+
+  /** Runs a target for a given slot outside its schedule (a run owed since before a restart). */
+  runFor(id: string, slot: Date): Promise<void> {
+    return this.runTarget(id, slot);
+  }
+
+  /** Target runs settled at once (rules/delivery.yaml daemon.concurrency). */
+  get concurrency(): number {
+    return this.pool.concurrency;
+  }
+
+  /**
+   * A run a worker did (distributed mode), settled here like a local run: verdict, diff,
+   * snapshot, alerts and the immediate mail. Also for runs no dispatch here waits for (a
+   * previous coordinator's jobs).
+   */
+  async settleElsewhere(id: string, scraped: ScrapedElsewhere): Promise<void> {
+    await this.pool.add(async () => {
+      const target = this.targets.get(id);
+      if (!target) {
+        this.log.warn({ target: id, job: scraped.job }, 'a worker finished a target that is no longer configured; its result is dropped');
+        return;
+      }
+      await this.runAndLog(target, (t, settle) => settle(scraped));
+    });
+  }
+
+  /** Alerts that come from the daemon's own running (a queue outage), recorded and sent now. */
+  async recordOps(alerts: Alert[]): Promise<void> {
+    if (!alerts.length || this.stopping) return;
+    this.outbox.record(alerts, this.now(), { window: 'immediate' });
+    await this.deliver('immediate');
+  }
+
+  private async runAndLog(target: Target, remote?: RemoteScrape): Promise<void> {
+    const { runAll } = await pipeline();
+    const summary = await runAll({
+      paths: this.paths,
+      config: { rules: this.rules, targets: [target] },
+      outbox: this.outbox,
+      queues: this.queues,
+      deliver: 'immediate',
+      transport: this.transport,
+      now: this.now,
+      ...(remote ? { remote } : {}),
+    });
+    for (const r of summary.results) {
+      const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts: r.alerts.length, ms: r.durationMs };
+      if (r.verdict === 'good') this.log.info(base, 'target run');
+      else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
+      this.opts.onTargetRun?.(r.target.id, r.verdict);
+    }
+    for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
+    this.logDelivery(summary.delivery);
   }
 
   private async runJob(name: string): Promise<void> {
@@ -448,6 +518,7 @@ export class Daemon {
       const abandoned = finished ? [] : this.scheduler.runningJobs();
       if (abandoned.length) this.log.warn({ abandoned }, 'abandoning runs still going after the grace period (their state is untouched; they run again at their next slot)');
       this.transport?.close();
+      if (this.lockTouch) clearInterval(this.lockTouch);
       this.lock?.release();
       this.lock = null;
       this.log.info({ abandoned: abandoned.length }, 'stopped');

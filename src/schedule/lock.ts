@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RadarError } from '../core/errors.js';
@@ -68,6 +68,17 @@ export function liveHolder(stateDir: string): LockInfo | null {
 export interface StateLock {
   info: LockInfo;
   release(): void;
+  /** Shows the holder is alive to other hosts sharing the folder (see `staleAfterMs`). */
+  touch(): void;
+}
+
+export interface LockOptions {
+  /**
+   * A holder on another host cannot be asked whether it lives; with this set, one whose lock
+   * file has not been touched for this long is taken as gone (coordinators sharing a state folder
+   * touch it every few seconds while they lead).
+   */
+  staleAfterMs?: number;
 }
 
 /**
@@ -75,7 +86,7 @@ export interface StateLock {
  * manual `radar run` while it runs. A lock left by a dead process (SIGKILL, power cut) is taken
  * over; a live holder makes us refuse with a message naming it.
  */
-export function acquireLock(stateDir: string, command: string, describe: (holder: LockInfo) => string = defaultRefusal): StateLock {
+export function acquireLock(stateDir: string, command: string, describe: (holder: LockInfo) => string = defaultRefusal, opts: LockOptions = {}): StateLock {
   mkdirSync(stateDir, { recursive: true });
   const file = lockFile(stateDir);
   const info: LockInfo = { pid: process.pid, command, startedAt: new Date().toISOString(), host: hostname(), procStart: procStart(process.pid) };
@@ -94,12 +105,21 @@ export function acquireLock(stateDir: string, command: string, describe: (holder
     } catch {
       // Empty or torn: the holder died while writing it, before it could have done anything.
     }
-    if (holder && typeof holder.pid === 'number' && holderAlive(holder)) {
+    if (holder && typeof holder.pid === 'number' && holderAlive(holder) && !untouched(file, holder, opts.staleAfterMs)) {
       throw new LockHeldError(describe(holder), holder);
     }
     takeOver(file, existing);
   }
   throw new RadarError('store', 'could not take the state lock (another process keeps replacing it)', { where: file });
+}
+
+function untouched(file: string, holder: LockInfo, staleAfterMs: number | undefined): boolean {
+  if (staleAfterMs === undefined || holder.host === hostname()) return false;
+  try {
+    return Date.now() - statSync(file).mtimeMs > staleAfterMs;
+  } catch {
+    return false;
+  }
 }
 
 function defaultRefusal(h: LockInfo): string {
@@ -169,5 +189,14 @@ function handle(file: string, info: LockInfo): StateLock {
     }
   };
   process.on('exit', release);
-  return { info, release };
+  const touch = () => {
+    if (released) return;
+    try {
+      const t = new Date();
+      utimesSync(file, t, t);
+    } catch {
+      /* gone: the next acquire by anyone decides */
+    }
+  };
+  return { info, release, touch };
 }

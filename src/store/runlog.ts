@@ -15,6 +15,8 @@ export interface RunRecord {
   alerts?: number;
   /** `radar accept`: this run's result was taken as the new normal, against the last good run's count. */
   accepted?: { previousCount: number; note?: string };
+  /** The queue job this run came from (distributed mode): a job is settled once. */
+  job?: string;
 }
 
 /** Health and recent runs of a target. Kept apart from the snapshot so a failed run can be recorded without touching it. */
