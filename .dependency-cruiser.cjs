@@ -31,6 +31,7 @@ const LAYERS = [
   { name: 'deliver', path: '^src/deliver/', holds: 'digests, rendering, mail, outbox worker' },
   { name: 'pipeline', path: '^src/pipeline/', holds: 'one run: scrape, verdict, diff, rules, analysers, delivery' },
   { name: 'schedule', path: '^src/schedule/', holds: 'the daemon, its lock, state and jobs' },
+  { name: 'queue', path: '^src/queue/', holds: 'distributed mode: coordinator, workers, leader lease, shared politeness on Redis' },
   { name: 'service', path: '^src/service/', holds: 'what the CLI, the API and the console do, with roles and scopes checked: targets, alerts, 比价, outbox, HR review, users' },
   { name: 'server', path: '^src/server/', holds: 'the HTTP faces over the service: REST API and console pages' },
   {

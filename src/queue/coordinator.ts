@@ -283,7 +283,7 @@ export class Coordinator implements Dispatcher {
         const failure = stalled
           ? {
               class: 'worker_lost' as const,
-              message: `the workers running this target died ${job.attemptsStarted ?? 'several'} times${last ? ` (last: ${last})` : ''}; not retried until its next slot. Something on the site may crash the worker (a page too large for the browser?)`,
+              message: `the workers running this target died ${job.stalledCounter || 'several'} times${last ? ` (last: ${last})` : ''}; not retried until its next slot. Something on the site may crash the worker (a page too large for the browser?)`,
               url: job.data.target.fetch.url,
             }
           : { class: 'network' as const, message: `the worker could not run the job: ${reason.slice(0, 200)}`, url: job.data.target.fetch.url };

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PolitenessOptions } from '../fetch/host-queue.js';
 import { keys } from './names.js';
-import type { RedisClient } from './redis.js';
+import { envMs, type RedisClient } from './redis.js';
 
 const TAKE = `
 local t = redis.call('TIME')
@@ -49,7 +49,8 @@ export class SharedHostLimiter {
   constructor(
     private readonly redis: RedisClient,
     private readonly opts: Pick<PolitenessOptions, 'perHostConcurrency' | 'minIntervalMs'>,
-    leaseMs = 60_000,
+    /** Short, and renewed while the request runs: a dead worker's slot is free again within this. */
+    leaseMs = envMs('RADAR_HOST_LEASE_MS', 15_000),
   ) {
     this.leaseMs = leaseMs;
   }

@@ -64,9 +64,9 @@ describe('radar daemon at rest', () => {
     // The recorder sees both kinds of module: the daemon's own ES modules and CommonJS packages.
     expect(loaded).toContain('/src/schedule/daemon.ts');
     expect(loaded).toContain('/node_modules/yaml/');
-    const heavy = ['handlebars', 'nodemailer', 'cheerio', 'htmlparser2', 'pino-pretty', 'playwright-core', '@resvg/resvg-js', 'vega', 'vega-lite', 'exceljs', 'undici', 'robots-parser', 'iconv-lite'];
+    const heavy = ['handlebars', 'nodemailer', 'cheerio', 'htmlparser2', 'pino-pretty', 'playwright-core', '@resvg/resvg-js', 'vega', 'vega-lite', 'exceljs', 'undici', 'robots-parser', 'iconv-lite', 'bullmq', 'ioredis'];
     const channels = ['email', 'wecom', 'dingtalk', 'feishu', 'webhook', 'slack', 'chat', 'http'].map((c) => `src/deliver/channels/${c}.ts`);
-    const ours = ['src/pipeline/', 'src/fetch/registry', 'src/deliver/render', 'src/deliver/sections/', ...channels, 'src/signals/', 'src/health/', 'src/demo/', 'src/cli/run.ts', 'src/cli/signals.ts'];
+    const ours = ['src/pipeline/', 'src/fetch/registry', 'src/deliver/render', 'src/deliver/sections/', ...channels, 'src/signals/', 'src/health/', 'src/demo/', 'src/cli/run.ts', 'src/cli/signals.ts', 'src/queue/coordinator', 'src/queue/worker'];
     const found = [...heavy.map((p) => `/node_modules/${p}/`), ...ours.map((p) => `/${p}`)].filter((p) => loaded.includes(p));
     expect(found).toEqual([]);
     // The web console and API load only with radar serve or daemon --serve.
