@@ -68,9 +68,9 @@ const fetchSchema = z.strictObject({
   wait_timeout_ms: z.number().int().positive().max(300_000).default(15_000),
   steps: z.array(stepSchema).default([]).describe('Browser: actions before reading the page'),
   block_resources: z
-    .array(z.enum(['image', 'font', 'media', 'stylesheet', 'script', 'xhr', 'fetch', 'websocket', 'other']))
-    .default(['image', 'font', 'media'])
-    .describe('Browser: resource types not loaded ([] loads everything)'),
+    .array(z.enum(['image', 'font', 'media', 'stylesheet', 'script', 'xhr', 'fetch', 'websocket', 'other', 'tracker']))
+    .default(['image', 'font', 'media', 'tracker'])
+    .describe('Browser: resource types not loaded; tracker = analytics and ad scripts ([] loads everything)'),
 }).superRefine((f, ctx) => {
   const only = (field: string, mode: string) => ctx.addIssue({ code: 'custom', path: [field], message: `only used with mode: ${mode}` });
   if (f.mode !== 'browser') {

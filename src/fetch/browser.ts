@@ -2,12 +2,16 @@
  * Pages that need JavaScript, in headless Chromium (playwright-core: it never downloads a
  * browser; we find one).
  *
- * One browser per run, started on the first browser page and closed by `close()`; a bounded
- * pool of pages, each in its own context (a target's cookies, headers and proxy stay its own).
- * Images, fonts and media are not loaded unless a target asks. Pages and contexts are closed
- * whatever happens; on SIGTERM/SIGINT/SIGHUP the browser is closed before the process goes.
+ * One browser per fetcher (a run, or a worker's whole life), started on the first browser page.
+ * A target gets one context (its cookies, headers and proxy stay its own), kept while its pages
+ * come and closed a few seconds after the last; its pages are reused from one URL to the next.
+ * Images, fonts, media and trackers are not loaded unless a target asks. A browser that has
+ * served many pages, or grown too large, is replaced once its pages are done (Chromium leaks).
+ * Pages are closed whatever happens; on SIGTERM/SIGINT/SIGHUP the browser is closed before the
+ * process goes.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import PQueue from 'p-queue';
 import { createRequire } from 'node:module';
@@ -26,6 +30,7 @@ import { detectLoginWall } from './blocked.js';
 import { defaultHeaders } from './http.js';
 import { politely } from './polite.js';
 import { playwrightProxy, proxyFor } from './proxy.js';
+import { isTracker } from './trackers.js';
 import type { FetchContext, FetchedPage, Fetcher } from './types.js';
 
 export const BROWSER_INSTALL_HINT = 'install one with `apt-get install chromium` (Debian/Ubuntu), or set RADAR_CHROMIUM to a Chrome/Chromium binary';
@@ -89,25 +94,62 @@ export function launchArgs(): string[] {
 }
 
 export interface BrowserFetcherOptions {
-  /** Pages open at once (each in its own context). */
+  /** Pages open at once (across targets). */
   pages?: number;
+  /** A browser is replaced after serving this many pages (RADAR_BROWSER_RESTART_PAGES, default 2000). */
+  restartAfterPages?: number;
+  /** ... or once Chromium's processes hold more than this (RADAR_BROWSER_MAX_MB, default 1500). */
+  maxMb?: number;
 }
+
+/** A target's context in one browser, with the pages it can reuse. */
+interface Session {
+  key: string;
+  browser: Browser;
+  context: BrowserContext;
+  idle: Page[];
+  busy: number;
+  /** Origins the target's cookies were set for. */
+  origins: Set<string>;
+  timer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+const envInt = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
 
 export class BrowserFetcher implements Fetcher {
   readonly mode = 'browser';
   private browser: Promise<Browser> | null = null;
   private readonly pool: PQueue;
-  private readonly contexts = new Set<BrowserContext>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly creating = new Map<string, Promise<Session>>();
+  /** Browsers replaced while their pages were still busy: closed when their last session closes. */
+  private readonly retiring = new Set<Browser>();
+  private busy = 0;
+  private served = 0;
   private closed = false;
+  private readonly restartAfterPages: number;
+  private readonly maxBytes: number;
+  /** How long a target's context stays open after its last page. */
+  private readonly idleMs = envInt('RADAR_BROWSER_SESSION_IDLE_MS', 5000);
+  /** Browsers started by this fetcher (the first, and each replacement), contexts and pages opened: what reuse saves. */
+  launches = 0;
+  contextsOpened = 0;
+  pagesOpened = 0;
 
   constructor(opts: BrowserFetcherOptions = {}) {
     const env = Number(process.env.RADAR_BROWSER_PAGES);
     this.pool = new PQueue({ concurrency: opts.pages ?? (Number.isInteger(env) && env > 0 ? env : 3) });
+    this.restartAfterPages = opts.restartAfterPages ?? envInt('RADAR_BROWSER_RESTART_PAGES', 2000);
+    this.maxBytes = (opts.maxMb ?? envInt('RADAR_BROWSER_MAX_MB', 1500)) * 2 ** 20;
   }
 
-  /** Contexts (one per page) open right now: 0 between pages, whatever happened. */
+  /** Pages loading right now: 0 between pages, whatever happened. */
   get openPages(): number {
-    return this.contexts.size;
+    return this.busy;
   }
 
   async fetchPage(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
@@ -117,18 +159,20 @@ export class BrowserFetcher implements Fetcher {
   async close(): Promise<void> {
     this.closed = true;
     live.delete(this);
-    const contexts = [...this.contexts];
-    this.contexts.clear();
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map((x) => this.closeSession(x)));
     const b = this.browser;
     this.browser = null;
     if (b) await b.then((x) => x.close()).catch(() => undefined);
+    await Promise.all([...this.retiring].map((x) => x.close().catch(() => undefined)));
+    this.retiring.clear();
     if (live.size === 0) unwatchSignals();
   }
 
   private launch(url: string): Promise<Browser> {
     if (!this.browser) {
-      this.browser = (async () => {
+      const launching = (async () => {
         const found = findBrowser();
         if ('missing' in found) throw new FetchFailure({ class: 'browser_missing', message: found.missing, url });
         try {
@@ -142,6 +186,12 @@ export class BrowserFetcher implements Fetcher {
             handleSIGHUP: false,
             timeout: 60_000,
           });
+          this.launches++;
+          // A crashed browser is started again on the next page.
+          b.on('disconnected', () => {
+            if (this.browser === launching) this.browser = null;
+            for (const x of [...this.sessions.values()]) if (x.browser === b) this.dropSession(x);
+          });
           if (!this.closed) {
             live.add(this);
             watchSignals();
@@ -152,41 +202,148 @@ export class BrowserFetcher implements Fetcher {
           throw new FetchFailure({ class: 'browser_missing', message: `could not start ${found.path} (${why.trim().slice(0, 200)}); ${BROWSER_INSTALL_HINT}`, url }, err);
         }
       })();
+      this.browser = launching;
+      // A failed start is tried again by the next page.
+      launching.catch(() => {
+        if (this.browser === launching) this.browser = null;
+      });
     }
     return this.browser;
   }
 
-  private async load(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
-    if (this.closed || ctx.signal?.aborted) throw new FetchFailure({ class: 'network', message: 'the browser was closed (run cancelled)', url });
-    const browser = await this.launch(url);
+  /** The target's context in this browser: made on its first page, with its cookies, headers, proxy and blocking. */
+  private async session(browser: Browser, url: string, target: Target, signal: AbortSignal | undefined): Promise<Session> {
     const f = target.fetch;
     const proxy = proxyFor(url, target);
     const headers = Object.fromEntries(Object.entries(f.headers).map(([k, v]) => [k.toLowerCase(), interpolateEnv(v, process.env, target.file)]));
-    const userAgent = headers['user-agent'] ?? USER_AGENT;
-    delete headers['user-agent'];
-    const context = await browser.newContext({
-      userAgent,
-      extraHTTPHeaders: { 'accept-language': defaultHeaders()['accept-language']!, ...headers },
-      serviceWorkers: 'block', // a service worker would serve from its cache, around our route blocking
-      ...(proxy ? { proxy: playwrightProxy(proxy) } : {}),
-    });
-    this.contexts.add(context);
-    const cancel = () => void context.close().catch(() => undefined);
-    ctx.signal?.addEventListener('abort', cancel, { once: true });
-    if (ctx.signal?.aborted) cancel(); // aborted while the context was being made: the event is gone
-    try {
-      const cookies = Object.entries(f.cookies).map(([name, value]) => ({ name, value: interpolateEnv(value, process.env, target.file), url: new URL(url).origin + '/' }));
-      if (cookies.length) await untilAborted(context.addCookies(cookies), ctx.signal);
-      const blocked = new Set<string>(f.block_resources);
-      if (blocked.size) {
-        await untilAborted(
-          // A request still in flight when the context closes rejects here; that is no error of ours.
-          context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort('blockedbyclient') : route.continue()).catch(() => undefined)),
-          ctx.signal,
-        );
+    const cookies = Object.entries(f.cookies).map(([name, value]) => ({ name, value: interpolateEnv(value, process.env, target.file) }));
+    // Hashed: the key holds secret values (cookies, a proxy password) and must not be kept as text.
+    const key = createHash('sha256')
+      .update(JSON.stringify([target.id, headers, cookies, proxy ?? null, f.block_resources]))
+      .digest('hex');
+    let session = this.sessions.get(key);
+    if (session && session.browser !== browser) {
+      this.dropSession(session);
+      session = undefined;
+    }
+    if (!session) {
+      // Two pages of a target asking at once share one context.
+      const pending = this.creating.get(key);
+      if (pending) session = await untilAborted(pending, signal);
+    }
+    if (!session) {
+      const making = this.newSession(key, browser, target, headers, proxy, signal);
+      this.creating.set(key, making);
+      try {
+        session = await making;
+      } finally {
+        this.creating.delete(key);
       }
+    }
+    const origin = new URL(url).origin;
+    if (cookies.length && !session.origins.has(origin)) {
+      await untilAborted(session.context.addCookies(cookies.map((c) => ({ ...c, url: origin + '/' }))), signal);
+      session.origins.add(origin);
+    }
+    return session;
+  }
+
+  private async newSession(key: string, browser: Browser, target: Target, headers: Record<string, string>, proxy: ReturnType<typeof proxyFor>, signal: AbortSignal | undefined): Promise<Session> {
+    const f = target.fetch;
+    const { 'user-agent': userAgent = USER_AGENT, ...rest } = headers;
+    const context = await untilAborted(
+      browser.newContext({
+        userAgent,
+        extraHTTPHeaders: { 'accept-language': defaultHeaders()['accept-language']!, ...rest },
+        serviceWorkers: 'block', // a service worker would serve from its cache, around our route blocking
+        ...(proxy ? { proxy: playwrightProxy(proxy) } : {}),
+      }),
+      signal,
+    );
+    this.contextsOpened++;
+    const session: Session = { key, browser, context, idle: [], busy: 0, origins: new Set(), timer: null, closed: false };
+    this.sessions.set(key, session);
+    const blocked = new Set<string>(f.block_resources);
+    const trackers = blocked.delete('tracker');
+    if (blocked.size || trackers) {
+      await untilAborted(
+        // A request still in flight when the context closes rejects here; that is no error of ours.
+        context.route('**/*', (route) => {
+          const req = route.request();
+          return (blocked.has(req.resourceType()) || (trackers && isTracker(req.url())) ? route.abort('blockedbyclient') : route.continue()).catch(() => undefined);
+        }),
+        signal,
+      );
+    }
+    return session;
+  }
+
+  private dropSession(session: Session): void {
+    if (this.sessions.get(session.key) === session) this.sessions.delete(session.key);
+    void this.closeSession(session);
+  }
+
+  private async closeSession(session: Session): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    if (session.timer) clearTimeout(session.timer);
+    await session.context.close().catch(() => undefined);
+    const b = session.browser;
+    if (this.retiring.has(b) && ![...this.sessions.values()].some((x) => x.browser === b)) {
+      this.retiring.delete(b);
+      await b.close().catch(() => undefined);
+    }
+  }
+
+  /** After a page: keep the context a little longer for the target's next page; replace a browser that served too much. */
+  private release(session: Session): void {
+    session.busy--;
+    if (session.busy === 0 && !session.closed) {
+      if (session.timer) clearTimeout(session.timer);
+      session.timer = setTimeout(() => this.dropSession(session), this.idleMs);
+      session.timer.unref();
+    }
+    this.served++;
+    if (this.served >= this.restartAfterPages || (this.served % 100 === 0 && chromiumBytes() > this.maxBytes)) this.retire();
+  }
+
+  /** The next page starts a new browser; this one closes when its last context does. */
+  private retire(): void {
+    const current = this.browser;
+    this.browser = null;
+    this.served = 0;
+    void current?.then((b) => {
+      this.retiring.add(b);
+      for (const x of [...this.sessions.values()]) if (x.browser === b && x.busy === 0) this.dropSession(x);
+      if (![...this.sessions.values()].some((x) => x.browser === b)) {
+        this.retiring.delete(b);
+        void b.close().catch(() => undefined);
+      }
+    }, () => undefined);
+  }
+
+  private async load(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
+    if (this.closed || ctx.signal?.aborted) throw new FetchFailure({ class: 'network', message: 'the browser was closed (run cancelled)', url });
+    const f = target.fetch;
+    const browser = await this.launch(url);
+    this.busy++;
+    let session: Session | null = null;
+    let page: Page | null = null;
+    let reusable = false;
+    const cancel = () => void (page ? page.close() : session?.context.close())?.catch(() => undefined);
+    ctx.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      session = await this.session(browser, url, target, ctx.signal);
+      session.busy++;
+      if (session.timer) clearTimeout(session.timer);
+      session.timer = null;
+      page = session.idle.pop() ?? null;
       // newPage() never settles on a context closed under it: every setup step races the abort.
-      const page = await untilAborted(context.newPage(), ctx.signal);
+      if (!page) {
+        page = await untilAborted(session.context.newPage(), ctx.signal);
+        this.pagesOpened++;
+      }
+      if (ctx.signal?.aborted) cancel(); // aborted while the page was being made: the event is gone
       page.setDefaultTimeout(f.timeout_ms);
       let status = 200;
       let responseHeaders: Record<string, string> = {};
@@ -204,6 +361,7 @@ export class BrowserFetcher implements Fetcher {
       const text = await page.content();
       const bytes = Buffer.byteLength(text);
       if (bytes > f.max_bytes) throw new FetchFailure({ class: 'too_large', message: `page of ${bytes} bytes exceeds max_bytes ${f.max_bytes}`, url, httpStatus: status });
+      reusable = !notReady;
       return { requestedUrl: url, url: page.url(), status, headers: responseHeaders, text, charset: 'utf-8', bytes, ...(notReady ? { notReady } : {}) };
     } catch (err) {
       if (exiting) await new Promise(() => undefined); // the process is going; record nothing
@@ -212,8 +370,13 @@ export class BrowserFetcher implements Fetcher {
       throw classifyBrowserError(err, url, f.timeout_ms);
     } finally {
       ctx.signal?.removeEventListener('abort', cancel);
-      this.contexts.delete(context);
-      await context.close().catch(() => undefined);
+      this.busy--;
+      if (session) {
+        // A page that loaded cleanly is reused for the target's next URL; anything else is closed.
+        if (page && reusable && !session.closed && !ctx.signal?.aborted && session.idle.length < this.pool.concurrency) session.idle.push(page);
+        else if (page) await page.close().catch(() => undefined);
+        this.release(session);
+      }
     }
   }
 
@@ -226,8 +389,13 @@ export class BrowserFetcher implements Fetcher {
       } catch {
         return { class: 'timeout', message: `"${f.wait_for}" did not appear within ${f.wait_timeout_ms} ms (fetch.wait_for)` };
       }
+    } else if (target.items?.each) {
+      // No wait_for: the items themselves, read as soon as they are drawn. Network idle comes too
+      // early for a list drawn by a timer and too late on a page that keeps polling; a page that
+      // never shows an item is read after wait_timeout_ms and judged (empty, layout_changed).
+      await page.waitForSelector(target.items.each, { state: 'attached', timeout: f.wait_timeout_ms }).catch(() => undefined);
     } else {
-      // No selector to wait for: the load event, then a short quiet spell for XHR-filled lists.
+      // Nothing to wait for (a product page read from structured data): the load event, then a short quiet spell.
       await page.waitForLoadState('load', { timeout: f.timeout_ms }).catch(() => undefined);
       await page.waitForLoadState('networkidle', { timeout: Math.min(3000, f.timeout_ms) }).catch(() => undefined);
     }
@@ -362,6 +530,37 @@ function classifyBrowserError(err: unknown, url: string, timeoutMs: number): Fet
   else if (/has been closed|Target closed|browser has disconnected/i.test(msg)) failure = { class: 'network', message: 'the browser page was closed (run cancelled or browser crashed)', url };
   else failure = { class: 'network', message: `browser error: ${msg.split('\n')[0]!.slice(0, 200)}`, url };
   return new FetchFailure(failure, err);
+}
+
+/** Resident memory of the Chromium processes under this one (Linux; 0 elsewhere), for replacing a browser that leaks. */
+function chromiumBytes(): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      rss.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[21]) * 4096);
+    } catch {
+      /* gone */
+    }
+  }
+  let total = 0;
+  for (const pid of parent.keys()) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += rss.get(pid) ?? 0;
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 // --- signals: close every browser before the process goes ---------------------------------
