@@ -251,26 +251,26 @@ describe('distributed mode: a coordinator, workers and Redis', () => {
   }, 150_000);
 
   it('per-host politeness holds across workers: starts spaced by min_interval_ms, at most two at once', async () => {
-    for (const id of ['p1', 'p2', 'p3', 'p4']) target(id, `/a?page={page}&t=${id}`, '0 3 1 1 *', ', pages: 1..2', 1000);
+    for (const id of ['p1', 'p2', 'p3']) target(id, `/a?page={page}&t=${id}`, '0 3 1 1 *', ', pages: 1..2', 1500);
     delays.a = 150;
     const w1 = worker('w1', ['--concurrency', '2']);
     const w2 = worker('w2', ['--concurrency', '2']);
     coordinator('c', ['--run-now']);
-    await until(() => ['p1', 'p2', 'p3', 'p4'].every((id) => goodRuns(id) === 1), 'a run of each target', 60_000, explain);
+    await until(() => ['p1', 'p2', 'p3'].every((id) => goodRuns(id) === 1), 'a run of each target', 60_000, explain);
     const starts = site.hits.map((h) => h.at).sort((a, b) => a - b);
-    expect(starts.length).toBeGreaterThanOrEqual(9); // 8 pages and robots.txt
+    expect(starts.length).toBeGreaterThanOrEqual(7); // 6 pages and robots.txt
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-    // Starts are reserved 1 s apart in Redis; arrival times wobble on a busy machine (a request
-    // that arrives late shortens the gap after it), so any k consecutive requests must span
-    // (k-1) s less one wobble. Without the shared limiter, two workers each keeping 1 s apart
-    // would start twice as often: k requests in about (k-1) × 0.5 s.
+    // Starts are reserved 1.5 s apart in Redis; arrival times wobble on a busy machine (a request
+    // that arrives late shortens the gap after it; up to a second seen with the full suite running),
+    // so any k consecutive requests must span (k-1) × 1.5 s less one wobble. Without the shared
+    // limiter, two workers each keeping 1.5 s apart start twice as often: k requests in (k-1) × 0.75 s.
     const seen = JSON.stringify({ gaps, paths: site.hits.map((h) => h.path) });
     const tooClose: string[] = [];
-    for (let j = 0; j < starts.length; j++) for (let k = j + 1; k < starts.length; k++) if (starts[k]! - starts[j]! < (k - j) * 1000 - 700) tooClose.push(`${j}..${k}`);
+    for (let j = 0; j < starts.length; j++) for (let k = j + 1; k < starts.length; k++) if (starts[k]! - starts[j]! < (k - j) * 1500 - 1200) tooClose.push(`${j}..${k}`);
     expect(tooClose, seen).toEqual([]);
     expect(maxInFlight).toBeLessThanOrEqual(2);
     const done = (p: RadarProcess) => p.lines.filter((l) => l.msg === 'job done').length;
-    expect(done(w1) + done(w2)).toBe(4);
+    expect(done(w1) + done(w2)).toBe(3);
     expect(done(w1)).toBeGreaterThan(0);
     expect(done(w2)).toBeGreaterThan(0);
   }, 150_000);
