@@ -6,8 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, freemem, totalmem, tmpdir, release, platform } from 'node:os';
 import { join } from 'node:path';
 import { startCatalog } from './lib/catalog.js';
+import { startJsCatalog } from './lib/js-catalog.js';
 import { args as parseArgs } from './lib/child.js';
 import { renderReport, summarise } from './lib/report.js';
+import { sampleTree } from './lib/tree.js';
 
 const HERE = import.meta.dirname;
 const ROOT = join(HERE, '..');
@@ -17,19 +19,24 @@ const opts = {
   reps: Number(a.reps ?? 3),
   concurrency: Number(a.concurrency ?? 10),
   latencyMs: Number(a.latency ?? 0),
-  only: a.only ? a.only.split(',') : ['quality', 'crawl', 'diff', 'exports', 'daemon', 'validate'],
+  only: a.only ? a.only.split(',') : ['quality', 'crawl', 'browser', 'workers', 'diff', 'exports', 'daemon', 'validate'],
   exportRows: Number(a['export-rows'] ?? 1_000_000),
   daemonSettleMs: Number(a['daemon-settle'] ?? 3000),
   validateMb: (a['validate-mb'] ?? '0.25,0.99,10').split(',').map(Number),
   // One run each: the row tells seconds from minutes, and CPU seconds barely move between runs.
   validateReps: Number(a['validate-reps'] ?? 1),
+  daemonTargets: Number(a['daemon-targets'] ?? 10_000),
+  browserPages: Number(a['browser-pages'] ?? 300),
+  browserConcurrency: Number(a['browser-concurrency'] ?? 4),
+  // Browser rows take minutes each on a small machine: once unless asked.
+  browserReps: Number(a['browser-reps'] ?? 1),
   // A quality-only run (seconds) must not replace the full run's latest.json.
   out: a.out ?? join(HERE, 'results', a.only === 'quality' ? 'quality.json' : 'latest.json'),
   // Another source tree (a branch, a candidate fix) measured against the same rows.
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,browser,workers,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --daemon-targets 10000 --browser-pages 300 --browser-concurrency 4 --browser-reps 1 --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
 npm run bench:quality   (the quality section alone, seconds)`);
   process.exit(0);
 }
@@ -39,9 +46,9 @@ npm run bench:quality   (the quality section alone, seconds)`);
  * on first use (from bench/package-lock.json).
  */
 function ensureBenchDeps() {
-  const have = () => ['crawlee', 'esbuild'].every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json')));
+  const have = () => ['crawlee', 'esbuild', 'playwright'].every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json')));
   if (have()) return;
-  process.stderr.write("installing the benchmark's own dependencies (crawlee, esbuild) into bench/node_modules ...\n");
+  process.stderr.write("installing the benchmark's own dependencies (crawlee, playwright, esbuild) into bench/node_modules ...\n");
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: HERE, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !have()) {
@@ -62,7 +69,7 @@ const product = await buildProduct(opts.src);
  * Runs one measured child; product rows get the compiled product (`--dist`). The child writes its
  * measurements to a file, so its stdout stays free for the library's own logging.
  */
-function runChild(script, childArgs, { env = {}, cwd = ROOT, timeoutMs = 240_000 } = {}) {
+function runChild(script, childArgs, { env = {}, cwd = ROOT, timeoutMs = 240_000, tree = false } = {}) {
   const out = join(tmp, `result-${Math.random().toString(36).slice(2)}.json`);
   const nodeArgs = [join(HERE, script), ...childArgs, '--dist', product.dist, '--out', out];
   return new Promise((resolve) => {
@@ -72,9 +79,12 @@ function runChild(script, childArgs, { env = {}, cwd = ROOT, timeoutMs = 240_000
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    // Browser rows: the memory of the row and every process it started (browsers included).
+    const sampler = tree ? sampleTree(child.pid) : null;
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0 && existsSync(out)) return resolve({ ok: true, ...JSON.parse(readFileSync(out, 'utf8')) });
+      const peaks = sampler?.stop() ?? {};
+      if (code === 0 && existsSync(out)) return resolve({ ok: true, ...JSON.parse(readFileSync(out, 'utf8')), ...peaks });
       resolve({ ok: false, error: `exit ${code ?? signal}: ${log.trim().split('\n').slice(-3).join(' | ')}` });
     });
   });
@@ -134,6 +144,39 @@ if (opts.only.includes('crawl')) await timed('crawl', async () => {
   await site.close();
 });
 
+if (opts.only.includes('browser')) await timed('browser', async () => {
+  const site = await startJsCatalog({ pages: opts.browserPages });
+  const common = ['--url', site.url, '--pages', String(opts.browserPages), '--concurrency', String(opts.browserConcurrency)];
+  progress(`browser: ${opts.browserPages} JavaScript-rendered pages at ${site.url}, concurrency ${opts.browserConcurrency}`);
+  for (let rep = 1; rep <= opts.browserReps; rep++) {
+    for (const [id, script] of [
+      ['browser.agent', 'rows/agent-browser.js'],
+      ['browser.crawlee', 'rows/crawlee-browser.js'],
+    ]) {
+      const cwd = mkdtempSync(join(tmp, 'cwd-'));
+      const r = await runChild(script, common, { cwd, tree: true, timeoutMs: 1_800_000, env: { CRAWLEE_STORAGE_DIR: join(cwd, 'storage') } });
+      rmSync(cwd, { recursive: true, force: true });
+      addSample(id, r);
+      progress(`${id} #${rep}: ${r.ok ? `${(r.pages / (r.wallMs / 1000)).toFixed(1)} pages/s, ${r.items} items, peak ${(r.peakTreePssBytes / 2 ** 20).toFixed(0)} MB PSS (${(r.peakTreeRssBytes / 2 ** 20).toFixed(0)} MB RSS summed) over ${r.peakProcesses} processes` : r.error}`);
+    }
+  }
+  await site.close();
+});
+
+if (opts.only.includes('workers')) await timed('workers', async () => {
+  // Same work for 1 and 2 worker processes: the browser catalog's pages spread over 6 targets.
+  const skip = new Set();
+  for (let rep = 1; rep <= opts.browserReps; rep++) {
+    for (const n of [1, 2]) {
+      if (skip.has(n)) continue;
+      const r = await runChild('rows/workers.js', ['--workers', String(n), '--pages', String(opts.browserPages), '--dir', tmp], { tree: true, timeoutMs: 1_800_000 });
+      addSample(`workers.${n}`, r);
+      if (r.notBuilt) skip.add(n);
+      progress(`workers.${n} #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.pages / (r.wallMs / 1000)).toFixed(1)} pages/s, ${r.items} items, coordinator ${r.coordCpuPer1000.toFixed(1)} CPU s per 1,000 pages` : r.error)}`);
+    }
+  }
+});
+
 if (opts.only.includes('diff')) await timed('diff', async () => {
   const baseline = {};
   for (const n of [10_000, 100_000]) {
@@ -173,11 +216,17 @@ if (opts.only.includes('exports')) await timed('exports', async () => {
 });
 
 if (opts.only.includes('daemon')) await timed('daemon', async () => {
+  // 500 targets: a team's daemon; 10,000: a large sales organisation's coordinator.
+  const sizes = [['daemon.rest', 500], ['daemon.large', opts.daemonTargets]];
+  const skip = new Set();
   for (let rep = 1; rep <= opts.reps; rep++) {
-    const r = await runChild('rows/daemon.js', ['--targets', '500', '--dir', tmp, '--settle', String(opts.daemonSettleMs)]);
-    addSample('daemon.rest', r);
-    progress(`daemon #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.restRssBytes / 2 ** 20).toFixed(0)} MB at rest` : r.error)}`);
-    if (r.notBuilt) break;
+    for (const [id, n] of sizes) {
+      if (skip.has(id)) continue;
+      const r = await runChild('rows/daemon.js', ['--targets', String(n), '--dir', tmp, '--settle', String(opts.daemonSettleMs)]);
+      addSample(id, r);
+      progress(`${id} #${rep}: ${r.notBuilt ?? (r.ok ? `${r.targets} targets: ${(r.restRssBytes / 2 ** 20).toFixed(0)} MB at rest, started in ${(r.startMs / 1000).toFixed(1)} s, one edit reloaded in ${r.reloadMs.toFixed(0)} ms` : r.error)}`);
+      if (r.notBuilt) skip.add(id);
+    }
   }
 });
 

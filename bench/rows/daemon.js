@@ -1,5 +1,6 @@
-// Daemon at rest: `radar daemon` (compiled, as bin/radar.js runs it) with 500 targets scheduled
-// and nothing due. Samples the daemon's resident memory from /proc after it started and settled.
+// Daemon at rest: `radar daemon` (compiled, as bin/radar.js runs it) with N targets scheduled
+// and nothing due. Samples the daemon's resident memory from /proc after it started and settled,
+// then edits one target file and times the SIGHUP reload until the daemon logs it applied.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ mkdirSync(join(home, 'scrapers'));
 mkdirSync(join(home, 'rules'));
 for (const f of ['owners.yaml', 'price.yaml']) copyFileSync(join(root, 'rules', f), join(home, 'rules', f));
 for (let i = 1; i <= n; i++) {
-  const id = `shop-${String(i).padStart(3, '0')}`;
+  const id = `shop-${String(i).padStart(5, '0')}`;
   // 03:00 on 1 January: scheduled, and not due while the benchmark runs.
   writeFileSync(
     join(home, 'scrapers', `${id}.yaml`),
@@ -53,21 +54,29 @@ const child = spawn(process.execPath, [launcher, '--home', home, '--state', join
 let log = '';
 let started = false;
 let targets = null;
+let reloaded = null;
+let pending = '';
+const t0Start = Date.now();
+let startMs = null;
 child.stdout.on('data', (d) => {
-  log += d;
-  for (const line of String(d).split('\n')) {
+  log = (log + d).slice(-20_000);
+  const lines = (pending + d).split('\n');
+  pending = lines.pop();
+  for (const line of lines) {
     try {
       const o = JSON.parse(line);
       if (o.msg === 'daemon started') {
         started = true;
         targets = o.targets;
+        startMs = Date.now() - t0Start;
       }
+      if (o.msg === 'config reloaded') reloaded = o;
     } catch {
       /* not a JSON line */
     }
   }
 });
-child.stderr.on('data', (d) => (log += d));
+child.stderr.on('data', (d) => (log = (log + d).slice(-20_000)));
 const exited = new Promise((r) => child.on('exit', r));
 
 const deadline = Date.now() + 60_000;
@@ -86,14 +95,27 @@ while (Date.now() - t0 < settleMs) {
 }
 const peak = kb(status(child.pid), 'VmHWM');
 const cpuS = cpuOf(child.pid);
+
+// A sales-ops edit: one target moves region; SIGHUP; done when the daemon says the config is applied.
+const edited = join(home, 'scrapers', 'shop-00001.yaml');
+writeFileSync(edited, readFileSync(edited, 'utf8').replace('region: east', 'region: south'));
+const r0 = performance.now();
+child.kill('SIGHUP');
+while (!reloaded && performance.now() - r0 < 60_000 && child.exitCode === null) await sleep(5);
+const reloadMs = reloaded ? performance.now() - r0 : NaN;
+const afterReloadRss = kb(status(child.pid), 'VmRSS');
 child.kill('SIGTERM');
 // An unref'd timer: a pending 15 s wait must not keep this process (and the bench) alive after the daemon exits.
 const code = await Promise.race([exited, sleep(15_000, undefined, { ref: false }).then(() => 'timeout')]);
 if (code === 'timeout') child.kill('SIGKILL');
 rmSync(home, { recursive: true, force: true });
+if (!reloaded) {
+  console.error(`daemon did not log a reload after SIGHUP: ${log.slice(-1000)}`);
+  process.exit(1);
+}
 if (targets !== n) {
   console.error(`daemon scheduled ${targets} targets, expected ${n}: ${log.slice(-1000)}`);
   process.exit(1);
 }
 const rest = samples.slice(-4);
-report(a.out, { targets, restRssBytes: Math.min(...rest), restRssMaxBytes: Math.max(...rest), peakRssBytes: peak, cpuS, rssSamplesMB: samples.map((s) => Math.round(s / 2 ** 20)) });
+report(a.out, { targets, startMs, reloadMs, afterReloadRssBytes: afterReloadRss, restRssBytes: Math.min(...rest), restRssMaxBytes: Math.max(...rest), peakRssBytes: peak, cpuS, rssSamplesMB: samples.map((s) => Math.round(s / 2 ** 20)) });
