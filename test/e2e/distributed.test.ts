@@ -24,7 +24,7 @@ interface RunRecord {
 let cli: BuiltCli;
 beforeAll(() => {
   cli = buildCli('distributed');
-}, 120_000);
+}, 300_000);
 afterAll(() => cli?.cleanup());
 
 describe('distributed mode: a coordinator, workers and Redis', () => {
