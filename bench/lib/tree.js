@@ -34,6 +34,17 @@ export function treePids(root) {
   return out;
 }
 
+function kindOf(pid) {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const type = argv.find((x) => x.startsWith('--type='));
+    if (type) return type.slice(7);
+    return /chrom/.test(argv[0]) ? 'browser' : argv[0].split('/').pop();
+  } catch {
+    return '?';
+  }
+}
+
 const kb = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
 
 /** { pss, rss, cpuS, processes, cpuByPid } of a tree now (bytes; CPU seconds of the live processes). */
@@ -43,9 +54,11 @@ export function treeUsage(root) {
   let cpuS = 0;
   let processes = 0;
   const cpuByPid = new Map();
+  const parts = [];
   for (const pid of treePids(root)) {
     try {
       const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      parts.push([pid, kb(t, 'Pss')]);
       pss += kb(t, 'Pss');
       rss += kb(t, 'Rss');
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -58,7 +71,7 @@ export function treeUsage(root) {
       /* gone meanwhile */
     }
   }
-  return { pss, rss, cpuS, processes, cpuByPid };
+  return { pss, rss, cpuS, processes, cpuByPid, parts };
 }
 
 /**
@@ -66,11 +79,13 @@ export function treeUsage(root) {
  * process seen, as of its last sample (a process's last moments before it ended are missed).
  */
 export function sampleTree(root, everyMs = 200) {
-  const peak = { pss: 0, rss: 0, processes: 0 };
+  const peak = { pss: 0, rss: 0, processes: 0, parts: [] };
   const cpu = new Map();
   const tick = () => {
     const u = treeUsage(root);
     for (const [pid, c] of u.cpuByPid) cpu.set(pid, c);
+    // Where the memory was at the peak: MB per kind of process (node, browser, renderer, gpu-process, ...).
+    if (u.pss > peak.pss) peak.parts = u.parts.map(([pid, bytes]) => [kindOf(pid), Math.round(bytes / 2 ** 20)]);
     peak.pss = Math.max(peak.pss, u.pss);
     peak.rss = Math.max(peak.rss, u.rss);
     peak.processes = Math.max(peak.processes, u.processes);
@@ -82,7 +97,7 @@ export function sampleTree(root, everyMs = 200) {
       clearInterval(timer);
       let treeCpuS = 0;
       for (const c of cpu.values()) treeCpuS += c;
-      return { peakTreePssBytes: peak.pss, peakTreeRssBytes: peak.rss, peakProcesses: peak.processes, treeCpuS };
+      return { peakTreePssBytes: peak.pss, peakTreeRssBytes: peak.rss, peakProcesses: peak.processes, peakPssByProcessMB: peak.parts, treeCpuS };
     },
   };
 }
