@@ -36,10 +36,12 @@ export function treePids(root) {
 
 function kindOf(pid) {
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const type = argv.find((x) => x.startsWith('--type='));
-    if (type) return type.slice(7);
-    return /chrom/.test(argv[0]) ? 'browser' : argv[0].split('/').pop();
+    // Chromium rewrites its process title: its arguments may come as one space-separated string.
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    const type = /--type=([\w-]+)/.exec(cmd);
+    if (type) return type[1];
+    const exe = cmd.split(' ')[0];
+    return /chrom/.test(exe) ? 'browser' : exe.split('/').pop();
   } catch {
     return '?';
   }
