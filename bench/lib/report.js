@@ -84,7 +84,9 @@ export function renderReport(result) {
   const body = [];
   const agentPps = m('crawl.agent', 'pagesPerS');
   for (const row of result.rows) {
-    const label = labelOf(row.id);
+    // The large daemon row's size is an option (--daemon-targets).
+    const big = row.id === 'daemon.large' && row.metrics.targets ? `daemon at rest: ${f(row.metrics.targets.median / 1000)} k targets, none due` : null;
+    const label = big ?? labelOf(row.id);
     if (row.notBuilt) {
       body.push([label, 'not built yet', '', '', '', row.notBuilt]);
       continue;
