@@ -5,6 +5,7 @@ import { RadarError } from '../core/errors.js';
 import { isHrAlert } from '../deliver/destinations.js';
 import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
 import { acquireLock } from '../schedule/lock.js';
+import { readAcks } from '../service/alerts.js';
 import { Outbox, type StoredAlert } from '../store/outbox.js';
 import { out, pathsFrom } from './common.js';
 import { handOver } from './handover.js';
@@ -30,6 +31,7 @@ While radar daemon runs, ack and mute are handed to it.`,
     .option('--json', 'as JSON')
     .action((opts: { to?: string; all?: boolean; json?: boolean }, sub: Command) => {
       const outbox = new Outbox(pathsFrom(sub).stateDir);
+      const consoleAcks = readAcks(pathsFrom(sub).stateDir);
       const since = Date.now() - 7 * 86_400_000;
       const list = Object.values(outbox.data.alerts)
         .filter((a) => !isHrAlert(a))
@@ -37,14 +39,14 @@ While radar daemon runs, ack and mute are handed to it.`,
         .filter((a) => !opts.to || a.delivered[opts.to])
         .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt) || a.id.localeCompare(b.id));
       if (opts.json) {
-        out(JSON.stringify(list.map((a) => ({ ref: alertRef(a.id), id: a.id, topic: a.topic, recordedAt: a.recordedAt, what: what(a), to: Object.keys(a.delivered), state: state(a), payload: a.payload })), null, 2));
+        out(JSON.stringify(list.map((a) => ({ ref: alertRef(a.id), id: a.id, topic: a.topic, recordedAt: a.recordedAt, what: what(a), to: Object.keys(a.delivered), state: state(a, consoleAcks), payload: a.payload })), null, 2));
         return;
       }
       if (!list.length) {
         out(opts.all ? 'no alerts' : 'no alerts in the last 7 days (radar alerts list --all for older ones)');
         return;
       }
-      out(formatTable(['ref', 'recorded', 'topic', 'what', 'to', 'state'], list.map((a) => [alertRef(a.id), a.recordedAt.slice(0, 16).replace('T', ' '), a.topic, clip(what(a), 40), Object.keys(a.delivered).join(', ') || '-', state(a)])));
+      out(formatTable(['ref', 'recorded', 'topic', 'what', 'to', 'state'], list.map((a) => [alertRef(a.id), a.recordedAt.slice(0, 16).replace('T', ' '), a.topic, clip(what(a), 40), Object.keys(a.delivered).join(', ') || '-', state(a, consoleAcks)])));
       out(`${list.length} alerts`);
     });
 
@@ -122,9 +124,11 @@ function what(a: StoredAlert): string {
   return [s('competitor'), s('name') ?? s('title') ?? s('sku') ?? s('key') ?? s('targetId') ?? s('message')].filter(Boolean).join(' ');
 }
 
-function state(a: StoredAlert): string {
+function state(a: StoredAlert, consoleAcks: Record<string, { at: string }>): string {
   if (a.suppressed) return a.suppressed.startsWith('muted') ? 'muted' : 'suppressed';
-  if (a.acked) return `acked ${a.acked.at.slice(0, 10)}`;
+  // Acknowledged here, from a chat card, or in the console: the same alert, seen.
+  const acked = a.acked ?? consoleAcks[a.id];
+  if (acked) return `acked ${acked.at.slice(0, 10)}`;
   return Object.keys(a.delivered).length ? 'sent' : 'waiting';
 }
 

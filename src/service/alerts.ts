@@ -132,7 +132,7 @@ export function acksFile(stateDir: string): string {
   return join(consoleDir(stateDir), 'acks.json');
 }
 
-function readAcks(stateDir: string): Record<string, AckRecord> {
+export function readAcks(stateDir: string): Record<string, AckRecord> {
   return readJsonFile<{ acks: Record<string, AckRecord> }>(acksFile(stateDir))?.acks ?? {};
 }
 
@@ -159,7 +159,8 @@ function viewOf(a: StoredAlert, data: OutboxData, acks: Record<string, AckRecord
       const m = data.messages[id];
       return { to, messageId: id, status: m?.status ?? 'unknown', sentAt: m?.sentAt ?? null, channel: (m as { channel?: string } | undefined)?.channel ?? 'email' };
     }),
-    ack: acks[a.id] ?? null,
+    // An ack from a chat card or `radar alerts ack` is kept on the alert itself; both count.
+    ack: acks[a.id] ?? (a.acked ? { by: 'CLI / chat card', at: a.acked.at, note: a.acked.note ?? '' } : null),
     mute: activeMute(mutes, subj, now),
     payload,
   };
@@ -197,10 +198,10 @@ export function getAlert(ctx: ServiceContext, who: Principal | null, id: string)
 
 export function ackAlert(ctx: ServiceContext, who: Principal | null, id: string, note: string): AlertView {
   requireAction(who, 'alerts.act');
-  getAlert(ctx, who, id);
+  const seen = getAlert(ctx, who, id).ack;
+  if (seen) throw new RadarError('conflict', `already acknowledged by ${seen.by} at ${seen.at}`);
   const file = acksFile(ctx.paths.stateDir);
   const acks = readAcks(ctx.paths.stateDir);
-  if (acks[id]) throw new RadarError('conflict', `already acknowledged by ${acks[id].by} at ${acks[id].at}`);
   acks[id] = { by: who.user, at: ctx.now().toISOString(), note: note.trim() };
   writeFileAtomic(file, JSON.stringify({ acks }, null, 2) + '\n');
   recordChange(ctx, who, 'alert.ack', id, { note: note.trim() });

@@ -6,6 +6,7 @@ import { alertRef } from '../../src/alerts/ref.js';
 import { loadRules, resolvePaths } from '../../src/config/load.js';
 import { deliverOutbox } from '../../src/deliver/deliver.js';
 import { DEFAULT_DELIVERY, recordPolicy } from '../../src/deliver/policy.js';
+import { ackAlert, listAlerts } from '../../src/service/alerts.js';
 import { Outbox } from '../../src/store/outbox.js';
 import { startDingtalk, startWecom, type FakeService } from '../helpers/chat-services.js';
 import { makeWorkspace, REPO, runCli, type Workspace } from '../helpers/workspace.js';
@@ -94,6 +95,17 @@ describe('radar alerts list | ack | mute | unmute (what chat cards point to)', (
 
     expect((await radar('alerts', 'ack', ref.slice(0, 6), '--note', 'called the shop')).stdout).toContain(`acknowledged ${ref} (price: Acme 空调 A1)`);
     expect((await radar('alerts', 'list')).stdout).toMatch(/acked \d{4}-\d\d-\d\d/);
+    // The console sees the same ack, and will not take a second one.
+    const ctx = { paths: resolvePaths({ home: ws.home, stateDir: ws.state }), now: () => new Date(), runner: null as never, outbox: null as never };
+    const ops = { user: 'olga', role: 'ops' as const, regions: [], teams: [], email: null, via: 'session' as const };
+    const view = listAlerts(ctx, ops).alerts.find((v) => v.id === first.id)!;
+    expect(view.ack).toMatchObject({ note: 'called the shop' });
+    expect(() => ackAlert(ctx, ops, first.id, 'again')).toThrow(/already acknowledged/);
+    // And an ack given in the console shows in the CLI's list.
+    const other = priceAlert('east', 'B1', 500, 450, new Date().toISOString());
+    await deliver([other]);
+    ackAlert(ctx, ops, other.id, 'seen in the console');
+    expect((await radar('alerts', 'list')).stdout.match(/acked \d{4}-\d\d-\d\d/g)).toHaveLength(2);
 
     const muted = await radar('alerts', 'mute', ref, '--days', '7');
     expect(muted.stdout).toContain(`muted east-shop/A1 until`);
