@@ -58,7 +58,7 @@ While radar daemon runs, ack and mute are handed to it.`,
     .action((refs: string[], opts: { note?: string }, sub: Command) => {
       const paths = pathsFrom(sub);
       const ids = resolve(new Outbox(paths.stateDir), refs);
-      if (handOver(paths.stateDir, { action: 'ack', ids, ...(opts.note ? { note: opts.note } : {}) }, 'alert(s)')) return;
+      if (handOver(paths.stateDir, { action: 'ack', ids, ...(opts.note ? { note: opts.note } : {}) }, 'alert')) return;
       const lock = acquireLock(paths.stateDir, 'alerts');
       try {
         for (const a of new Outbox(paths.stateDir).ack(ids, new Date(), opts.note)) out(`acknowledged ${alertRef(a.id)} (${a.topic}: ${what(a)})`);
@@ -71,7 +71,7 @@ While radar daemon runs, ack and mute are handed to it.`,
     const paths = pathsFrom(sub);
     const ids = resolve(new Outbox(paths.stateDir), refs);
     const until = new Date(Date.now() + days * 86_400_000);
-    if (handOver(paths.stateDir, { action: 'mute', ids, until: until.toISOString() }, 'alert item(s)')) return;
+    if (handOver(paths.stateDir, { action: 'mute', ids, until: until.toISOString() }, 'alert item')) return;
     const lock = acquireLock(paths.stateDir, 'alerts');
     try {
       const outbox = new Outbox(paths.stateDir);

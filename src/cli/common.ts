@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { displayPath, resolvePaths, type Paths } from '../config/load.js';
+import { displayPath, loadRules, resolvePaths, type Paths } from '../config/load.js';
+import { DEFAULT_TIME_ZONE, formatInZone } from '../time/zone.js';
 import { opsView, type OutboxMessage } from '../store/outbox.js';
 
 /** Options every command understands, defined once on the program. */
@@ -8,12 +9,55 @@ export function pathsFrom(cmd: Command): Paths {
   return resolvePaths({ ...(o.home ? { home: o.home } : {}), ...(o.state ? { stateDir: o.state } : {}) });
 }
 
+/**
+ * Streams whose reader went away (`radar history x | head`): further lines are dropped, and the
+ * command finishes its work (a run still sends its mail) instead of dying on an EPIPE stack trace.
+ */
+const closed = new WeakSet<NodeJS.WriteStream>();
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+function write(stream: NodeJS.WriteStream, line: string): void {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed.add(stream);
+    });
+  }
+  if (closed.has(stream)) return;
+  stream.write(line + '\n');
+}
+
 export function out(line = ''): void {
-  process.stdout.write(line + '\n');
+  write(process.stdout, line);
 }
 
 export function err(line: string): void {
-  process.stderr.write(line + '\n');
+  write(process.stderr, line);
+}
+
+/**
+ * The zone people read times in (rules/owners.yaml time_zone), as `status` and the emails use it.
+ * A rules folder that does not load is reported by the commands that need it; here it only
+ * means the default zone, said in the note.
+ */
+export function readingZone(paths: Paths): { zone: string; note: string } {
+  try {
+    const zone = loadRules(paths.rulesDir).owners.time_zone;
+    return { zone, note: `times in ${zone}` };
+  } catch {
+    return { zone: DEFAULT_TIME_ZONE, note: `times in ${DEFAULT_TIME_ZONE} (rules/owners.yaml did not load)` };
+  }
+}
+
+/** "2026-12-04 16:35" in the zone, or "-" for no time. */
+export function localTime(iso: string | null | undefined, zone: string): string {
+  return iso ? formatInZone(new Date(iso), zone) || iso : '-';
+}
+
+/** "1 item", "3 items": counts in summaries people read. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** A command sets its exit code this way; `main` returns it (commands never call process.exit). */

@@ -17,7 +17,7 @@ import { runTargetsJob } from '../sales/targets/job.js';
 import { runReminders } from '../sales/followup/job.js';
 import { runScorecard } from '../sales/scorecard/job.js';
 import { seedDemoUsers } from '../demo/users.js';
-import { out, sentLine, setExitCode } from './common.js';
+import { out, plural, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
 
 /** The demo's WeCom robots: key → group, and the env var rules/owners.yaml reads each robot's URL from. */
@@ -32,11 +32,15 @@ export function register(program: Command): void {
     .command('demo')
     .description('Run the bundled demo: start local competitor sites, scrape them, change some prices, scrape again, write the digests.')
     .option('--port <n>', 'port for the demo sites (default 8765, or any free port)', (v) => Number(v))
-    .option('--keep-state', 'do not clear the demo state first')
+    .option('--keep-state', 'do not clear the demo state and its outbox (data/outbox/demo/) first')
     .action(async (opts: { port?: number; keepState?: boolean }, cmd: Command) => {
       const root = PACKAGE_ROOT;
-      const paths = resolvePaths({ home: root, stateDir: join(root, 'data', 'state', 'demo'), outboxDir: join(root, 'data', 'outbox') });
-      if (!opts.keepState && existsSync(paths.stateDir)) rmSync(paths.stateDir, { recursive: true, force: true });
+      // The demo's own outbox folder: a second `npm start` replaces its emails, and never touches
+      // mail that `radar run` or the daemon wrote to data/outbox/.
+      const paths = resolvePaths({ home: root, stateDir: join(root, 'data', 'state', 'demo'), outboxDir: join(root, 'data', 'outbox', 'demo') });
+      if (!opts.keepState) {
+        for (const dir of [paths.stateDir, paths.outboxDir]) if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      }
       const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
       for (const extend of demoExtensions) extend(site, join(root, 'data', 'demo'));
       // The regional WeCom groups of rules/owners.yaml, answered by a WeCom-compatible endpoint on the demo site.
@@ -68,14 +72,14 @@ export function register(program: Command): void {
 
         out('\n== weekly HR job: attrition scores from the sample exports (HR only) ==');
         const hr = await runAttritionJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples') });
-        out(`scored ${hr.scored} people, ${hr.alerts.length} above the threshold, ${hr.badRows.length} bad rows reported`);
+        out(`scored ${hr.scored} people, ${hr.alerts.length} above the threshold, ${plural(hr.badRows.length, 'bad row')} reported`);
         outbox.record(hr.alerts, new Date());
         const hrMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of hrMail.delivery.sent) out(sentLine(m));
 
         out('\n== weekly sales health job: team heat maps and coaching prompts to managers ==');
         const health = await runHealthJob({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: sampleNow, samplesDir: join(root, 'data', 'samples') });
-        out(`scored ${health.scored} people in ${health.teams} teams, ${health.prompts} coaching prompts`);
+        out(`scored ${health.scored} people in ${plural(health.teams, 'team')}, ${plural(health.prompts, 'coaching prompt')}`);
         outbox.record(health.alerts, new Date());
         const healthMail = await deliverOutbox(outbox, { rules, paths, now: () => new Date(), window: 'all' });
         for (const m of healthMail.delivery.sent) out(sentLine(m));
@@ -108,11 +112,11 @@ export function register(program: Command): void {
 
         const sent = [...first.delivery.sent, ...second.delivery.sent, ...hrMail.delivery.sent, ...healthMail.delivery.sent, ...targetsMail.delivery.sent, ...fuMail.delivery.sent, ...scMail.delivery.sent];
         const emails = sent.filter((m) => !m.channel || m.channel === 'email');
-        out(`\n${emails.length} digest emails in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
+        out(`\n${plural(emails.length, 'digest email')} in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
-        out(`\n${wecom.posts.length} posts to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
+        out(`\n${plural(wecom.posts.length, 'post')} to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
         for (const p of wecom.posts) out(`  ${p.robot}: ${p.msgtype}  ${displayPath(p.file)}`);
-        out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: radar history acme-prices --state ${displayPath(paths.stateDir)}`);
+        out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: npx radar history acme-prices --state ${displayPath(paths.stateDir)}`);
         const logins = await seedDemoUsers(paths);
         out('\n== web console on this demo ==');
         out('  npx radar serve --demo        then open http://127.0.0.1:8080/ (Ctrl-C stops it; --port N for another port)');

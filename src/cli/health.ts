@@ -17,7 +17,7 @@ import { dayInZone, dayToIso, lastCompleteWeek } from '../signals/dates.js';
 import { VARIABLE_NAMES, VARIABLES } from '../health/variables.js';
 import { acquireLock } from '../schedule/lock.js';
 import { opsView, Outbox } from '../store/outbox.js';
-import { err, out, pathsFrom, sentLine, setExitCode, parseNow, parseWeek } from './common.js';
+import { err, out, pathsFrom, plural, sentLine, setExitCode, parseNow, parseWeek } from './common.js';
 import { formatTable as table } from './table.js';
 
 interface JobOpts {
@@ -94,7 +94,7 @@ Exit codes: 0 done (bad rows are listed as warnings), 1 an export could not be r
       if (o.json) {
         out(JSON.stringify({ week: r.week, data: r.data.span ? { first: dayToIso(r.data.span.first), last: dayToIso(r.data.span.last) } : null, scored: r.scored, prompts: r.prompts, teams: r.teams, recorded: recorded.length, sent: d?.delivery.sent.length ?? 0, unrouted: r.unrouted.length, cooling: r.cooling.length, badRows: r.badRows }, null, 2));
       } else {
-        out(`week ${r.week}${weekText(r, o.week !== undefined, o.now ?? new Date())}: ${r.scored} people scored, ${r.prompts} coaching prompt${r.prompts === 1 ? '' : 's'}, ${r.teams} teams`);
+        out(`week ${r.week}${weekText(r, o.week !== undefined, o.now ?? new Date())}: ${r.scored} people scored, ${plural(r.prompts, 'coaching prompt')}, ${plural(r.teams, 'team')}`);
         if (r.cooling.length) out(`  ${r.cooling.length} more need attention but had a prompt within cooldown_weeks`);
         if (r.unrouted.length) err(`  ${r.unrouted.length} need a prompt but have no 经理邮箱 in the org export`);
         for (const m of d?.delivery.sent ?? []) out(sentLine(m, undefined, '  '));

@@ -7,7 +7,7 @@ import { notifyDelivered } from '../deliver/observers.js';
 import { makeTransport } from '../deliver/transport.js';
 import { acquireLock } from '../schedule/lock.js';
 import { type MessageView, opsView, Outbox, type OutboxMessage } from '../store/outbox.js';
-import { out, pathsFrom, sentLine, setExitCode } from './common.js';
+import { localTime, out, pathsFrom, plural, readingZone, sentLine, setExitCode } from './common.js';
 import { handOver } from './handover.js';
 import { formatTable } from './table.js';
 
@@ -29,7 +29,8 @@ A message is pending until the SMTP server accepts it; failures are retried with
     .option('--all', 'every message the outbox remembers')
     .option('--json', 'as JSON')
     .action((opts: { all?: boolean; json?: boolean }, sub: Command) => {
-      const outbox = new Outbox(pathsFrom(sub).stateDir);
+      const paths = pathsFrom(sub);
+      const outbox = new Outbox(paths.stateDir);
       const dayAgo = Date.now() - 86_400_000;
       const msgs = Object.values(outbox.data.messages)
         .filter((m) => opts.all || m.status !== 'sent' || Date.parse(m.sentAt ?? m.createdAt) >= dayAgo)
@@ -44,15 +45,16 @@ A message is pending until the SMTP server accepts it; failures are retried with
         out(opts.all ? 'the outbox is empty' : 'nothing waiting (radar outbox list --all shows sent mail too)');
         return;
       }
+      const { zone, note } = readingZone(paths);
       out(
         formatTable(
           ['id', 'status', 'tries', 'to', 'created', 'next / sent', 'subject'],
-          shown.map(({ m, v }) => [m.id.slice(0, 12), statusText(m), String(m.attempts), v.to, short(m.createdAt), short(m.status === 'sent' ? m.sentAt : m.nextAttemptAt), clip(v.subject, 48)]),
+          shown.map(({ m, v }) => [m.id.slice(0, 12), statusText(m), String(m.attempts), v.to, localTime(m.createdAt, zone), localTime(m.status === 'sent' ? m.sentAt : m.nextAttemptAt, zone), clip(v.subject, 48)]),
         ),
       );
       for (const { m, v } of shown.filter(({ m }) => m.lastError && m.status !== 'sent')) out(`  ${m.id.slice(0, 12)}: ${v.lastError}`);
       const counts = countBy(msgs);
-      out(`${msgs.length} messages: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+      out(`${plural(msgs.length, 'message')}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} (${note})`);
     });
 
   cmd
@@ -67,7 +69,7 @@ A message is pending until the SMTP server accepts it; failures are retried with
         out('nothing to retry');
         return;
       }
-      if (handOver(paths.stateDir, { action: 'retry', ids: chosen }, 'message(s)')) return;
+      if (handOver(paths.stateDir, { action: 'retry', ids: chosen }, 'message')) return;
       const lock = acquireLock(paths.stateDir, 'outbox');
       try {
         const fresh = new Outbox(paths.stateDir);
@@ -109,7 +111,7 @@ A message is pending until the SMTP server accepts it; failures are retried with
         out('nothing to purge');
         return;
       }
-      if (handOver(paths.stateDir, { action: 'purge', ids: chosen }, 'message(s)')) return;
+      if (handOver(paths.stateDir, { action: 'purge', ids: chosen }, 'message')) return;
       const lock = acquireLock(paths.stateDir, 'outbox');
       try {
         const box = new Outbox(paths.stateDir);
@@ -147,10 +149,6 @@ function countBy(msgs: OutboxMessage[]): Record<string, number> {
   const c: Record<string, number> = {};
   for (const m of msgs) c[m.status] = (c[m.status] ?? 0) + 1;
   return c;
-}
-
-function short(iso: string | undefined): string {
-  return iso ? iso.slice(0, 16).replace('T', ' ') : '-';
 }
 
 function clip(s: string, n: number): string {

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../pipeline/run.js';
+import { plural } from './common.js';
 
 export interface Progress {
   onEvent(e: RunEvent): void;
@@ -22,7 +23,7 @@ export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean
   let timer: NodeJS.Timeout | null = null;
   let drawn = false;
 
-  const counts = () => `${done}/${total} targets${failed ? ` · ${failed} failed` : ''} · ${pages} pages · ${items} items`;
+  const counts = () => `${done}/${plural(total, 'target')}${failed ? ` · ${failed} failed` : ''} · ${plural(pages, 'page')} · ${plural(items, 'item')}`;
   const draw = () => {
     const width = Math.max(20, (stream.columns ?? 80) - 1);
     let line = `${SPINNER[frame++ % SPINNER.length]} ${counts()}${running.length ? ` · ${running.join(', ')}` : ''}`;

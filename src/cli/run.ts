@@ -5,7 +5,7 @@ import { runAll, type RunSummary } from '../pipeline/run.js';
 import { removeStaleTempFiles } from '../schedule/housekeeping.js';
 import { acquireLock } from '../schedule/lock.js';
 import { opsView } from '../store/outbox.js';
-import { pathsFrom, out, err, sentLine, setExitCode } from './common.js';
+import { pathsFrom, out, err, plural, sentLine, setExitCode } from './common.js';
 import { createProgress } from './progress.js';
 
 export function register(program: Command): void {
@@ -49,26 +49,41 @@ It refuses to start while \`radar daemon\` uses the same state folder.`,
     });
 }
 
+/**
+ * The numbers a run's summary shows, counted once for the lines, the total and --json alike: each
+ * alert is counted where it arose (its target, the comparison pass, a broken file), so the lines
+ * add up to the total.
+ */
+export function tally(s: RunSummary) {
+  const targets = s.results.map((r) => ({ result: r, alerts: s.sources.targets.get(r.target.id) ?? r.alerts }));
+  const analysers = s.sources.analysers.filter((a) => a.alerts.length || a.error);
+  const alerts = targets.reduce((n, t) => n + t.alerts.length, 0) + s.sources.config.length + s.sources.analysers.reduce((n, a) => n + a.alerts.length, 0);
+  return { targets, analysers, config: s.sources.config, good: s.results.filter((r) => r.verdict === 'good').length, alerts, emails: s.delivery.sent.filter(isEmail).length, posts: s.delivery.sent.filter((m) => !isEmail(m)).length, unsent: s.delivery.failed.length };
+}
+
 export function printSummary(s: RunSummary): void {
+  const t = tally(s);
   for (const e of s.configErrors) err(`✗ ${e.toLine()}`);
-  for (const e of s.analyserErrors) err(`✗ ${e}`);
-  for (const r of s.results) {
+  for (const { result: r, alerts } of t.targets) {
     if (r.verdict === 'good') {
       const d = r.diff!;
-      out(`✓ ${r.target.id}  ${r.items} items, ${r.pages.length} pages  +${d.added.length} ~${d.changed.length} -${d.removed.length}  ${r.alerts.length} alerts`);
+      out(`✓ ${r.target.id}  ${plural(r.items, 'item')}, ${plural(r.pages.length, 'page')}  +${d.added.length} ~${d.changed.length} -${d.removed.length}  ${plural(alerts.length, 'alert')}`);
     } else {
-      out(`✗ ${r.target.id}  ${failureText(r.failure!)}`);
+      // A failing target's alert is the notice to sales ops (after notify_ops_after_failures runs).
+      out(`✗ ${r.target.id}  ${failureText(r.failure!)}${alerts.length ? `  (${plural(alerts.length, 'alert')} to sales ops)` : ''}`);
     }
   }
+  for (const a of t.analysers) {
+    if (a.error) err(`✗ ${a.name}: ${a.error}`);
+    else out(`+ ${a.name} (across targets)  ${plural(a.alerts.length, 'alert')}`);
+  }
+  if (t.config.length) out(`+ broken target files  ${plural(t.config.length, 'alert')} to sales ops`);
   for (const m of s.delivery.sent) out(sentLine(m));
   for (const f of s.delivery.failed) {
     const v = opsView(f.msg);
     err(`! ${isEmail(f.msg) ? 'mail' : `${f.msg.channel} post`} to ${v.to} not sent (attempt ${f.msg.attempts}): ${v.lastError ?? f.error}`);
   }
-  const good = s.results.filter((r) => r.verdict === 'good').length;
-  const emails = s.delivery.sent.filter(isEmail).length;
-  const posts = s.delivery.sent.length - emails;
-  out(`${good}/${s.results.length} targets good, ${s.alerts.length} alerts, ${emails} emails sent${posts ? `, ${posts} chat posts` : ''}`);
+  out(`${t.good}/${plural(s.results.length, 'target')} good, ${plural(t.alerts, 'alert')}, ${plural(t.emails, 'email')} sent${t.posts ? `, ${plural(t.posts, 'chat post')}` : ''}${t.unsent ? `, ${t.unsent} not sent` : ''}`);
 }
 
 function isEmail(m: { channel?: string }): boolean {
@@ -76,10 +91,12 @@ function isEmail(m: { channel?: string }): boolean {
 }
 
 function summaryJson(s: RunSummary) {
+  const t = tally(s);
   return {
     exitCode: s.exitCode,
     configErrors: s.configErrors.map((e) => e.toLine()),
-    targets: s.results.map((r) => ({
+    totals: { targets: s.results.length, good: t.good, failed: s.results.length - t.good, alerts: t.alerts, emails: t.emails, posts: t.posts, unsent: t.unsent },
+    targets: t.targets.map(({ result: r, alerts }) => ({
       id: r.target.id,
       verdict: r.verdict,
       failure: r.failure ?? null,
@@ -88,8 +105,10 @@ function summaryJson(s: RunSummary) {
       added: r.diff?.added.length ?? 0,
       changed: r.diff?.changed.length ?? 0,
       removed: r.diff?.removed.length ?? 0,
-      alerts: r.alerts.map((a) => a.id),
+      alerts: alerts.map((a) => a.id),
     })),
+    analysers: s.sources.analysers.map((a) => ({ name: a.name, alerts: a.alerts.map((x) => x.id), error: a.error })),
+    configAlerts: t.config.map((a) => a.id),
     emails: s.delivery.sent.filter(isEmail).map((m) => {
       const v = opsView(m);
       return { to: v.to, subject: v.subject, file: m.file ?? null, ...(v.hr ? { hr: true } : {}) };

@@ -6,7 +6,7 @@ import { readRunLog } from '../store/runlog.js';
 import { readSnapshot } from '../store/snapshot.js';
 import { configuredQueueUrl } from '../queue/redis.js';
 import type { QueueStatus } from '../queue/status.js';
-import { err, out, pathsFrom, setExitCode } from './common.js';
+import { err, out, pathsFrom, plural, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
 export function register(program: Command): void {
@@ -54,7 +54,7 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
         // Broken files are on stderr; the summary says so too, so "all healthy" is never read into a skipped target.
         const n = problemCount(errors);
         const broken = n ? `; ${n} target file problem${n === 1 ? '' : 's'} (above, not in this table): fix, then radar validate` : '';
-        out(`${rows.length} targets: ${count('healthy')} healthy, ${count('failing')} failing, ${count('stale')} stale, ${count('never_run')} never run (times in ${tz})${broken}`);
+        out(`${plural(rows.length, 'target')}: ${count('healthy')} healthy, ${count('failing')} failing, ${count('stale')} stale, ${count('never_run')} never run (times in ${tz})${broken}`);
         if (queue) printQueue(queue, tz);
       }
       setExitCode(cmd, bad ? 1 : 0);

@@ -6,7 +6,7 @@ import type { Target } from '../config/target-schema.js';
 import { getKind } from '../kinds/registry.js';
 import { RadarError } from '../core/errors.js';
 import { tryScrape } from '../service/try.js';
-import { pathsFrom, out, setExitCode } from './common.js';
+import { pathsFrom, out, plural, setExitCode } from './common.js';
 import { formatTable } from './table.js';
 
 export function register(program: Command): void {
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       if (opts.json) {
         out(JSON.stringify({ target: target.id, verdict: r.verdict, failure: r.failure, pages: r.pages, items, problems: r.problems }, null, 2));
       } else {
-        for (const p of r.pages) out(`page ${p.url}  HTTP ${p.status ?? '-'}  ${p.items} items`);
+        for (const p of r.pages) out(`page ${p.url}  HTTP ${p.status ?? '-'}  ${plural(p.items, 'item')}`);
         if (items.length) {
           const kind = getKind(target.kind);
           const ordered = r.columns;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkTargetFile, displayPath, loadRules, loadTargets, problemCount } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
-import { pathsFrom, out, err, setExitCode } from './common.js';
+import { pathsFrom, out, err, plural, setExitCode } from './common.js';
 import { ruleChecks } from './validate-checks.js';
 
 export function register(program: Command): void {
@@ -35,7 +35,7 @@ export function register(program: Command): void {
       if (rules && !files.length) for (const c of ruleChecks) errors.push(...(await c.check(paths, rules)));
       for (const t of targets) out(`ok  ${t.id}  (${displayPath(t.file)}, ${t.kind}, ${t.fetch.mode})`);
       for (const e of errors) err(`error  ${e.toLine()}`);
-      out(errors.length ? `${problemCount(errors)} problem(s)` : `all ${targets.length} targets and rules are valid`);
+      out(errors.length ? plural(problemCount(errors), 'problem') : `all ${plural(targets.length, 'target')} and rules are valid`);
       setExitCode(cmd, errors.length ? 2 : 0);
     });
 }

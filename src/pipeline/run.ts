@@ -54,9 +54,20 @@ export interface RunSummary {
   /** Cross-target analysers that failed (one line each); their failure never blocks other alerts. */
   analyserErrors: string[];
   alerts: Alert[];
+  /** Where each of `alerts` came from, so summaries count them where they arise and add up to the total. */
+  sources: AlertSources;
   messages: OutboxMessage[];
   delivery: DeliveryReport;
   exitCode: 0 | 1;
+}
+
+export interface AlertSources {
+  /** Per target id: what its run found, plus sales ops' notice when it keeps failing or recovers. */
+  targets: Map<string, Alert[]>;
+  /** Per cross-target analyser (price comparison, mentions ...), in the order they ran. */
+  analysers: { name: string; alerts: Alert[]; error: string | null }[];
+  /** Broken target files, to sales ops. */
+  config: Alert[];
 }
 
 export async function runAll(opts: RunOptions): Promise<RunSummary> {
@@ -74,17 +85,20 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   opts.onEvent?.({ type: 'run-start', targets });
   const results = await scrapeAll(targets, rules, opts, now, outbox);
 
-  const alerts: Alert[] = [];
-  for (const r of results) alerts.push(...r.alerts, ...healthAlerts(r, rules, now()));
-  for (const err of loaded.errors) alerts.push(configAlert(err, now()));
+  const sources: AlertSources = { targets: new Map(), analysers: [], config: [] };
+  for (const r of results) sources.targets.set(r.target.id, [...r.alerts, ...healthAlerts(r, rules, now())]);
+  for (const err of loaded.errors) sources.config.push(configAlert(err, now()));
   const analyserErrors: string[] = [];
   for (const a of analysers) {
     try {
-      alerts.push(...(await a.analyse({ paths: opts.paths, rules, results, now: now(), record: (found) => outbox.record(found, now()) })));
+      const found = await a.analyse({ paths: opts.paths, rules, results, now: now(), record: (found) => outbox.record(found, now()) });
+      sources.analysers.push({ name: a.name, alerts: found, error: null });
     } catch (e) {
       analyserErrors.push(`${a.name}: ${errorLine(e)}`);
+      sources.analysers.push({ name: a.name, alerts: [], error: errorLine(e) });
     }
   }
+  const alerts: Alert[] = [...[...sources.targets.values()].flat(), ...sources.config, ...sources.analysers.flatMap((a) => a.alerts)];
   outbox.record(alerts, now());
 
   const { messages, delivery } = await deliverOutbox(outbox, {
@@ -96,7 +110,7 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const failed = results.some((r) => r.verdict === 'failed') || loaded.errors.length > 0;
-  return { results, configErrors: loaded.errors, analyserErrors, alerts, messages, delivery, exitCode: failed || analyserErrors.length ? 1 : 0 };
+  return { results, configErrors: loaded.errors, analyserErrors, alerts, sources, messages, delivery, exitCode: failed || analyserErrors.length ? 1 : 0 };
 }
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {
