@@ -1,4 +1,5 @@
 import type { Locale } from '../alerts/route.js';
+import { wallClock } from '../time/zone.js';
 
 const SYMBOLS: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€', GBP: '£', JPY: '¥', HKD: 'HK$', TWD: 'NT$', KRW: '₩', INR: '₹' };
 
@@ -20,14 +21,23 @@ export function formatPct(p: number | null | undefined): string {
   return `${p > 0 ? '+' : p < 0 ? '-' : ''}${s.replace('-', '')}%`;
 }
 
+/**
+ * Dates as people read them, never a form that reads two ways (04/12/2026): `4 Dec 2026` in
+ * English, `12月4日` in Chinese (with the year when it is not the year of `now`). With `time`,
+ * the clock follows: `4 Dec 2026, 09:30`, `12月4日 09:30`.
+ */
+export function formatDate(d: Date, timeZone: string, locale: Locale, opts: { time?: boolean; now?: Date; year?: boolean } = {}): string {
+  const w = wallClock(d, timeZone);
+  const hm = opts.time ? `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}` : '';
+  // `year: false` for compact runs of dates (a price history line), where the year is plain.
+  const year = opts.year ?? !(opts.now && wallClock(opts.now, timeZone).year === w.year && locale === 'zh-CN');
+  if (locale === 'zh-CN') return `${year ? `${w.year}年` : ''}${w.month}月${w.day}日${hm ? ` ${hm}` : ''}`;
+  return `${w.day} ${MONTHS[w.month - 1]}${year ? ` ${w.year}` : ''}${hm ? `, ${hm}` : ''}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** When a digest was made: date and time, the year always shown. */
 export function formatDateTime(d: Date, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d);
+  return formatDate(d, timeZone, locale, { time: true });
 }

@@ -5,8 +5,10 @@ import type { Recipient } from '../alerts/route.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import { RadarError } from '../core/errors.js';
 import type { StoredAlert } from '../store/outbox.js';
+import { DIGEST_TYPES, digestFooter } from './digest-types.js';
 import { formatDateTime } from './format.js';
 import { fill, loadStrings, type Strings } from './i18n.js';
+import { displayLinks } from './links.js';
 import { getSection } from './sections/registry.js';
 import type { InlineImage, SectionContext } from './sections/types.js';
 
@@ -118,7 +120,8 @@ export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
   const { t, ctx, sections, headlines, subject, images, generatedAt } = await prepare(input);
   const rendered = sections.map((s) => {
     const tpl = compile(templatesDir, `sections/${s.topic}`);
-    const view = { ...s.section.view(s.alerts, ctx), t, locale: recipient.locale };
+    // Links are shown without tracking parameters, whichever section made them.
+    const view = { ...displayLinks(s.section.view(s.alerts, ctx)), t, locale: recipient.locale };
     return { topic: s.topic, title: s.section.title(ctx), count: s.alerts.length, html: tpl.html(view), text: tpl.text(view) };
   });
   const layout = compile(templatesDir, 'digest');
@@ -130,6 +133,7 @@ export async function renderDigest(input: RenderInput): Promise<RenderedEmail> {
     generatedAt,
     timeZone: owners.time_zone,
     sections: rendered.map((r) => ({ ...r, html: new Handlebars.SafeString(r.html) })),
+    footer: digestFooter(recipient.role, t, owners, regionNames(input.alerts, recipient, owners)),
     omitted: input.omitted ? fill(t['digest.omitted'] ?? '{n} more alerts are not listed (digest size limit)', { n: input.omitted }) : null,
     part: input.part && input.part.of > 1 ? fill(t['digest.part'] ?? 'Part {n} of {of}', input.part) : null,
   };
@@ -173,7 +177,7 @@ export async function renderChat(input: RenderInput): Promise<ChatDigest> {
     images,
     sections: sections.map((s) => {
       const tpl = compile(templatesDir, `sections/${s.topic}`);
-      const texts = s.alerts.map((a) => tidy(tpl.text({ ...s.section.view([a], ctx), t, locale: recipient.locale })));
+      const texts = s.alerts.map((a) => tidy(tpl.text({ ...displayLinks(s.section.view([a], ctx)), t, locale: recipient.locale })));
       const { items, notes } = sharedLines(texts);
       return {
         topic: s.topic,
@@ -209,17 +213,19 @@ function tidy(text: string): string {
     .trim();
 }
 
-function subjectPrefix(alerts: StoredAlert[], r: Recipient, owners: OwnersRules, t: Record<string, string>): string {
-  if (r.role === 'hr') return t['prefix.hr'] ?? 'HR';
+/** The regions a digest's alerts are for, by the names the reader knows them by. */
+function regionNames(alerts: StoredAlert[], r: Recipient, owners: OwnersRules): string[] {
   const regions = [...new Set(alerts.flatMap((a) => (a.audience.kind === 'region' ? [a.audience.region] : [])))];
-  if (regions.length) {
-    return regions
-      .map((id) => {
-        const reg = owners.regions[id];
-        return (r.locale === 'en' ? reg?.name_en : reg?.name) ?? reg?.name ?? id;
-      })
-      .join('/');
-  }
-  if (r.role === 'ops') return t['prefix.ops'] ?? 'Ops';
-  return '';
+  return regions.map((id) => {
+    const reg = owners.regions[id];
+    return (r.locale === 'en' ? reg?.name_en : reg?.name) ?? reg?.name ?? id;
+  });
+}
+
+function subjectPrefix(alerts: StoredAlert[], r: Recipient, owners: OwnersRules, t: Record<string, string>): string {
+  const prefix = DIGEST_TYPES[r.role].prefix;
+  if (r.role === 'hr') return t[prefix!] ?? 'HR';
+  const regions = regionNames(alerts, r, owners);
+  if (regions.length) return regions.join('/');
+  return prefix ? (t[prefix] ?? '') : '';
 }

@@ -77,7 +77,7 @@ describe('digest emails as people see them', () => {
     // Inline CSS only: no <style> blocks that mail clients drop.
     expect(raw.html).not.toMatch(/<style/i);
     expect(raw.text).toContain('¥1,199 -> ¥999 (-17%)');
-    expect(raw.text).toMatch(/¥1,299 \(\d\d-\d\d\) → ¥1,199 \(\d\d-\d\d\) → ¥999 \(\d\d-\d\d\)/);
+    expect(raw.text).toMatch(/¥1,299 \(\d{1,2}月\d{1,2}日\) → ¥1,199 \(\d{1,2}月\d{1,2}日\) → ¥999 \(\d{1,2}月\d{1,2}日\)/);
   });
 
   it('draws charts that decode, are not blank, and show their Chinese title', async () => {

@@ -94,6 +94,18 @@ describe('radar health run on the sample exports', () => {
     expect(hrBody).not.toMatch(/辅导提示|健康指数/);
   });
 
+  it('gives HR and manager digests their own footer: why they get it, whom to ask; never the competitor-data one', () => {
+    const hr = emails.find((m) => to(m) === 'hr-partner@example.com')!;
+    expect(hr.text).toContain('只发给 HR 名单');
+    expect(hr.text).toContain('请勿转发此邮件');
+    for (const m of [hr, ...emails.filter((e) => MANAGERS.includes(to(e)))]) {
+      expect(`${m.text}\n${String(m.html)}`).not.toMatch(/竞品|公开页面/);
+    }
+    const manager = emails.find((e) => MANAGERS.includes(to(e)))!;
+    expect(manager.text).toContain('你是这些团队的经理');
+    expect(manager.text).toMatch(/请联系销售运营（[^）]+@[^）]+）/);
+  });
+
   it('running the same week again sends nothing new', async () => {
     const again = await ws.radar('health', 'run', '--now', NOW, '--inputs', SAMPLES);
     expect(again.code).toBe(0);

@@ -3,7 +3,7 @@ import type { PriceAlertPayload } from '../../kinds/price.js';
 import type { StoredAlert } from '../../store/outbox.js';
 import { readSnapshot, snapshotFile, type Snapshot } from '../../store/snapshot.js';
 import { renderPriceChart, type ChartPoint } from '../charts.js';
-import { currencySymbol, formatMoney, formatPct } from '../format.js';
+import { currencySymbol, formatDate, formatMoney, formatPct } from '../format.js';
 import { fill } from '../i18n.js';
 import type { InlineImage, Section, SectionContext } from './types.js';
 
@@ -50,7 +50,8 @@ function history(a: StoredAlert, ctx: SectionContext): ChartPoint[] {
 function historyText(points: ChartPoint[], currency: string | null, ctx: SectionContext): string | null {
   if (points.length < 2) return null;
   const shown = points.slice(-TEXT_POINTS);
-  const date = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  // `4 Dec` / `12月4日`: a bare `12-04` reads as 12 April to half the readers.
+  const date = (iso: string) => formatDate(new Date(iso), ctx.timeZone, ctx.locale, { year: false });
   return `${points.length > shown.length ? '… ' : ''}${shown.map((pt) => `${formatMoney(pt.amount, currency, ctx.locale)} (${date(pt.at)})`).join(' → ')}`;
 }
 
