@@ -112,7 +112,7 @@ items:
     expect(text.indexOf('== 比价')).toBeLessThan(text.indexOf('== 竞品价格'));
     expect(text).toContain('* Radar 空调 KFR-35GW/R1 1.5匹 (R-KFR35): 我方价 ¥2,499, 价格指数 108.7');
     expect(text).toContain('! Acme 比我们便宜 8%（阈值 5%）');
-    expect(text).toContain(`Acme: ¥2,299 ↓ -8.0%  ${site.url}/p/N8`);
+    expect(text).toContain(`Acme: ¥2,299, 较我方 -8.0% ↓  ${site.url}/p/N8`);
     expect(text).toContain('! Cielo 比我们便宜 7.4%（阈值 5%）');
     expect(text).toContain('! Cielo 低于底价 ¥2,500');
     expect(text).not.toMatch(/除湿机.*便宜|R-DEH/);
@@ -121,7 +121,7 @@ items:
 
     const southMail = mails.find((m) => m.subject?.startsWith('[South China]'))!;
     expect(southMail.subject).toMatch(/^\[South China\] 宝拓 undercuts our KFR-35GW\/R1 by 8\.3%;/);
-    expect(southMail.text).toContain('* Radar 空调 KFR-35GW/R1 1.5匹 (R-KFR35): Our price ¥2,399, Index 109.1, #2 cheapest of 2');
+    expect(southMail.text).toContain('* Radar 空调 KFR-35GW/R1 1.5匹 (R-KFR35): Our price ¥2,399, Price index 109.1, #2 cheapest of 2');
     expect(southMail.text).not.toContain('Acme');
     expect(southMail.text).not.toContain('R-BP'); // not sold in south
 
