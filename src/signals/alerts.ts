@@ -35,6 +35,13 @@ export interface AttritionPayload {
   trend: number[];
   drivers: AttritionDriver[];
   week: string;
+  /**
+   * Where the score stands among everyone scored that week: the share (0..100) scoring lower,
+   * and how many were scored. A bare "100" read as certainty; "98th percentile of 60" does not.
+   * Absent on alerts raised before it was recorded.
+   */
+  percentile?: number;
+  scoredCount?: number;
 }
 
 export interface AckInfo {
@@ -83,9 +90,10 @@ export function alertId(pid: string, week: string): string {
   return `attrition:${pid}:${week}`;
 }
 
-export function payloadFor(p: ScoredPerson, dir: Directory): AttritionPayload {
+export function payloadFor(p: ScoredPerson, dir: Directory, standing?: { percentile: number; scoredCount: number }): AttritionPayload {
   const info = dir.people.get(p.pid);
   return {
+    ...standing,
     personId: p.pid,
     name: info?.name ?? p.pid,
     department: info?.department ?? '',
@@ -110,6 +118,8 @@ export async function decideAlerts(opts: {
   const { stateDir, scored, directory, cfg, now } = opts;
   const state = await loadAlertState(stateDir);
   const alerts: Alert<AttritionPayload>[] = [];
+  const scores = scored.map((x) => round1(x.score));
+  const standing = (score: number) => ({ percentile: Math.floor((100 * scores.filter((x) => x < score).length) / scores.length), scoredCount: scores.length });
   for (const p of scored) {
     const score = round1(p.score);
     const rec = state.people[p.pid];
@@ -130,7 +140,7 @@ export async function decideAlerts(opts: {
       continue;
     }
     const id = alertId(p.pid, p.week);
-    const payload = payloadFor(p, directory);
+    const payload = payloadFor(p, directory, standing(score));
     if (rec?.alertId !== id) {
       await appendAudit(stateDir, now, { event: 'alert', alertId: id, personId: p.pid, score, week: p.week });
     }

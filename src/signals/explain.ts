@@ -117,3 +117,75 @@ export function driverText(feature: Feature, ev: Evidence): DriverText {
     }
   }
 }
+
+/**
+ * Features that are one reason measured two ways: a sudden drop and a slow decline of the same
+ * activity, or three views of the working day. Shown apart, HR read "communication volume" twice
+ * among three drivers; grouped, three drivers are three different reasons. Moving customers out
+ * and exporting the customer list stay apart: they are different acts.
+ */
+const REASON: Record<Feature, string> = {
+  absence: 'absence',
+  leave: 'leave',
+  late_arrival: 'hours',
+  early_departure: 'hours',
+  hours_drop: 'hours',
+  comms_drop: 'comms',
+  comms_decline: 'comms',
+  crm_drop: 'crm',
+  crm_decline: 'crm',
+  customers_moved_out: 'customers_moved_out',
+  customer_exports: 'customer_exports',
+};
+
+export interface ReasonDriver extends DriverText {
+  /** The feature that weighs most in the reason. */
+  feature: Feature;
+  /** Sum of the reason's positive contributions. */
+  contribution: number;
+}
+
+/**
+ * The `n` reasons that pushed the score up most, largest first. A reason's weight is the sum of
+ * its features' positive contributions (each above `minContribution`); its text is theirs, the
+ * largest first, joined.
+ */
+export function reasonDrivers(contributions: readonly { feature: string; contribution: number }[], ev: Evidence, n = 3, minContribution = 0.05): ReasonDriver[] {
+  const groups = new Map<string, { feature: Feature; contribution: number }[]>();
+  for (const c of contributions) {
+    if (!(c.contribution > minContribution)) continue;
+    const f = c.feature as Feature;
+    const key = REASON[f] ?? f;
+    groups.set(key, [...(groups.get(key) ?? []), { feature: f, contribution: c.contribution }]);
+  }
+  return [...groups.values()]
+    .map((members) => members.sort((a, b) => b.contribution - a.contribution))
+    .map((members) => {
+      const both = activityText(members.map((m) => m.feature), ev);
+      const texts = both ? [both] : members.map((m) => driverText(m.feature, ev));
+      return {
+        feature: members[0]!.feature,
+        contribution: members.reduce((s, m) => s + m.contribution, 0),
+        text_zh: texts.map((t) => t.text_zh).join('；'),
+        text_en: texts.map((t) => t.text_en).join('; '),
+      };
+    })
+    .sort((a, b) => b.contribution - a.contribution)
+    .slice(0, n);
+}
+
+/** A drop and a decline of the same activity in one sentence: this week, the usual week, how long it has been low. */
+function activityText(features: Feature[], ev: Evidence): DriverText | null {
+  const pair = (drop: Feature, decline: Feature) => features.includes(drop) && features.includes(decline);
+  const say = (e: MetricEvidence, zh: string, en: string): DriverText => {
+    const p = peer(e);
+    const run = e.cusum?.run ?? 0;
+    return {
+      text_zh: `本周${zh}${n(e.value, 0)} 次，过去 ${e.base?.weeks ?? 0} 周中位 ${n(e.base?.median, 0)} 次，已连续 ${run} 周低于平时${p.text_zh}`,
+      text_en: `${en}: ${n(e.value, 0)} this week vs a median of ${n(e.base?.median, 0)}, below normal for ${run} weeks running${p.text_en}`,
+    };
+  };
+  if (pair('comms_drop', 'comms_decline')) return say(ev.comms, '沟通量（电话+消息+邮件，按整周折算）', 'communication (calls+messages+emails)');
+  if (pair('crm_drop', 'crm_decline')) return say(ev.crm, ' CRM 活跃（登录+拜访+新客户，按整周折算）', 'CRM activity (logins+visits+new customers)');
+  return null;
+}

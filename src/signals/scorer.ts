@@ -6,10 +6,10 @@
 import type { AttritionConfig, Feature } from './config.js';
 import { FEATURES } from './config.js';
 import { dayToIso, shiftWeek, weekLabelToDay } from './dates.js';
-import { driverText } from './explain.js';
+import { reasonDrivers } from './explain.js';
 import { baselineWeeks, buildSeries, type Evidence, featuresOf, metricEvidence, monitoredWeeks, personEvidence, type PersonSeries, scorability } from './features.js';
 import { PeerInputs, type PeerOutputs, peerStep } from './peers.js';
-import { type Contribution, explain, topDrivers } from './model.js';
+import { type Contribution, explain } from './model.js';
 import type { Directory, SourceAggregate } from './weekly.js';
 
 export interface Driver {
@@ -167,11 +167,8 @@ export function scorePopulation(opts: { merged: SourceAggregate; directory: Dire
         tw.push(w);
       }
     }
-    const drivers: Driver[] = topDrivers(r.ex.contributions, 3).map((c) => ({
-      feature: c.feature as Feature,
-      ...driverText(c.feature as Feature, r.ev),
-      contribution: c.contribution,
-    }));
+    // Three drivers, three different reasons: a drop and a decline of the same activity count once.
+    const drivers: Driver[] = reasonDrivers(r.ex.contributions, r.ev, 3);
     scored.push({
       pid: r.pid,
       week,

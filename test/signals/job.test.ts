@@ -112,6 +112,20 @@ describe('weekly attrition job on the generated sample', () => {
         expect(d.contribution).toBeGreaterThan(0);
       }
     }
+    // Three drivers, three different reasons: a drop and a slow decline of one activity are one
+    // driver, as are the three views of the working day.
+    const activity = (t: string) => /^(communication|CRM activity|arrives|leaves|hours on site)/.exec(t)?.[1]?.replace(/arrives|leaves|hours on site/, 'hours');
+    for (const a of result.alerts) {
+      const said = a.payload.drivers.map((d) => activity(d.text_en)).filter(Boolean);
+      expect(new Set(said).size, a.payload.drivers.map((d) => d.text_en).join(' | ')).toBe(said.length);
+    }
+    expect(result.alerts.flatMap((a) => a.payload.drivers.map((d) => d.text_en)).some((t) => /^communication .* this week vs a median of \d+, below normal for \d+ weeks running/.test(t))).toBe(true);
+    // Each score comes with where it stands among everyone scored that week.
+    for (const a of result.alerts) {
+      expect(a.payload.scoredCount).toBeGreaterThan(result.alerts.length);
+      expect(a.payload.percentile).toBeGreaterThanOrEqual(50);
+      expect(a.payload.percentile).toBeLessThan(100);
+    }
     const mover = result.alerts.find((a) => a.payload.drivers[0]?.feature === 'customers_moved_out');
     expect(mover?.payload.drivers[0]?.text_zh).toMatch(/^客户转出 \d+ 家，过去 12 周平均 [\d.]+ 家$/);
     expect(mover?.payload.drivers[0]?.text_en).toMatch(/^customers moved out: \d+ this week vs a [\d.]+ baseline$/);

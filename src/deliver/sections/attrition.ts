@@ -26,13 +26,21 @@ export const attritionSection: Section = {
           personId: p.personId,
           name: p.name,
           department: p.department,
-          score: Math.round(p.score),
+          // A probability rounded to 100 read as certainty: the top is shown as 99+, always with
+          // its band and where it stands among everyone scored that week.
+          score: p.score >= 99.5 ? '99+' : String(Math.round(p.score)),
           high: p.score >= 80,
+          band: p.score >= 80 ? (ctx.t['attrition.band_high'] ?? 'high') : (ctx.t['attrition.band_elevated'] ?? 'elevated'),
+          standing:
+            p.percentile !== undefined && p.scoredCount
+              ? fill(ctx.t['attrition.standing'] ?? 'above {pct}% of the {n} people scored this week', { pct: p.percentile, n: p.scoredCount })
+              : null,
           week: p.week,
           trend: sparkline(p.trend),
-          trendText: p.trend.map((v) => Math.round(v)).join(' → '),
+          trendText: p.trend.map((v) => (v >= 99.5 ? '99+' : String(Math.round(v)))).join(' → '),
           drivers: p.drivers.slice(0, 3).map((d) => (zh ? d.text_zh : d.text_en)),
         })),
+      ackExample: alerts.length ? payload(alerts[0]!).personId : 'ID',
     };
   },
   headline(alerts, ctx) {
