@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chartFonts } from '../../src/deliver/charts.js';
-import { BAND_COLORS, heatmapSvg, type HeatmapInput, renderHeatmap } from '../../src/deliver/heatmap.js';
+import { BAND_COLORS, HEATMAP_MAX_WIDTH, heatmapSvg, type HeatmapInput, renderHeatmap } from '../../src/deliver/heatmap.js';
 
 const COLUMNS = ['登录天数', '任务完成', '逾期任务', '互动密度', '48h跟进', '7天二触', '拜访纪要', '资料完整', '商机推进', '新线索', '回复时长', '赢单毛利'];
 const BANDS = ['green', 'yellow', 'red'] as const;
@@ -52,7 +52,7 @@ describe('team heat map image', () => {
     const png = decode(hm.png);
     expect(png.width).toBe(hm.width * 2);
     expect(png.height).toBe(hm.height * 2);
-    expect(hm.width).toBeLessThanOrEqual(640); // fits the digest column
+    expect(hm.width).toBeLessThanOrEqual(HEATMAP_MAX_WIDTH); // fits the digest column at 600 px, so it is never scaled down
     for (const b of BANDS) expect(countColour(png, hex(BAND_COLORS[b].fill))).toBeGreaterThan(5_000);
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
@@ -71,6 +71,18 @@ describe('team heat map image', () => {
     expect(title(b)).toBeGreaterThan(100);
     // Missing glyphs would all be the same box: different characters must give different pixels.
     expect(Buffer.compare(a.data.subarray(0, a.width * 4 * 48), b.data.subarray(0, b.width * 4 * 48))).not.toBe(0);
+  });
+
+  it('keeps every text at 11 px or more at its natural size, splitting many metrics into blocks, and explains the arrows', () => {
+    const { svg, width } = heatmapSvg({ ...input('华东一组'), rows: [{ name: '张伟', note: '↓3', cells: COLUMNS.map(() => ({ text: '100%', band: 'green' })), total: { text: '95', band: 'green' } }], trendLegend: '姓名后的 ↑3 / ↓3：健康指数比上周高 / 低 3 分' });
+    expect(width).toBeLessThanOrEqual(HEATMAP_MAX_WIDTH);
+    const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+    // 12 metrics do not fit one row of cells at this width: two blocks, each with the name and the index.
+    expect(svg.split('>张伟 ↓3<').length - 1).toBe(2);
+    expect(svg.split('>健康指数<').length - 1).toBe(2);
+    for (const c of COLUMNS) expect(svg).toMatch(new RegExp(`>${c.slice(0, 2)}`));
+    expect(svg).toContain('↑3 / ↓3');
   });
 
   it('escapes names in the SVG', () => {

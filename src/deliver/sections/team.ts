@@ -113,6 +113,7 @@ export const teamSection: Section = {
               fill(ctx.t['team.legend_yellow'] ?? '{lo}–{hi} watch', { lo: pl.bands.yellow, hi: pl.bands.green - 1 }),
               fill(ctx.t['team.legend_red'] ?? '< {n} act', { n: pl.bands.yellow }),
             ],
+            trendLegend: ctx.t['team.trend_legend'] ?? '↑3 / ↓3 after a name: index 3 points above / below last week',
           });
           ctx.memo?.set(memoKey, hm);
         }
