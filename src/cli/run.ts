@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { displayPath } from '../config/load.js';
 import { failureText } from '../core/verdict.js';
+import { senderProblem } from '../deliver/transport.js';
 import { runAll, type RunSummary } from '../pipeline/run.js';
 import { removeStaleTempFiles } from '../schedule/housekeeping.js';
 import { acquireLock } from '../schedule/lock.js';
@@ -19,13 +20,16 @@ export function register(program: Command): void {
       'after',
       `
 Exit codes: 0 all targets good, 1 some targets failed, 2 bad usage or config.
-Mail goes over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.com:587);
-otherwise each email is written to data/outbox/ as .eml plus an .html preview.
+Mail goes over SMTP when SMTP_URL is set (e.g. smtp://user:pass@mail.example.com:587),
+from the sender in MAIL_FROM (required with SMTP_URL); otherwise each email is written to data/outbox/ as .eml plus an .html preview.
 A manual run sends everything waiting, whatever the delivery window (rules/delivery.yaml).
 It refuses to start while \`radar daemon\` uses the same state folder.`,
     )
     .action(async (opts: { target?: string[]; json?: boolean; progress: boolean }, cmd: Command) => {
       const paths = pathsFrom(cmd);
+      // Before any scraping: a run that cannot send should say so now, not after every target.
+      const sender = senderProblem();
+      if (sender) throw sender;
       const lock = acquireLock(
         paths.stateDir,
         'run',

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { RadarError } from '../core/errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { OutboxMessage } from '../store/outbox.js';
 
@@ -30,7 +31,24 @@ export interface Transport {
 }
 
 export function mailFrom(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MAIL_FROM ?? 'sales-radar <sales-radar@localhost>';
+  return env.MAIL_FROM?.trim() || 'sales-radar <sales-radar@localhost>';
+}
+
+/**
+ * SMTP needs a sender the mail server and the readers' servers accept: the built-in
+ * `sales-radar@localhost` (fine in .eml files) is refused or lands in spam. Checked where a
+ * command starts, so a run does not scrape for minutes and then fail to send.
+ */
+export function senderProblem(env: NodeJS.ProcessEnv = process.env): RadarError | null {
+  if (!env.SMTP_URL) return null;
+  const from = env.MAIL_FROM?.trim();
+  const example = "e.g. MAIL_FROM='sales-radar <radar@yourcompany.com>'";
+  if (!from) return new RadarError('config', `SMTP_URL is set but MAIL_FROM is not: set MAIL_FROM to a sender address your mail server accepts, ${example}`);
+  const addr = envelopeAddress(from);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(addr) || /@localhost$/i.test(addr)) {
+    return new RadarError('config', `MAIL_FROM "${from}" is not a deliverable sender address: set it to one your mail server accepts, ${example}`);
+  }
+  return null;
 }
 
 /** The bare address of "Name <addr>", for the SMTP envelope. */
@@ -77,6 +95,8 @@ export function fileTransport(dir: string): Transport {
 }
 
 export function makeTransport(outboxDir: string, env: NodeJS.ProcessEnv = process.env): Transport {
+  const problem = senderProblem(env);
+  if (problem) throw problem;
   return env.SMTP_URL ? smtpTransport(env.SMTP_URL, mailFrom(env)) : fileTransport(outboxDir);
 }
 
