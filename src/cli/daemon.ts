@@ -5,7 +5,7 @@ import { errorLine } from '../core/errors.js';
 import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
 import { Daemon } from '../schedule/daemon.js';
 import { configuredQueueUrl } from '../queue/redis.js';
-import { parsePort, pathsFrom, setExitCode } from './common.js';
+import { parsePort, pathsFrom, readingZone, setExitCode } from './common.js';
 
 /** Every 20 s: the demo should show a digest within a minute, not at 08:00 tomorrow. */
 const DEMO_SCHEDULE = '*/20 * * * * *';
@@ -36,7 +36,9 @@ on one Redis (and one shared state folder): one leads, the others stand by and t
 Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
     )
     .action(async (opts: { log: string; runNow?: boolean; schedule?: string; watch: boolean; demo?: boolean; serve?: boolean; port: number; host: string; redis?: string }, cmd: Command) => {
-      const log = createLogger({ format: resolveLogFormat(opts.log) });
+      const format = resolveLogFormat(opts.log);
+      // A person reads pretty logs in the zone `status` and the emails use; JSON keeps ISO UTC.
+      const log = createLogger({ format, ...(format === 'pretty' ? { timeZone: readingZone(pathsFrom(cmd)).zone } : {}) });
       const url = opts.demo ? null : configuredQueueUrl(pathsFrom(cmd), opts.redis);
       if (url) return coordinate(cmd, url, opts, log);
       const demo = opts.demo ? await startDemo(cmd, log) : null;

@@ -15,6 +15,8 @@ export interface LogOptions {
   level?: string;
   /** Where lines go; defaults to stdout for json, stderr for pretty. */
   destination?: NodeJS.WritableStream;
+  /** Pretty only: the zone its clock times are in (rules/owners.yaml time_zone); JSON keeps ISO UTC. */
+  timeZone?: string;
 }
 
 /**
@@ -57,8 +59,21 @@ export function createLogger(opts: LogOptions = {}): Logger {
     serializers: { err: pino.stdSerializers.err },
   };
   if (format === 'pretty') {
+    // One line per event for a person at a terminal: a target run's seven fields on seven lines
+    // were noise. Its fields follow the message as key=value; the known events say it in words,
+    // with every field only at debug level.
+    const detailed = ['debug', 'trace'].includes(base.level);
+    const zone = opts.timeZone;
     // Synchronous, so the last lines before a crash or exit are on screen.
-    const stream = pretty({ destination: (opts.destination as NodeJS.WritableStream | undefined) ?? 2, sync: true, colorize: opts.destination ? false : Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' });
+    const stream = pretty({
+      destination: (opts.destination as NodeJS.WritableStream | undefined) ?? 2,
+      sync: true,
+      colorize: opts.destination ? false : Boolean(process.stderr.isTTY),
+      ignore: 'pid,hostname',
+      hideObject: true,
+      messageFormat: (log, key) => prettyLine(log as Record<string, unknown>, key, detailed),
+      ...(zone ? { translateTime: false, customPrettifiers: { time: (t: string | object) => clockIn(String(t), zone) } } : { translateTime: 'SYS:HH:MM:ss' }),
+    });
     return pino(base, stream);
   }
   const dest = opts.destination ?? pino.destination({ dest: 1, sync: true });
@@ -68,4 +83,36 @@ export function createLogger(opts: LogOptions = {}): Logger {
 /** A logger that drops everything (library use and tests that do not look at logs). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const HIDDEN = new Set(['pid', 'hostname', 'level', 'time', 'msg']);
+
+function fieldText(v: unknown): string {
+  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
+  return JSON.stringify(v);
+}
+
+const count = (n: unknown, one: string) => `${String(n)} ${n === 1 ? one : `${one}s`}`;
+
+/** Words for the events a person watches most; anything else is its message and its fields. */
+function prettyLine(log: Record<string, unknown>, key: string, detailed: boolean): string {
+  const msg = String(log[key] ?? '');
+  const fields = Object.entries(log).filter(([k, v]) => !HIDDEN.has(k) && k !== key && v !== undefined);
+  const all = fields.map(([k, v]) => `${k}=${fieldText(v)}`).join(' ');
+  let short: string | null = null;
+  if (msg === 'target run') short = `${String(log.target)} ✓ ${count(log.items, 'item')}, ${count(log.pages, 'page')}, ${count(log.alerts, 'alert')} (${seconds(log.ms)})`;
+  else if (msg === 'target run failed') short = `${String(log.target)} ✗ ${String(log.failure ?? 'failed')}: ${String(log.message ?? '')} (${seconds(log.ms)})`;
+  if (short) return detailed ? `${short}  ${all}` : short;
+  return all ? `${msg}  ${all}` : msg;
+}
+
+function seconds(ms: unknown): string {
+  return typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '-';
+}
+
+/** HH:MM:SS of an ISO time in a zone. */
+function clockIn(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d);
 }

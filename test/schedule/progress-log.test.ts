@@ -71,6 +71,26 @@ describe('logger', () => {
     const out = sink(false);
     createLogger({ format: 'pretty', destination: out.stream }).warn({ job: 'target:acme' }, 'still running');
     expect(out.text()).toMatch(/WARN.*still running/);
-    expect(out.text()).toContain('job: "target:acme"');
+    expect(out.text()).toContain('still running  job=target:acme');
+  });
+
+  it('says a target run in one line when pretty, in the configured zone, with every field at debug level', () => {
+    const run = { target: 'acme', verdict: 'good', items: 12, pages: 1, alerts: 1, ms: 1234 };
+    const out = sink(false);
+    const log = createLogger({ format: 'pretty', destination: out.stream, level: 'info', timeZone: 'Asia/Shanghai' });
+    log.info(run, 'target run');
+    log.warn({ ...run, target: 'bolt', items: 0, alerts: 0, failure: 'blocked', message: 'HTTP 403' }, 'target run failed');
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO: acme ✓ 12 items, 1 page, 1 alert \(1\.2 s\)$/);
+    expect(lines[1]).toMatch(/WARN: bolt ✗ blocked: HTTP 403 \(1\.2 s\)$/);
+    // The clock is Shanghai's (UTC+8), not the machine's.
+    const utcHour = new Date().getUTCHours();
+    const shown = Number(lines[0]!.slice(0, 2));
+    expect([(utcHour + 8) % 24, (utcHour + 9) % 24]).toContain(shown);
+    const debug = sink(false);
+    createLogger({ format: 'pretty', destination: debug.stream, level: 'debug' }).info(run, 'target run');
+    expect(debug.text().trim().split('\n')).toHaveLength(1);
+    expect(debug.text()).toContain('target=acme verdict=good items=12 pages=1 alerts=1 ms=1234');
   });
 });
