@@ -73,6 +73,10 @@ items:
     expect(opsMail?.text).toContain('http_503');
     expect(opsMail?.text).toContain(`${site.url}/list`);
     expect(opsMail?.text).toContain('Service Unavailable');
+    // What happened and what to do, in sales ops' language (zh-CN here), from the README's table.
+    expect(opsMail?.text).toContain('网站繁忙或限流 HTTP 503, 连续 3 次');
+    expect(opsMail?.text).toContain('处理办法：调大 min_interval_ms 或放慢 schedule');
+    expect(String(opsMail?.html)).toContain('<b>处理办法：</b>调大 min_interval_ms');
 
     site.fault = 'ok';
     expect((await ws.radar('run', '--target', 'shop')).code).toBe(0);

@@ -52,3 +52,22 @@ describe('dates in emails', () => {
     expect(formatDate(d, 'America/New_York', 'en', { time: true })).toBe('3 Dec 2026, 20:30');
   });
 });
+
+describe('sales ops emails', () => {
+  it('have what happened and what to do for every failure class of the README table, in both languages', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { loadStrings } = await import('../../src/deliver/i18n.js');
+    const { failureKey } = await import('../../src/deliver/sections/scraper.js');
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## When a target fails'));
+    const classes = [...table.matchAll(/^\| `([a-z_<>]+)`(?:, `([a-z_]+)`)? \|/gm)].flatMap((m) => [m[1]!, m[2]].filter((c): c is string => !!c));
+    expect(classes).toEqual(expect.arrayContaining(['network', 'blocked', 'login_wall', 'layout_changed', 'browser_missing', 'too_large', 'redirect_loop']));
+    const keys = [...new Set([...classes.filter((c) => !c.includes('<')), 'http_404', 'http_429', 'http_503', 'http_500', 'config'].map(failureKey))];
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const t = loadStrings(join(REPO, 'templates'), locale);
+      for (const k of keys) for (const part of ['class', 'what', 'fix']) expect(t[`scraper.${part}.${k}`], `${locale} scraper.${part}.${k}`).toBeTruthy();
+      // Chinese readers get Chinese sentences, not the English ones.
+      if (locale === 'zh-CN') for (const k of keys) expect(t[`scraper.fix.${k}`]).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});

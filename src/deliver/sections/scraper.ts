@@ -18,13 +18,32 @@ export interface ScraperAlertPayload {
 
 const p = (a: StoredAlert) => a.payload as unknown as ScraperAlertPayload;
 
+/**
+ * The strings key of a failure class: each HTTP status has no sentence of its own, so 404, "too
+ * fast or down" (429, 503) and any other status share three.
+ */
+export function failureKey(cls: string | null): string {
+  if (!cls) return 'unknown';
+  const http = /^http_(\d+)$/.exec(cls);
+  if (!http) return cls;
+  if (http[1] === '404' || http[1] === '410') return 'http_404';
+  if (http[1] === '429' || http[1] === '503') return 'http_busy';
+  return 'http';
+}
+
 export const scraperSection: Section = {
   topic: 'scraper',
   order: 90,
   title: (ctx) => ctx.t['scraper.title'] ?? 'Scrapers',
-  view(alerts) {
+  view(alerts, ctx) {
+    // What happened and what to do, in the reader's language, for each class of the README's
+    // "When a target fails" table; the site's or the parser's own words follow as the detail.
+    const explain = (x: ScraperAlertPayload) => {
+      const key = failureKey(x.failureClass);
+      return { ...x, label: ctx.t[`scraper.class.${key}`] ?? x.failureClass, what: ctx.t[`scraper.what.${key}`] ?? null, fix: ctx.t[`scraper.fix.${key}`] ?? null };
+    };
     return {
-      failing: alerts.map(p).filter((x) => x.state === 'failing'),
+      failing: alerts.map(p).filter((x) => x.state === 'failing').map(explain),
       recovered: alerts.map(p).filter((x) => x.state === 'recovered'),
     };
   },
