@@ -176,7 +176,7 @@ describe('outbox delivery rules', () => {
     expect(small[0]!.charts).toBe(0);
     // Without charts the text history is the fallback.
     const mail = await simpleParser(readFileSync(join(outbox2.mailDir, `${small[0]!.id}.eml`)));
-    expect(mail.html).toContain('¥1,000 (05-01) → ¥800 (05-01)');
+    expect(mail.html).toContain('¥1,000 (1 May) → ¥800 (1 May)');
   });
 
   it('forgets sent mail and handled alerts after the retention, never pending or dead mail', async () => {
