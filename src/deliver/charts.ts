@@ -85,13 +85,17 @@ function spec(input: ChartInput): Record<string, unknown> {
   const spanDays = (line.at(-1)!.t - line[0]!.t) / 86_400_000;
   const family = FONT_FAMILIES.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(', ');
   const sym = JSON.stringify(input.currencySymbol);
+  // Dates that read one way only (12-04 is 4 Dec to some, 12 April to others), as in the text.
+  const zh = input.locale === 'zh-CN';
+  const dayFormat = zh ? '%-m月%-d日' : '%-d %b';
+  const dateFormat = spanDays > 300 ? '%Y-%m-%d' : spanDays < 2 ? `${dayFormat} %H:%M` : dayFormat;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: CHART_WIDTH - 56,
     height: CHART_HEIGHT - (input.title ? 44 : 28),
     background: 'white',
     padding: { left: 4, right: 8, top: 4, bottom: 2 },
-    ...(input.title ? { title: { text: input.title, fontSize: 11, fontWeight: 'normal', color: '#6b7785', anchor: 'start', offset: 4 } } : {}),
+    ...(input.title ? { title: { text: input.title, fontSize: 12, fontWeight: 'normal', color: '#6b7785', anchor: 'start', offset: 4 } } : {}),
     layer: [
       {
         data: { values: line },
@@ -102,13 +106,13 @@ function spec(input: ChartInput): Record<string, unknown> {
             type: 'temporal',
             scale: { type: 'utc' },
             // Only the first and last dates: a handful of changes over weeks needs no finer grid.
-            axis: { title: null, format: spanDays > 300 ? '%Y-%m-%d' : spanDays < 2 ? '%m-%d %H:%M' : '%m-%d', values: [...new Set([line[0]!.t, line.at(-1)!.t])], labelFontSize: 9, grid: false, labelOverlap: true, labelBound: true, labelFlush: true },
+            axis: { title: null, format: dateFormat, values: [...new Set([line[0]!.t, line.at(-1)!.t])], labelFontSize: 11, grid: false, labelOverlap: true, labelBound: true, labelFlush: true },
           },
           y: {
             field: 'amount',
             type: 'quantitative',
             scale: { zero: false, nice: true },
-            axis: { title: null, tickCount: 3, labelFontSize: 9, labelExpr: `${sym} + format(datum.value, ',.${decimals}f')`, gridColor: '#eef0f2' },
+            axis: { title: null, tickCount: 3, labelFontSize: 11, labelExpr: `${sym} + format(datum.value, ',.${decimals}f')`, gridColor: '#eef0f2' },
           },
         },
       },
