@@ -353,7 +353,9 @@ export class Daemon {
       ...(remote ? { remote } : {}),
     });
     for (const r of summary.results) {
-      const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts: r.alerts.length, ms: r.durationMs };
+      // Alerts counted as `radar run` and its --json count them: the target's own, plus sales ops' notice.
+      const alerts = (summary.sources.targets.get(r.target.id) ?? r.alerts).length;
+      const base = { target: r.target.id, verdict: r.verdict, items: r.items, pages: r.pages.length, alerts, ms: r.durationMs };
       if (r.verdict === 'good') this.log.info(base, 'target run');
       else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
       this.opts.onTargetRun?.(r.target.id, r.verdict);
