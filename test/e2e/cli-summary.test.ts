@@ -54,7 +54,9 @@ describe('radar run summaries: per-line counts add up to the totals, --json carr
     const first = await ws.radar('run', '--no-progress');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^✓ acme-prices {2}1 item, 1 page {2}\+1 ~0 -0 {2}0 alerts$/m);
-    expect(first.stdout).toMatch(/^1\/1 target good, 0 alerts, 0 emails sent$/m);
+    // The comparison pass's first table (比价表) is its own line's alert, and the one email.
+    expect(first.stdout).toMatch(/^\+ comparison \(across targets\) {2}1 alert$/m);
+    expect(first.stdout).toMatch(/^1\/1 target good, 1 alert, 1 email sent$/m);
 
     // Acme now undercuts our 华东 price by far: the price move is the target's, the undercut the comparison pass's.
     acme = '¥1,999';

@@ -94,7 +94,7 @@ describe('radar validate catches what used to fail only later, with file:line: f
     expect(lines[0]).toMatch(/many\.yaml:12: items\.fields\.f0: "li\.x0\[" is not a valid CSS selector/);
     expect(lines[19]).toMatch(/many\.yaml:31: items\.fields\.f19: /);
     expect(lines[20]).toMatch(/scrapers\/many\.yaml: and 10 more problems in this file \(the first 20 are shown above\)$/);
-    expect(r.stdout).toMatch(/^30 problem\(s\)$/m);
+    expect(r.stdout).toMatch(/^30 problems$/m);
   });
 
   it('the same broken files make radar status exit 1 and radar run skip them while the good ones run', async () => {
@@ -104,7 +104,7 @@ describe('radar validate catches what used to fail only later, with file:line: f
     expect(status.stderr).toMatch(/✗ .*hour\.yaml:4: schedule: "0 25 \* \* \*" is not a cron/);
     expect(status.stdout).toContain('good');
     expect(status.stdout).not.toMatch(/^hour\s/m);
-    expect(status.stdout).toContain('1 targets: 0 healthy, 0 failing, 0 stale, 1 never run (times in Asia/Shanghai); 1 target file problem (above, not in this table): fix, then radar validate');
+    expect(status.stdout).toContain('1 target: 0 healthy, 0 failing, 0 stale, 1 never run (times in Asia/Shanghai); 1 target file problem (above, not in this table): fix, then radar validate');
   });
 });
 
