@@ -88,7 +88,7 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect((await ws.radar('run')).code).toBe(1);
     const mails = await fresh();
     const table = mails.find((m) => to(m) === 'east-head@example.com')!;
-    expect(table.text).toMatch(/宝拓: ¥2,599 {2}\+4\.0% {2}\[旧价： \d{4}\/\d\d\/\d\d \d\d:\d\d\]/);
+    expect(table.text).toMatch(/宝拓: ¥2,599 {2}\+4\.0% {2}\[旧价： \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d\]/);
     expect(table.text).toMatch(/Acme: ¥2,399 {2}-4\.0%\n/);
     expect(table.text).toContain('标“旧价”的 1 个价格来自 0.0005 小时以前的读取');
     expect(table.html).toContain('旧价：');
@@ -104,7 +104,7 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect(deputy.subject).toMatch(/^\[华东\] Acme 比我们的 KFR-35GW\/R1 便宜 12%/);
     expect(deputy.text).toContain('== 比价 (1) ==');
     expect(deputy.text).toMatch(/== 比价表 \(\d\) ==/);
-    expect(deputy.text).toContain('Acme: ¥2,199 ↓ -12%');
+    expect(deputy.text).toContain('Acme: ¥2,199, 较我方 -12% ↓');
     // The weekly owner (table on another weekday) got the undercut alert and no table.
     const weekly = mails.find((m) => to(m) === 'east-weekly@example.com')!;
     expect(weekly.text).toContain('== 比价 (1) ==');
