@@ -99,16 +99,24 @@ export interface TargetCheckOptions {
 
 /** Loads every `*.yaml` target; a broken file is reported (every problem in it) and skipped, the rest still run. */
 export function loadTargets(scrapersDir: string, opts: TargetCheckOptions = {}): LoadedTargets {
-  const targets: Target[] = [];
-  const errors: RadarError[] = [];
   if (!existsSync(scrapersDir)) {
-    return { targets, errors: [new RadarError('config', 'folder not found', { where: scrapersDir })] };
+    return { targets: [], errors: [new RadarError('config', 'folder not found', { where: scrapersDir })] };
   }
   const files = readdirSync(scrapersDir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const seen = new Map<string, string>();
-  for (const f of files) {
+  return assembleTargets(files.map((f) => {
     const file = join(scrapersDir, f);
-    const r = checkTargetFile(file, opts);
+    return { file, check: checkTargetFile(file, opts) };
+  }));
+}
+
+export type TargetFileCheck = ReturnType<typeof checkTargetFile>;
+
+/** Checked files (in file order) into targets and errors; a second file with a used id is an error, the first keeps it. */
+export function assembleTargets(checked: Iterable<{ file: string; check: TargetFileCheck }>): LoadedTargets {
+  const targets: Target[] = [];
+  const errors: RadarError[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, check: r } of checked) {
     if (!r.target) {
       errors.push(...r.errors);
       continue;

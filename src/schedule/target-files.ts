@@ -10,7 +10,7 @@
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkTargetFile, displayPath, type LoadedTargets } from '../config/load.js';
+import { assembleTargets, checkTargetFile, type LoadedTargets } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { RadarError, type ErrorCode } from '../core/errors.js';
 
@@ -99,23 +99,8 @@ export async function loadTargetsFirst(dir: string, cache: TargetFileCache): Pro
 }
 
 function assemble(files: string[], cache: TargetFileCache): LoadedTargets {
-  const targets: Target[] = [];
-  const errors: RadarError[] = [];
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const r = cache.get(file);
-    if (!r) continue;
-    if (!r.target) {
-      errors.push(...r.errors);
-      continue;
-    }
-    const dup = seen.get(r.target.id);
-    if (dup) {
-      errors.push(new RadarError('config', `id: "${r.target.id}" is already used by ${displayPath(dup)}`, { where: `${displayPath(file)}:${r.idLine}` }));
-      continue;
-    }
-    seen.set(r.target.id, file);
-    targets.push(r.target);
-  }
-  return { targets, errors };
+  return assembleTargets(files.flatMap((file) => {
+    const check = cache.get(file);
+    return check ? [{ file, check }] : [];
+  }));
 }
