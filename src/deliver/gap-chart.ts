@@ -4,7 +4,8 @@
  * as lines and the gap written at the end. SVG drawn here, PNG made on the server with resvg
  * (fonts as for the heat map and the price charts), attached inline like them.
  */
-import { chartFonts, FONT_FAMILIES } from './charts.js';
+import { FONT_FAMILIES } from './charts.js';
+import { escSvg, fitText, svgToPng } from './svg.js';
 import { BAND_COLORS, type HeatBand } from './heatmap.js';
 
 export interface GapBar {
@@ -32,22 +33,8 @@ const ROW_H = 22;
 const TOP = 22;
 const PAD = 8;
 const SCALE = 2;
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
-function fit(s: string, size: number, max: number): string {
-  const w = (t: string): number => [...t].reduce((a, ch) => a + (CJK.test(ch) ? size : size * 0.58), 0);
-  if (w(s) <= max) return s;
-  let out = '';
-  for (const ch of s) {
-    if (w(out + ch + '…') > max) break;
-    out += ch;
-  }
-  return out + '…';
-}
 
 export function gapChartSvg(input: GapChartInput): { svg: string; width: number; height: number } {
   const family = FONT_FAMILIES.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(', ');
@@ -57,41 +44,31 @@ export function gapChartSvg(input: GapChartInput): { svg: string; width: number;
   const width = PAD * 2 + NAME_W + BAR_W + NOTE_W;
   const height = TOP + input.bars.length * ROW_H + PAD + 4;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(family)}">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escSvg(family)}">`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   const bottom = TOP + input.bars.length * ROW_H;
   const vline = (pct: number, color: string, dash: boolean, label: string): void => {
     parts.push(`<line x1="${x(pct)}" y1="${TOP - 4}" x2="${x(pct)}" y2="${bottom}" stroke="${color}" stroke-width="1"${dash ? ' stroke-dasharray="3,3"' : ''}/>`);
-    parts.push(`<text x="${x(pct)}" y="${TOP - 8}" font-size="9" text-anchor="middle" fill="#6b7785">${esc(label)}</text>`);
+    parts.push(`<text x="${x(pct)}" y="${TOP - 8}" font-size="9" text-anchor="middle" fill="#6b7785">${escSvg(label)}</text>`);
   };
   vline(input.yellow, '#d4a017', true, `${input.yellow}%`);
   vline(input.green, '#2f855a', true, `${input.green}%`);
   vline(100, '#1f2933', false, input.targetLabel);
   input.bars.forEach((b, i) => {
     const y = TOP + i * ROW_H;
-    parts.push(`<text x="${PAD}" y="${y + 15}" font-size="12" fill="#1f2933">${esc(fit(b.name, 12, NAME_W - 6))}</text>`);
+    parts.push(`<text x="${PAD}" y="${y + 15}" font-size="12" fill="#1f2933">${escSvg(fitText(b.name, 12, NAME_W - 6))}</text>`);
     const col = BAND_COLORS[b.band ?? 'none'];
     if (b.ratio !== null) {
       parts.push(`<rect x="${x(0)}" y="${y + 4}" width="${Math.max(1, x(b.ratio) - x(0))}" height="${ROW_H - 8}" rx="2" fill="${col.fill}" stroke="${col.text}" stroke-width="0.6"/>`);
       parts.push(`<text x="${x(0) + 4}" y="${y + 15}" font-size="10" fill="${col.text}" font-family="'DejaVu Sans', Arial, sans-serif">${Math.round(b.ratio)}%</text>`);
     }
-    parts.push(`<text x="${PAD + NAME_W + BAR_W + 8}" y="${y + 15}" font-size="11" fill="${col.text}">${esc(fit(b.note, 11, NOTE_W - 10))}</text>`);
+    parts.push(`<text x="${PAD + NAME_W + BAR_W + 8}" y="${y + 15}" font-size="11" fill="${col.text}">${escSvg(fitText(b.note, 11, NOTE_W - 10))}</text>`);
   });
   parts.push('</svg>');
   return { svg: parts.join(''), width, height };
 }
 
-let resvg: Promise<typeof import('@resvg/resvg-js')> | null = null;
-
 export async function renderGapChart(input: GapChartInput): Promise<{ png: Buffer; width: number; height: number }> {
   const { svg, width, height } = gapChartSvg(input);
-  resvg ??= import('@resvg/resvg-js');
-  const { Resvg } = await resvg;
-  const files = chartFonts(CJK.test(svg));
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: SCALE },
-    background: 'white',
-    font: files ? { loadSystemFonts: false, fontFiles: files } : { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
-  });
-  return { png: Buffer.from(r.render().asPng()), width, height };
+  return { png: await svgToPng(svg, SCALE), width, height };
 }

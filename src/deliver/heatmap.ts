@@ -4,7 +4,8 @@
  * see charts.ts). Mail clients block scripts and strip SVG; a PNG attached inline (CID) shows
  * everywhere, and the digest carries the same matrix as an HTML table for clients that block images.
  */
-import { chartFonts, FONT_FAMILIES } from './charts.js';
+import { FONT_FAMILIES } from './charts.js';
+import { CJK, escSvg, fitText, svgToPng, textWidth } from './svg.js';
 
 export type HeatBand = 'green' | 'yellow' | 'red';
 
@@ -67,29 +68,10 @@ const HEAD_SIZE = 11;
 const CELL_SIZE = 12;
 const LEGEND_SIZE = 11;
 
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 const LATIN_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif";
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
-/** Rough text width: CJK glyphs are square, Latin about half as wide. */
-function textWidth(s: string, size: number): number {
-  let w = 0;
-  for (const ch of s) w += CJK.test(ch) ? size : size * 0.58;
-  return w;
-}
 
-function fit(s: string, size: number, max: number): string {
-  if (textWidth(s, size) <= max) return s;
-  let out = '';
-  for (const ch of s) {
-    if (textWidth(out + ch + '…', size) > max) break;
-    out += ch;
-  }
-  return out + '…';
-}
 
 /** A column label in at most two lines that fit the cell. */
 export function wrapLabel(s: string, size: number, max: number): string[] {
@@ -98,7 +80,7 @@ export function wrapLabel(s: string, size: number, max: number): string[] {
     // Chinese has no spaces: split in the middle, so "客户资料完整度" reads 客户资料 / 完整度.
     const chars = [...s];
     const half = Math.ceil(chars.length / 2);
-    return [fit(chars.slice(0, half).join(''), size, max), fit(chars.slice(half).join(''), size, max)];
+    return [fitText(chars.slice(0, half).join(''), size, max), fitText(chars.slice(half).join(''), size, max)];
   }
   const words = s.split(/(\s+)/).filter((w) => w !== '');
   let first = '';
@@ -108,7 +90,7 @@ export function wrapLabel(s: string, size: number, max: number): string[] {
     if (textWidth(next.trim(), size) > max && first.trim() !== '') break;
     first = next;
   }
-  return [fit(first.trim(), size, max), fit(words.slice(i).join('').trim(), size, max)].filter((l) => l !== '');
+  return [fitText(first.trim(), size, max), fitText(words.slice(i).join('').trim(), size, max)].filter((l) => l !== '');
 }
 
 export function heatmapSvg(input: HeatmapInput): { svg: string; width: number; height: number } {
@@ -126,9 +108,9 @@ export function heatmapSvg(input: HeatmapInput): { svg: string; width: number; h
   const top = PAD + titleH;
   const height = top + blocks * blockH + (blocks - 1) * BLOCK_GAP + 10 + legendLines * 18 + PAD;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(family)}">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escSvg(family)}">`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  if (input.title) parts.push(`<text x="${PAD}" y="${PAD + 13}" font-size="13" font-weight="bold" fill="#1f2933">${esc(fit(input.title, 13, width - PAD * 2))}</text>`);
+  if (input.title) parts.push(`<text x="${PAD}" y="${PAD + 13}" font-size="13" font-weight="bold" fill="#1f2933">${escSvg(fitText(input.title, 13, width - PAD * 2))}</text>`);
   for (let b = 0; b < blocks; b++) {
     const y0 = top + b * (blockH + BLOCK_GAP);
     const first = b * perBlock;
@@ -137,20 +119,20 @@ export function heatmapSvg(input: HeatmapInput): { svg: string; width: number; h
     const head = (label: string, x: number, w: number, bold = false): void => {
       const lines = wrapLabel(label, HEAD_SIZE, w - 2);
       const y = y0 + HEAD_H - 6 - (lines.length - 1) * 13;
-      lines.forEach((l, i) => parts.push(`<text x="${x + w / 2}" y="${y + i * 13}" font-size="${HEAD_SIZE}" text-anchor="middle" fill="#4b5563"${bold ? ' font-weight="bold"' : ''}>${esc(l)}</text>`));
+      lines.forEach((l, i) => parts.push(`<text x="${x + w / 2}" y="${y + i * 13}" font-size="${HEAD_SIZE}" text-anchor="middle" fill="#4b5563"${bold ? ' font-weight="bold"' : ''}>${escSvg(l)}</text>`));
     };
     columns.forEach((c, j) => head(c, PAD + NAME_W + j * cellW, cellW));
     head(input.totalLabel, PAD + NAME_W + n * cellW, TOTAL_W, true);
     input.rows.forEach((r, i) => {
       const y = y0 + HEAD_H + i * ROW_H;
       const name = r.note ? `${r.name} ${r.note}` : r.name;
-      parts.push(`<text x="${PAD + 2}" y="${y + 16}" font-size="${CELL_SIZE}" fill="#1f2933">${esc(fit(name, CELL_SIZE, NAME_W - 6))}</text>`);
+      parts.push(`<text x="${PAD + 2}" y="${y + 16}" font-size="${CELL_SIZE}" fill="#1f2933">${escSvg(fitText(name, CELL_SIZE, NAME_W - 6))}</text>`);
       const cell = (c: HeatCell, x: number, w: number, bold: boolean): void => {
         const col = BAND_COLORS[c.band ?? 'none'];
         parts.push(`<rect x="${x + 1}" y="${y + 1}" width="${w - 2}" height="${ROW_H - 2}" rx="2" fill="${col.fill}"/>`);
         // Cells hold numbers: a Latin font draws them, since resvg lays out each text in a CJK collection ~30x slower.
         const fam = CJK.test(c.text) ? '' : ` font-family="${LATIN_FAMILY}"`;
-        parts.push(`<text x="${x + w / 2}" y="${y + 16}" font-size="${CELL_SIZE}" text-anchor="middle" fill="${col.text}"${fam}${bold ? ' font-weight="bold"' : ''}>${esc(fit(c.text, CELL_SIZE, w - 4))}</text>`);
+        parts.push(`<text x="${x + w / 2}" y="${y + 16}" font-size="${CELL_SIZE}" text-anchor="middle" fill="${col.text}"${fam}${bold ? ' font-weight="bold"' : ''}>${escSvg(fitText(c.text, CELL_SIZE, w - 4))}</text>`);
       };
       r.cells.slice(first, first + perBlock).forEach((c, j) => cell(c, PAD + NAME_W + j * cellW, cellW, false));
       cell(r.total, PAD + NAME_W + n * cellW, TOTAL_W, true);
@@ -161,27 +143,15 @@ export function heatmapSvg(input: HeatmapInput): { svg: string; width: number; h
   let lx = PAD;
   (['green', 'yellow', 'red'] as const).forEach((b, k) => {
     parts.push(`<rect x="${lx}" y="${ly}" width="13" height="13" rx="2" fill="${BAND_COLORS[b].fill}"/>`);
-    parts.push(`<text x="${lx + 17}" y="${ly + 11}" font-size="${LEGEND_SIZE}" fill="#4b5563">${esc(input.legend[k] ?? '')}</text>`);
+    parts.push(`<text x="${lx + 17}" y="${ly + 11}" font-size="${LEGEND_SIZE}" fill="#4b5563">${escSvg(input.legend[k] ?? '')}</text>`);
     lx += 17 + textWidth(input.legend[k] ?? '', LEGEND_SIZE) + 14;
   });
-  if (input.trendLegend) parts.push(`<text x="${PAD}" y="${ly + 18 + 11}" font-size="${LEGEND_SIZE}" fill="#4b5563">${esc(fit(input.trendLegend, LEGEND_SIZE, width - PAD * 2))}</text>`);
+  if (input.trendLegend) parts.push(`<text x="${PAD}" y="${ly + 18 + 11}" font-size="${LEGEND_SIZE}" fill="#4b5563">${escSvg(fitText(input.trendLegend, LEGEND_SIZE, width - PAD * 2))}</text>`);
   parts.push('</svg>');
   return { svg: parts.join(''), width, height };
 }
 
-let resvg: Promise<typeof import('@resvg/resvg-js')> | null = null;
-
-/** Renders the heat map to PNG. Loads resvg and the fonts on first use. */
 export async function renderHeatmap(input: HeatmapInput): Promise<Heatmap> {
   const { svg, width, height } = heatmapSvg(input);
-  resvg ??= import('@resvg/resvg-js');
-  const { Resvg } = await resvg;
-  const needCjk = CJK.test(svg);
-  const files = chartFonts(needCjk);
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: SCALE },
-    background: 'white',
-    font: files ? { loadSystemFonts: false, fontFiles: files } : { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
-  });
-  return { png: Buffer.from(r.render().asPng()), width, height };
+  return { png: await svgToPng(svg, SCALE), width, height };
 }
