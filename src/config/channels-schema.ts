@@ -25,6 +25,13 @@ export const chatChannelTypes = CHANNEL_TYPES.filter((t) => t !== 'email');
  */
 export const HR_ONLY_TOPICS: ReadonlySet<string> = new Set(['attrition']);
 
+/**
+ * Topics that are one person's own to-do list (the daily follow-up reminder): where that person
+ * reads a chat channel of their own (`people.<email>.channels`) that takes the topic, it goes
+ * there (as a task card on WeCom) instead of by email; else by email.
+ */
+export const CHAT_INSTEAD_OF_EMAIL_TOPICS: ReadonlySet<string> = new Set(['followup']);
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the NAME of an environment variable (secrets never go in YAML)');
 export const channelName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a channel name is letters, digits, "-" and "_"');
 

@@ -2,7 +2,7 @@ import type { Alert } from '../alerts/model.js';
 import { mayReceive, recipientsFor, type Locale, type Recipient } from '../alerts/route.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import type { StoredAlert } from '../store/outbox.js';
-import { HR_ONLY_TOPICS, subscription, type SubscriptionInput } from '../config/channels-schema.js';
+import { CHAT_INSTEAD_OF_EMAIL_TOPICS, HR_ONLY_TOPICS, subscription, type SubscriptionInput } from '../config/channels-schema.js';
 import type { Destination } from './channels/types.js';
 
 /**
@@ -42,6 +42,8 @@ export function destinationsFor(alert: StoredAlert, owners: OwnersRules): Destin
     else add(owners.ops_channels, owners.locale, 'ops');
   }
   for (const r of recipients) add(owners.people[r.email]?.channels ?? [], r.locale, r.role);
+  // A person's own to-do list goes to their own chat where they have one, not to both.
+  if (a.kind === 'person' && CHAT_INSTEAD_OF_EMAIL_TOPICS.has(alert.topic) && [...out.values()].some((d) => d.type !== 'email')) out.delete(a.email);
   return [...out.values()];
 }
 

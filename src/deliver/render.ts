@@ -10,7 +10,7 @@ import { formatDateTime } from './format.js';
 import { fill, loadStrings, type Strings } from './i18n.js';
 import { displayLinks } from './links.js';
 import { getSection } from './sections/registry.js';
-import type { InlineImage, SectionContext } from './sections/types.js';
+import type { InlineImage, SectionContext, TaskView } from './sections/types.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -151,6 +151,8 @@ export interface ChatItem {
   text: string;
   /** The first http(s) link in it (the product, the tender, the failing page). */
   url: string | null;
+  /** The alert as one person's to-do list, when its section has that shape (follow-up reminders). */
+  task?: TaskView;
 }
 
 /** A digest for chat: the email's subject and summary, each alert's text on its own, and the charts. */
@@ -183,7 +185,10 @@ export async function renderChat(input: RenderInput): Promise<ChatDigest> {
         topic: s.topic,
         title: s.section.title(ctx),
         notes,
-        items: s.alerts.map((a, i) => ({ alert: a, text: items[i]!, url: /https?:\/\/[^\s)]+/i.exec(items[i]!)?.[0] ?? null })),
+        items: s.alerts.map((a, i) => {
+          const task = s.section.task?.(a, ctx);
+          return { alert: a, text: items[i]!, url: /https?:\/\/[^\s)]+/i.exec(items[i]!)?.[0] ?? null, ...(task ? { task } : {}) };
+        }),
       };
     }),
   };

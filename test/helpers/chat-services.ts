@@ -158,7 +158,14 @@ export function startWecom(opts: { key?: string; rate?: { max: number; perSecond
           if (Buffer.byteLength(content) > 4096) return { ...json(200, { errcode: 40058, errmsg: `markdown.content exceed max length 4096. invalid Request Parameter, ${hint()}, more info at https://open.work.weixin.qq.com/devtool/query?e=40058` }), accept: false };
         } else if (type === 'template_card') {
           const c = b.template_card as Record<string, unknown> | undefined;
-          const ok = c && c.card_type === 'text_notice' && (c.main_title as { title?: string })?.title && (c.card_action as { url?: string })?.url;
+          // text_notice: a title and a tap target; at most 6 rows and 3 jumps, each link with its url.
+          const rows = (c?.horizontal_content_list ?? []) as { keyname?: string; type?: number; url?: string }[];
+          const jumps = (c?.jump_list ?? []) as { title?: string; type?: number; url?: string }[];
+          const action = c?.card_action as { type?: number; url?: string } | undefined;
+          const ok =
+            c && c.card_type === 'text_notice' && (c.main_title as { title?: string })?.title && action?.type === 1 && action.url &&
+            rows.length <= 6 && rows.every((r) => r.keyname && (r.type !== 1 || r.url)) &&
+            jumps.length <= 3 && jumps.every((j) => j.title && (j.type !== 1 || j.url));
           if (!ok) return { ...json(200, { errcode: 40008, errmsg: `invalid template_card, ${hint()}` }), accept: false };
         } else if (type === 'image') {
           const img = b.image as { base64?: string; md5?: string } | undefined;

@@ -182,35 +182,3 @@ it('radar followup explain traces a rep\'s items and timeliness to the rows', as
   expect(r.stdout).toMatch(/2026-03-02 09:00 +K4 +acts\.csv:6 +2026-03-05 10:00 late \(acts\.csv:7\) +none by 2026-03-09 09:00/);
   expect(r.stdout).toMatch(/2026-03-10 10:00 +K1 +acts\.csv:9 +2026-03-11 09:00 on time \(acts\.csv:10\)/);
 });
-
-describe('a rep who reads WeCom gets the reminder in their robot chat as well', () => {
-  it('posts the reminder to the rep\'s own WeCom channel and nothing of anyone else\'s', async () => {
-    const { startWecom } = await import('../helpers/chat-services.js');
-    const { DEFAULT_OWNERS, REPO, runCli } = await import('../helpers/workspace.js');
-    const wecom = await startWecom();
-    const w = makeWorkspace();
-    try {
-      const inputs = join(w.home, 'inputs');
-      mkdirSync(inputs);
-      writeFileSync(join(inputs, 'org.csv'), csv(ORG));
-      writeFileSync(join(inputs, 'acts.csv'), csv(ACTS));
-      writeFileSync(join(inputs, 'opps.csv'), csv(OPPS));
-      w.writeRule('followup.yaml', RULES);
-      w.writeRule('owners.yaml', `${DEFAULT_OWNERS}channels:\n  zhangsan-wecom: { type: wecom, url_env: RADAR_WECOM_ZHANGSAN }\npeople:\n  s1@example.com: { channels: [zhangsan-wecom] }\n`);
-      const env = { RADAR_OUTBOX_DIR: w.outbox, RADAR_TEMPLATES_DIR: join(REPO, 'templates'), RADAR_WECOM_ZHANGSAN: wecom.url };
-      const r = await runCli(['--home', w.home, '--state', w.state, 'followup', 'remind', '--now', NOW, '--inputs', inputs], env);
-      expect(r.code, r.stderr).toBe(0);
-      // 张三's reminder as a markdown post (a tappable card needs a console link, and there is none
-      // here); 王五's goes by email only.
-      expect(wecom.accepted).toHaveLength(1);
-      const post = wecom.accepted[0]!.body as { msgtype: string; markdown: { content: string } };
-      expect(post.msgtype).toBe('markdown');
-      expect(post.markdown.content).toContain('K2：2026-03-13 15:00 首次拜访，请录入拜访反馈（48 小时内，截止 2026-03-15 15:00）');
-      expect(post.markdown.content).not.toContain('王五');
-      expect((await w.emails()).map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address).sort()).toEqual(['s1@example.com', 's3@example.com']);
-    } finally {
-      w.cleanup();
-      await wecom.stop();
-    }
-  });
-});

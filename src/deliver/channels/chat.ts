@@ -4,7 +4,7 @@ import { messageId, type StoredAlert } from '../../store/outbox.js';
 import { fill, type Strings } from '../i18n.js';
 import type { DeliveryRules } from '../policy.js';
 import type { ChatDigest, ChatItem } from '../render.js';
-import type { InlineImage } from '../sections/types.js';
+import type { InlineImage, TaskView } from '../sections/types.js';
 import type { ComposeInput, Composed } from './types.js';
 
 // Handlebars, the sections and the chart renderer: loaded for the first chat digest to compose.
@@ -47,6 +47,15 @@ export interface Card {
   t: Strings;
 }
 
+/** One person's to-do list (a rep's follow-up reminder), for a channel with task cards. */
+export interface TaskCard {
+  view: TaskView;
+  /** The alert in the console, when one is configured (a card needs somewhere to go when tapped). */
+  open: Link | null;
+  meta: string;
+  t: Strings;
+}
+
 /** How a chat channel lays a digest out, and how its service counts size. */
 export interface ChatFormat {
   maxBytes: number;
@@ -55,6 +64,8 @@ export interface ChatFormat {
   page(p: Page): unknown;
   /** Null: this alert cannot be a card here (the digest is then sent as posts). */
   card?(c: Card): unknown | null;
+  /** An alert whose section gives it as a task list; null: not here (it goes as a card or a post like any other). */
+  task?(c: TaskCard): unknown | null;
   image?(img: InlineImage): unknown;
 }
 
@@ -93,10 +104,19 @@ export async function composeChat(input: ComposeInput, format: ChatFormat): Prom
   const entries: Entry[] = digest.sections.flatMap((s) => s.items.map((item) => ({ section: s.title, notes: s.notes, item })));
   const posts: { body: unknown; subject: string; covered: StoredAlert[]; shows?: StoredAlert[]; kind: string; omitted?: number }[] = [];
 
-  const cards = format.card && entries.length <= def.cards ? entries.map((e) => format.card!(cardOf(e, digest, meta, input.links, d.key))) : null;
+  // A person's to-do list goes as a task card of its own where the channel has them; the rest as usual.
+  const rest: Entry[] = [];
+  entries.forEach((e, i) => {
+    const body = e.item.task && format.task ? format.task(taskCardOf(e.item.task, e.item.alert.id, meta, input.links, t)) : null;
+    if (body) posts.push({ body, subject: `${digest.subject}: ${e.item.task!.title}`, covered: [e.item.alert], kind: `task${i}` });
+    else rest.push(e);
+  });
+  const listedAll = new Set(entries.map((e) => e.item.alert.id));
+  const needPages = rest.length > 0 || posts.length === 0 || input.alerts.some((a) => !listedAll.has(a.id));
+  const cards = !needPages ? null : format.card && rest.length <= def.cards ? rest.map((e) => format.card!(cardOf(e, digest, meta, input.links, d.key))) : null;
   if (cards && cards.every((c) => c !== null && c !== undefined)) {
-    cards.forEach((body, i) => posts.push({ body, subject: `${digest.subject}: ${firstLine(entries[i]!.item.text)}`, covered: [entries[i]!.item.alert], kind: `card${i}` }));
-  } else {
+    cards.forEach((body, i) => posts.push({ body, subject: `${digest.subject}: ${firstLine(rest[i]!.item.text)}`, covered: [rest[i]!.item.alert], kind: `card${i}` }));
+  } else if (needPages) {
     const maxBytes = def.max_bytes ?? format.maxBytes;
     const pageOf = (list: Entry[], first: boolean, more: number, title = digest.subject + PART_ROOM): Page => ({
       title,
@@ -113,16 +133,16 @@ export async function composeChat(input: ComposeInput, format: ChatFormat): Prom
     // not one per alert), and no more posts than max_posts: the rest is only counted.
     const pages: Entry[][] = [];
     let start = 0;
-    while (start < entries.length && pages.length < def.max_posts) {
+    while (start < rest.length && pages.length < def.max_posts) {
       const first = pages.length === 0;
-      const take = (k: number) => entries.slice(start, start + k);
+      const take = (k: number) => rest.slice(start, start + k);
       if (!fits(take(1), first)) {
-        pages.push([fitAlone(entries[start]!, (x) => fits([x], first))]);
+        pages.push([fitAlone(rest[start]!, (x) => fits([x], first))]);
         start += 1;
         continue;
       }
       let good = 1;
-      let bad = entries.length - start + 1;
+      let bad = rest.length - start + 1;
       for (let step = 1; good + step < bad; step *= 2) {
         if (fits(take(good + step), first)) good += step;
         else {
@@ -139,7 +159,7 @@ export async function composeChat(input: ComposeInput, format: ChatFormat): Prom
       start += good;
     }
     if (!pages.length) pages.push([]);
-    let omitted: Entry[] = entries.slice(start);
+    let omitted: Entry[] = rest.slice(start);
     if (omitted.length) {
       const last = pages.at(-1)!;
       while (last.length > 1 && !fits(last, pages.length === 1, omitted.length)) omitted.unshift(last.pop()!);
@@ -210,6 +230,11 @@ function moreNote(n: number, t: Strings, links: DeliveryRules['links'], to: stri
   const text = fill(t['chat.more'] ?? '{n} more alerts are not listed here', { n });
   if (links.console) return { n, text, link: { label: t['chat.more_console'] ?? 'See them all in the console', url: linkTo(links, links.list, { to }) } };
   return { n, text: `${text}: ${fill(t['chat.more_cli'] ?? 'radar alerts list --to {to}', { to })}`, link: null };
+}
+
+function taskCardOf(view: TaskView, id: string, meta: string, links: DeliveryRules['links'], t: Strings): TaskCard {
+  const open = links.console ? { label: t['chat.open'] ?? 'Open in console', url: linkTo(links, links.open, { id, ref: alertRef(id), to: '' }) } : null;
+  return { view, open, meta, t };
 }
 
 function cardOf(e: Entry, digest: ChatDigest, meta: string, links: DeliveryRules['links'], to: string): Card {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { bytes, composeChat, cut, escapeChatMarkdown as esc, firstLine, markup, safeLinkUrl, withoutUrls, type ChatFormat } from './chat.js';
 import { postJson, secretFromEnv, urlSecrets } from './http.js';
+import { fill } from '../i18n.js';
 import { ChannelError, type Channel } from './types.js';
 
 /**
  * 企业微信 (WeCom) group robot ("消息推送"): POST JSON to the robot's webhook URL, whose `key` is
- * its secret. Digests go as markdown, a few alerts as template cards (text_notice) with actions,
+ * its secret. Digests go as markdown, a few alerts as template cards (text_notice) with actions, a
+ * rep's follow-up reminder as a task card (text_notice: overdue count, a row per item),
  * price charts as images (base64 + md5). Documented limits: markdown.content at most 4,096
  * bytes (else errcode 40058), an image at most 2 MB, 20 messages a minute per robot (45009).
  */
@@ -50,6 +52,30 @@ const format: ChatFormat = {
         sub_title_text: cut([withoutUrls(firstLine(c.item.text, 200)), rest].filter(Boolean).join('\n'), 112),
         ...(c.commands.length ? { quote_area: { type: 0, quote_text: c.commands.join('\n') } } : {}),
         ...(jumps.length ? { jump_list: jumps.slice(0, 3).map((a) => ({ type: 1, title: cut(a.label, 13), url: a.url })) } : {}),
+        card_action: { type: 1, url: target },
+      },
+    };
+  },
+  task(c) {
+    // A rep's reminder as a task card: the count of overdue items up front, one row per item (at
+    // most 6, the card's limit) that opens it in the CRM, and the whole card opening the console.
+    // Lengths are the documented ones (title 26, desc 30, row key 5 and value 26, text 112).
+    const v = c.view;
+    const rows = v.items.slice(0, 6);
+    const target = c.open?.url ?? rows.find((r) => r.url)?.url;
+    if (!target) return null;
+    const more = v.items.length - rows.length;
+    const text = [v.summary, more ? fill(c.t['chat.task_more'] ?? '{n} more not listed', { n: more }) : '', fill(c.t['chat.task_explain'] ?? 'Source: {command}', { command: v.explain })].filter(Boolean).join('\n');
+    return {
+      msgtype: 'template_card',
+      template_card: {
+        card_type: 'text_notice',
+        source: { desc: 'sales-radar' },
+        main_title: { title: cut(v.title, 26), desc: cut(v.desc, 30) },
+        emphasis_content: { title: cut(String(v.count.value), 10), desc: cut(v.count.label, 15) },
+        sub_title_text: cut(text, 112),
+        horizontal_content_list: rows.map((r) => ({ keyname: cut(r.key, 5), value: cut(r.value, 26), ...(r.url ? { type: 1, url: r.url } : {}) })),
+        ...(c.open ? { jump_list: [{ type: 1, title: cut(c.open.label, 13), url: c.open.url }] } : {}),
         card_action: { type: 1, url: target },
       },
     };

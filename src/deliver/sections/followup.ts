@@ -2,7 +2,7 @@ import type { ReminderItem, ReminderPayload } from '../../sales/followup/payload
 import type { StoredAlert } from '../../store/outbox.js';
 import { BAND_COLORS } from '../heatmap.js';
 import { fill } from '../i18n.js';
-import type { Section, SectionContext } from './types.js';
+import type { Section, SectionContext, TaskView } from './types.js';
 
 const p = (a: StoredAlert): ReminderPayload => a.payload as unknown as ReminderPayload;
 
@@ -18,6 +18,28 @@ function itemText(it: ReminderItem, pl: ReminderPayload, ctx: SectionContext): s
     case 'criteria':
       return fill(t('item_criteria', '{opportunity} {title}: entered {stage} on {since} without {missing}'), { opportunity: it.opportunity ?? '', title: it.title ?? '', stage: it.stage ?? '', since: it.since.slice(0, 10), missing: (it.missing ?? []).join(ctx.locale === 'zh-CN' ? '、' : ', ') });
   }
+}
+
+/** What to do about an item in a word or two (a task card's row title), and which customer or opportunity by when. */
+function taskRow(it: ReminderItem, ctx: SectionContext): TaskView['items'][number] {
+  const t = (k: string, d: string) => ctx.t[`followup.${k}`] ?? d;
+  const what = it.rule === 'idle' || it.rule === 'criteria' ? `${it.opportunity ?? ''} ${it.title ?? ''}`.trim() : it.customer;
+  const when = it.rule === 'idle' ? fill(t('task_idle_days', '{days} d in {stage}'), { days: it.days ?? 0, stage: it.stage ?? '' }) : it.rule === 'criteria' ? fill(t('task_missing', 'no {missing}'), { missing: (it.missing ?? []).join(ctx.locale === 'zh-CN' ? '、' : ', ') }) : fill(t('task_due', 'due {due}'), { due: it.due.slice(5) });
+  return { key: t(`task_${it.rule}`, it.rule), value: `${what} · ${when}`, url: it.url ?? null, overdue: it.status === 'overdue' };
+}
+
+function taskOf(a: StoredAlert, ctx: SectionContext): TaskView {
+  const pl = p(a);
+  const overdue = pl.items.filter((i) => i.status === 'overdue');
+  const due = pl.items.filter((i) => i.status === 'due');
+  return {
+    title: fill(ctx.t['followup.task_title'] ?? 'Follow-ups · {name}', { name: pl.name }),
+    desc: fill(ctx.t['followup.task_desc'] ?? 'as of {asOf}', { asOf: pl.asOf }),
+    count: { value: overdue.length, label: ctx.t['followup.task_count'] ?? 'overdue follow-ups' },
+    summary: fill(ctx.t['followup.task_summary'] ?? '{overdue} overdue, {due} due within a day', { overdue: overdue.length, due: due.length }),
+    items: [...overdue, ...due].map((it) => taskRow(it, ctx)),
+    explain: pl.explain,
+  };
 }
 
 /** The daily reminder to one rep: their own overdue items first, then what falls due within a day. */
@@ -46,5 +68,6 @@ export const followupSection: Section = {
     const due = pl.items.length - overdue;
     return { text: fill(ctx.t['followup.headline'] ?? '{overdue} follow-ups overdue, {due} due today', { overdue, due }), weight: 30 + overdue };
   },
+  task: taskOf,
   weight: (a) => p(a).items.length,
 };

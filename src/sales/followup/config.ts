@@ -66,6 +66,16 @@ export const FollowupConfigSchema = z.strictObject({
       { name: '谈判', max_days: 45, entry: [{ field: '报价单' }] },
       { name: '成交', entry: [] },
     ]),
+  /**
+   * Where a rep opens a customer or an opportunity in the CRM: URL templates with {customer} /
+   * {opportunity} (URL-encoded). They become the links on a reminder (the WeCom task card's rows).
+   */
+  links: z
+    .strictObject({
+      customer: z.string().regex(/^https?:\/\/\S*\{customer\}/, 'expected an http(s) URL with {customer} in it').optional(),
+      opportunity: z.string().regex(/^https?:\/\/\S*\{opportunity\}/, 'expected an http(s) URL with {opportunity} in it').optional(),
+    })
+    .prefault({}),
   /** Stages that close an opportunity besides the last one (lost). */
   closed: words.default(['输单', '丢单', '关闭', 'lost']),
   summary: z

@@ -60,7 +60,14 @@ export function stamp(t: number): string {
 
 const nameOf = (d: FollowupData, pid: string): string => d.org.people.get(pid)?.name ?? d.org.people.get(pid)?.employeeId ?? pid;
 
-function itemOf(it: FollowupItem): ReminderItem {
+/** The CRM page of an item's opportunity, else of its customer (links: in rules/followup.yaml). */
+function crmUrl(cfg: FollowupConfig, it: FollowupItem): string | null {
+  const fillIn = (tpl: string | undefined, key: string, v: string | undefined) => (tpl && v ? tpl.replace(`{${key}}`, encodeURIComponent(v)) : null);
+  return fillIn(cfg.links.opportunity, 'opportunity', it.opportunity) ?? fillIn(cfg.links.customer, 'customer', it.customer);
+}
+
+function itemOf(it: FollowupItem, cfg: FollowupConfig): ReminderItem {
+  const url = crmUrl(cfg, it);
   return {
     rule: it.rule,
     status: it.status,
@@ -73,6 +80,7 @@ function itemOf(it: FollowupItem): ReminderItem {
     ...(it.days !== undefined ? { days: it.days } : {}),
     ...(it.limit !== undefined ? { limit: it.limit } : {}),
     ...(it.missing ? { missing: it.missing } : {}),
+    ...(url ? { url } : {}),
   };
 }
 
@@ -113,7 +121,7 @@ export async function runReminders(o: FollowupOptions): Promise<RemindersResult>
         asOf: stamp(data.now),
         feedbackHours: data.cfg.rules.feedback_hours,
         secondTouchDays: data.cfg.rules.second_touch_days,
-        items: items.map(itemOf),
+        items: items.map((i) => itemOf(i, data.cfg)),
         explain: `radar followup explain ${p?.employeeId ?? pid}`,
       },
     });

@@ -17,6 +17,8 @@ export interface ReminderItem {
   days?: number;
   limit?: number;
   missing?: string[];
+  /** The opportunity (else the customer) in the CRM, from links: in rules/followup.yaml. */
+  url?: string;
 }
 
 export interface ReminderPayload {
