@@ -28,8 +28,11 @@ export interface ComposeOptions {
   now: Date;
   /** For price-history charts (snapshots). Without it, emails are text and tables only. */
   stateDir?: string;
-  /** 'immediate': only alerts of the immediate window (end of a daemon run); 'all': everything waiting. */
-  window?: 'all' | 'immediate';
+  /**
+   * 'immediate': only alerts of the immediate window (end of a daemon round); 'urgent': only those
+   * that may not wait for a round to end (see isUrgent); 'all': everything waiting.
+   */
+  window?: ComposeWindow;
   limits?: DeliveryRules['digest'];
   links?: DeliveryRules['links'];
   from?: string;
@@ -49,6 +52,7 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
   for (const a of Object.values(outbox.data.alerts)) {
     if (a.suppressed) continue;
     if (window === 'immediate' && a.window !== 'immediate') continue;
+    if (window === 'urgent' && !isUrgent(a)) continue;
     const along = a.onlyWith ? alongside(outbox, a, opts.now) : 'send';
     if (along === 'wait') continue;
     for (const d of destinationsFor(a, opts.owners)) {
@@ -109,7 +113,7 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
             ...(group.hr ? { hr: true } : {}),
             status: 'pending',
             attempts: 0,
-            window,
+            window: window === 'urgent' ? 'immediate' : window,
             bytes: c.body.length,
             ...c.fields,
           };
@@ -124,6 +128,16 @@ export async function composeDigests(outbox: Outbox, opts: ComposeOptions): Prom
   crashPoint('compose');
   if (changed) outbox.save();
   return created;
+}
+
+export type ComposeWindow = 'all' | 'immediate' | 'urgent';
+
+/**
+ * Goes out at once even while a daemon round is still running, in a message of its own: news about
+ * the delivery or the daemon itself (mail stuck, workers lost), which cannot wait for the round.
+ */
+export function isUrgent(a: StoredAlert): boolean {
+  return a.window === 'immediate' && a.urgency === 'immediate';
 }
 
 /** Marks an alert as handled for a recipient without a message: it was only worth sending along with news. */
@@ -337,8 +351,11 @@ export interface DeliverOptions {
   rules: Rules;
   paths: Paths;
   now: () => Date;
-  /** 'all': everything waiting (a manual run, the daily digest); 'immediate': that window only; 'none': nothing. */
-  window: 'all' | 'immediate' | 'none';
+  /**
+   * 'all': everything waiting (a manual run, the daily digest); 'immediate': that window only;
+   * 'urgent': only urgent alerts (the daemon while a round is still running); 'none': nothing.
+   */
+  window: ComposeWindow | 'none';
   transport?: Transport;
   /** Ignore retry backoff (default for a manual run, which someone is watching). */
   force?: boolean;
@@ -370,7 +387,7 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
   const delivery: DeliveryReport = { sent: [], failed: [], resumed: [] };
   if (opts.window === 'none') return { messages: [], delivery, notices: [] };
   const d = opts.rules.delivery ?? DEFAULT_DELIVERY;
-  const compose = (window: 'all' | 'immediate') =>
+  const compose = (window: ComposeWindow) =>
     composeDigests(outbox, { owners: opts.rules.owners, templatesDir: opts.paths.templatesDir, now: opts.now(), stateDir: opts.paths.stateDir, window, limits: d.digest, links: d.links });
   const messages = await compose(opts.window);
   const transport = opts.transport ?? makeTransport(opts.paths.outboxDir);
@@ -399,7 +416,7 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
     await send();
     const notices = recordStuckMail(outbox, opts.rules.owners, d.retry.notify_ops_after_attempts, opts.now());
     if (notices.length) {
-      const more = await compose('immediate');
+      const more = await compose(opts.window === 'urgent' ? 'urgent' : 'immediate');
       messages.push(...more);
       await send(new Set(more.map((m) => m.id)));
     }

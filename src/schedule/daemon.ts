@@ -80,6 +80,14 @@ export function writeOutboxRequest(stateDir: string, req: OutboxRequest): string
 const pipeline = () => import('../pipeline/run.js');
 const delivery = () => import('../deliver/deliver.js');
 
+/**
+ * The longest a round's mail waits for the round's other target runs: schedules that overlap all
+ * day (or a run stuck on a slow site) must not hold mail back for good.
+ */
+const ROUND_HOLD_MS = 10 * 60_000;
+/** Runs started this close together (run-now at start, a burst of "run now") are one round. */
+const SAME_ROUND_MS = 1_000;
+
 interface LoadedConfig {
   rules: Rules | null;
   rulesError: RadarError | null;
@@ -89,7 +97,7 @@ interface LoadedConfig {
 
 /**
  * `radar daemon`: owns a state folder (lock), keeps the last valid config, schedules each target
- * by its cron, delivers the immediate window after each run and the daily digest at its hour,
+ * by its cron, delivers the immediate window when a round of runs ends and the daily digest at its hour,
  * retries mail with backoff, runs scheduled jobs, reloads config on change or SIGHUP.
  */
 export class Daemon {
@@ -114,6 +122,10 @@ export class Daemon {
   private lockTouch: NodeJS.Timeout | null = null;
   /** Target files as last checked: a reload re-reads only the ones that changed. */
   private readonly files: TargetFileCache = new Map();
+  /** Target runs started (queued, at a worker, or running) and not yet settled, with their slot (ms). */
+  private readonly inFlight = new Set<{ id: string; slot: number }>();
+  /** When the immediate mail was first held for a round still running (null: nothing held). */
+  private heldSince: number | null = null;
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -291,20 +303,55 @@ export class Daemon {
     return specs;
   }
 
+  /**
+   * One target run for one slot. Its alerts are recorded when it ends; the immediate mail goes
+   * when the round's last run ends (see deliverAfterRun), so one person gets one email per round.
+   */
   private async runTarget(id: string, slot?: Date): Promise<void> {
-    const dispatcher = this.opts.dispatcher;
-    if (dispatcher) {
-      // Waiting for a worker holds no slot of the pool: only settling does.
-      const target = this.targets.get(id);
-      if (!target || this.stopping) return;
-      await dispatcher.dispatch(target, slot ?? this.now(), (scraped) => this.settleElsewhere(id, scraped));
+    const run = { id, slot: (slot ?? this.now()).getTime() };
+    this.inFlight.add(run);
+    try {
+      const dispatcher = this.opts.dispatcher;
+      if (dispatcher) {
+        // Waiting for a worker holds no slot of the pool: only settling does.
+        const target = this.targets.get(id);
+        if (!target || this.stopping) return;
+        await dispatcher.dispatch(target, new Date(run.slot), (scraped) => this.settleElsewhere(id, scraped));
+        return;
+      }
+      await this.pool.add(async () => {
+        const target = this.targets.get(id);
+        if (!target || this.stopping) return;
+        await this.runAndLog(target);
+      });
+    } finally {
+      this.inFlight.delete(run);
+    }
+    await this.deliverAfterRun(run.slot);
+  }
+
+  /**
+   * Targets sharing a cron end at different times (jitter, slow sites); each sending its own
+   * immediate mail gave a region owner several emails seconds apart. The mail goes when the last
+   * run of the round ends: one email per person per round. Urgent alerts still go at once.
+   */
+  private async deliverAfterRun(slot: number): Promise<void> {
+    if (this.roundGoesOn(slot)) {
+      this.log.debug({ slot: new Date(slot).toISOString() }, 'immediate mail waits for the rest of the round');
       return;
     }
-    await this.pool.add(async () => {
-      const target = this.targets.get(id);
-      if (!target || this.stopping) return;
-      await this.runAndLog(target);
-    });
+    await this.deliver('immediate', slot);
+  }
+
+  /**
+   * A target run of the round of `slot` (or an earlier one) is queued, at a worker, running, or due
+   * and waiting out its jitter. Runs of later rounds do not hold this round's mail.
+   */
+  private roundGoesOn(slot: number): boolean {
+    const upTo = slot + SAME_ROUND_MS;
+    for (const r of this.inFlight) if (r.slot <= upTo) return true;
+    const now = this.clock.now();
+    return (this.scheduler?.upcoming() ?? []).some((j) => j.id.startsWith('target:') && j.slot !== null && j.at !== null && j.slot.getTime() <= Math.min(upTo, now) && j.at.getTime() > now);
   }
 
   /** Runs a target for a given slot outside its schedule (a run owed since before a restart). */
@@ -323,6 +370,7 @@ export class Daemon {
    * previous coordinator's jobs).
    */
   async settleElsewhere(id: string, scraped: ScrapedElsewhere): Promise<void> {
+    const orphan = ![...this.inFlight].some((r) => r.id === id);
     await this.pool.add(async () => {
       const target = this.targets.get(id);
       if (!target) {
@@ -331,12 +379,19 @@ export class Daemon {
       }
       await this.runAndLog(target, (t, settle) => settle(scraped));
     });
+    // A run dispatched here is mailed when its dispatch ends (runTarget); an orphan's, now.
+    if (orphan) await this.deliverAfterRun(this.clock.now());
   }
 
   /** Alerts that come from the daemon's own running (a queue outage), recorded and sent now. */
   async recordOps(alerts: Alert[]): Promise<void> {
     if (!alerts.length || this.stopping) return;
-    this.outbox.record(alerts, this.now(), { window: 'immediate' });
+    // Urgent: sales ops hear of an outage at once, not when the round it stalls ends.
+    this.outbox.record(
+      alerts.map((a) => ({ ...a, urgency: 'immediate' as const })),
+      this.now(),
+      { window: 'immediate' },
+    );
     await this.deliver('immediate');
   }
 
@@ -347,7 +402,8 @@ export class Daemon {
       config: { rules: this.rules, targets: [target] },
       outbox: this.outbox,
       queues: this.queues,
-      deliver: 'immediate',
+      // Recorded only: the round's mail goes when its last run ends (deliverAfterRun).
+      deliver: 'none',
       transport: this.transport,
       now: this.now,
       ...(remote ? { remote } : {}),
@@ -361,7 +417,6 @@ export class Daemon {
       this.opts.onTargetRun?.(r.target.id, r.verdict);
     }
     for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
-    this.logDelivery(summary.delivery);
   }
 
   private async runJob(name: string): Promise<void> {
@@ -373,12 +428,29 @@ export class Daemon {
     await this.deliver('immediate');
   }
 
-  /** One delivery round; `radar outbox` requests are applied first. */
-  async deliver(window: 'all' | 'immediate'): Promise<void> {
+  /**
+   * One delivery round; `radar outbox` requests are applied first. While target runs of a round
+   * are still going, 'immediate' composes only urgent alerts (mail already composed is still sent
+   * and retried): the rest waits for the round's end, at most ROUND_HOLD_MS. `round`: the slot of
+   * the round that just ended (runs of later rounds do not hold its mail); default: now.
+   */
+  async deliver(window: 'all' | 'immediate', round?: number): Promise<void> {
     this.applyRequests();
     this.applyRunRequests();
     const { deliverOutbox } = await delivery();
-    const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window, transport: this.transport, force: false });
+    let compose: 'all' | 'immediate' | 'urgent' = window;
+    if (window === 'immediate') {
+      const now = this.clock.now();
+      if (!this.roundGoesOn(round ?? now)) this.heldSince = null;
+      else if (this.heldSince === null || now - this.heldSince < ROUND_HOLD_MS) {
+        this.heldSince ??= now;
+        compose = 'urgent';
+      } else {
+        this.log.warn({ heldMinutes: Math.round((now - this.heldSince) / 60_000) }, 'a round is still running after the longest hold: its mail goes now');
+        this.heldSince = null;
+      }
+    }
+    const r = await deliverOutbox(this.outbox, { rules: this.rules, paths: this.paths, now: this.now, window: compose, transport: this.transport, force: false });
     this.logDelivery(r.delivery);
     // The notice's payload is already HR-safe (an HR email shows no subject, recipient or server words).
     for (const n of r.notices) this.log.error({ notice: n.id, ...(n.payload as object) }, 'mail is stuck: sales ops notified');

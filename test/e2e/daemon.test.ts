@@ -182,4 +182,42 @@ describe('radar daemon as a process', () => {
     expect(Date.parse(sched.jobs['target:daily-shop']!.lastSlot)).toBeGreaterThan(Date.now() - 86_400_000 - 60_000);
     expect(sched.jobs['target:daily-shop']!.lastOutcome).toBe('ok');
   }, 120_000);
+
+  it('sends one email per person per round: two targets due at once, ending seconds apart, are one digest', async () => {
+    // Two shops on one cron; shop B answers 2.5 s later, so its run ends well after A's while
+    // delivery rounds come every second. Both show a new price from their second visit on.
+    const seen = { a: 0, b: 0 };
+    const answered: Record<'a' | 'b', number[]> = { a: [], b: [] };
+    for (const k of ['a', 'b'] as const) {
+      site.routes.set(`/shop-${k}`, async (_q, res) => {
+        seen[k]++;
+        if (k === 'b') await new Promise((r) => setTimeout(r, 2500));
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<div class="p" data-id="${k}"><b class="n">空调 ${k.toUpperCase()}</b><i class="pr">¥${seen[k] >= 2 ? 800 : 1000}</i></div>`);
+        answered[k].push(Date.now());
+      });
+      writeFileSync(
+        join(home, 'scrapers', `shop-${k}.yaml`),
+        `id: shop-${k}\ncompetitor: Shop${k.toUpperCase()}\nregion: east\nschedule: "*/6 * * * * *"\nfetch: { url: "${site.url}/shop-${k}", min_interval_ms: 0, retries: 0 }\nitems: { each: ".p", key: "@data-id", fields: { name: ".n", price: ".pr" } }\n`,
+      );
+    }
+    const d = startDaemon(home, env);
+    daemons.push(d);
+    await d.waitFor((l) => l.msg === 'daemon started', 'daemon started', 120_000);
+    const runs = (id: string) => d.lines.filter((l) => l.msg === 'target run' && l.target === id);
+    await d.waitFor(() => runs('shop-a').length >= 2 && runs('shop-b').length >= 2, 'the second round of both shops', 60_000);
+    // The round really was spread out: B answered over two seconds (two delivery rounds) after A.
+    expect(answered.b[1]! - answered.a[1]!).toBeGreaterThan(2000);
+    expect(runs('shop-a')[1]!.alerts).toBe(1);
+    expect(runs('shop-b')[1]!.alerts).toBe(1);
+    for (let i = 0; i < 300 && smtp.messages.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    // More delivery rounds come and go: still the one email, carrying both changes.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(smtp.messages.map((m) => m.envelopeTo[0]), d.raw()).toEqual(['east-head@example.com']);
+    expect(smtp.messages[0]!.text).toContain('¥1,000 -> ¥800 (-20%)');
+    expect(smtp.messages[0]!.text).toContain('空调 A');
+    expect(smtp.messages[0]!.text).toContain('空调 B');
+    d.proc.kill('SIGINT');
+    expect((await d.exit).code).toBe(0);
+  }, 150_000);
 });
