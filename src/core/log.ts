@@ -64,6 +64,14 @@ export function createLogger(opts: LogOptions = {}): Logger {
     // with every field only at debug level.
     const detailed = ['debug', 'trace'].includes(base.level);
     const zone = opts.timeZone;
+    // A target run is its one closing line; what it said on the way shows only at debug level.
+    const hooks: pino.LoggerOptions['hooks'] = detailed
+      ? {}
+      : {
+          logMethod(args, method) {
+            if (!isRunDetail(args[0], args[1])) method.apply(this, args);
+          },
+        };
     // Synchronous, so the last lines before a crash or exit are on screen.
     const stream = pretty({
       destination: (opts.destination as NodeJS.WritableStream | undefined) ?? 2,
@@ -74,7 +82,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
       messageFormat: (log, key) => prettyLine(log as Record<string, unknown>, key, detailed),
       ...(zone ? { translateTime: false, customPrettifiers: { time: (t: string | object) => clockIn(String(t), zone) } } : { translateTime: 'SYS:HH:MM:ss' }),
     });
-    return pino(base, stream);
+    return pino({ ...base, hooks }, stream);
   }
   const dest = opts.destination ?? pino.destination({ dest: 1, sync: true });
   return pino(base, dest as pino.DestinationStream);
@@ -83,6 +91,16 @@ export function createLogger(opts: LogOptions = {}): Logger {
 /** A logger that drops everything (library use and tests that do not look at logs). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/**
+ * Events a target run's closing line ("acme ✓ 12 items …", "target run failed") says again: in
+ * pretty mode they show only at debug level. JSON keeps them (a collector counts starts and ends).
+ */
+function isRunDetail(obj: unknown, msg: unknown): boolean {
+  if (typeof obj !== 'object' || obj === null) return false;
+  const job = (obj as { job?: unknown }).job;
+  return msg === 'run started' && typeof job === 'string' && job.startsWith('target:');
 }
 
 const HIDDEN = new Set(['pid', 'hostname', 'level', 'time', 'msg']);

@@ -93,4 +93,29 @@ describe('logger', () => {
     expect(debug.text().trim().split('\n')).toHaveLength(1);
     expect(debug.text()).toContain('target=acme verdict=good items=12 pages=1 alerts=1 ms=1234');
   });
+
+  it('is one line per target run when pretty: its start shows only at debug level, and JSON keeps every event', () => {
+    const run = { target: 'acme', verdict: 'good', items: 12, pages: 1, alerts: 1, ms: 1234 };
+    const round = (log: ReturnType<typeof createLogger>) => {
+      log.info({ job: 'target:acme', slot: '2026-12-04T00:00:00.000Z', reason: 'scheduled' }, 'run started');
+      log.debug({ job: 'target:acme', ms: 1234 }, 'run finished');
+      log.info(run, 'target run');
+      // Not a target run: the daily digest's start is news of its own.
+      log.info({ job: 'deliver:daily', slot: '2026-12-04T00:30:00.000Z', reason: 'scheduled' }, 'run started');
+    };
+    const pretty = sink(false);
+    round(createLogger({ format: 'pretty', destination: pretty.stream, level: 'info' }));
+    const lines = pretty.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/INFO: acme ✓ 12 items, 1 page, 1 alert \(1\.2 s\)$/);
+    expect(lines[1]).toMatch(/INFO: run started  job=deliver:daily /);
+    const debug = sink(false);
+    round(createLogger({ format: 'pretty', destination: debug.stream, level: 'debug' }));
+    expect(debug.text()).toContain('run started  job=target:acme');
+    expect(debug.text()).toContain('run finished  job=target:acme');
+    const json = sink(false);
+    round(createLogger({ format: 'json', destination: json.stream, level: 'info' }));
+    const events = json.text().trimEnd().split('\n').map((l) => JSON.parse(l) as { msg: string; job?: string });
+    expect(events.map((e) => `${e.msg} ${e.job ?? ''}`.trim())).toEqual(['run started target:acme', 'target run', 'run started deliver:daily']);
+  });
 });
