@@ -67,10 +67,10 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect(mails.map(to)).toEqual(['east-head@example.com']);
     const m = mails[0]!;
     expect(m.subject).toBe('[华东] 比价表：1 个商品对比 2 家竞品，0 个比市场贵');
-    expect(m.text).toMatch(/华东 \d{4}-\d\d-\d\d：1 个商品，2 家竞品/);
+    expect(m.text).toMatch(/华东 \d{1,2}月\d{1,2}日：1 个商品，2 家竞品/);
     expect(m.text).toContain('* Radar 空调 KFR-35GW/R1 1.5匹 (R-1): 我方价 ¥2,499, 价格指数 100.0, 低价排名 2/3');
-    expect(m.text).toContain('Acme: ¥2,399  -4.0%');
-    expect(m.text).toContain('宝拓: ¥2,599  +4.0%');
+    expect(m.text).toContain('Acme: ¥2,399, 较我方 -4.0%');
+    expect(m.text).toContain('宝拓: ¥2,599, 较我方 +4.0%');
     expect(m.text).not.toContain('旧价');
     expect(m.text).toContain('  ~ Cool ¥1,999（起价）：不参与比价');
     expect(m.text).not.toContain('Cool: ');
@@ -88,8 +88,8 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect((await ws.radar('run')).code).toBe(1);
     const mails = await fresh();
     const table = mails.find((m) => to(m) === 'east-head@example.com')!;
-    expect(table.text).toMatch(/宝拓: ¥2,599 {2}\+4\.0% {2}\[旧价： \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d\]/);
-    expect(table.text).toMatch(/Acme: ¥2,399 {2}-4\.0%\n/);
+    expect(table.text).toMatch(/宝拓: ¥2,599, 较我方 \+4\.0% {2}\[旧价： \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d\]/);
+    expect(table.text).toMatch(/Acme: ¥2,399, 较我方 -4\.0%\n/);
     expect(table.text).toContain('标“旧价”的 1 个价格来自 0.0005 小时以前的读取');
     expect(table.html).toContain('旧价：');
     boltDown = false;
@@ -105,6 +105,8 @@ describe('the daily 比价 table goes to each region owner even when nothing cro
     expect(deputy.text).toContain('== 比价 (1) ==');
     expect(deputy.text).toMatch(/== 比价表 \(\d\) ==/);
     expect(deputy.text).toContain('Acme: ¥2,199, 较我方 -12% ↓');
+    // The table says it the same way as the alert above it.
+    expect(String(deputy.text).slice(String(deputy.text).indexOf('== 比价表'))).toContain('Acme: ¥2,199, 较我方 -12% ↓');
     // The weekly owner (table on another weekday) got the undercut alert and no table.
     const weekly = mails.find((m) => to(m) === 'east-weekly@example.com')!;
     expect(weekly.text).toContain('== 比价 (1) ==');

@@ -3,6 +3,7 @@ import type { IndexRow } from '../../compare/price-index.js';
 import type { StoredAlert } from '../../store/outbox.js';
 import { formatMoney, formatPct } from '../format.js';
 import { fill } from '../i18n.js';
+import { competitorCell, noCell, notComparedLines } from './competitor-cell.js';
 import type { Section, SectionContext } from './types.js';
 
 const payload = (a: StoredAlert) => a.payload as unknown as ComparisonAlertPayload;
@@ -72,29 +73,10 @@ export const comparisonSection: Section = {
               lowest: formatMoney(row.lowest, row.currency, ctx.locale),
               median: formatMoney(row.median, row.currency, ctx.locale),
               notes: [...new Set(ps.map((p) => note(p, ctx)))],
-              // Starting prices and out-of-stock offers: shown, marked, never compared (older stored rows lack them).
-              notCompared: (row.notCompared ?? []).map((c) =>
-                fill(ctx.t['comparison.not_compared'] ?? '{competitor} {price} ({why}): not compared', {
-                  competitor: c.competitor,
-                  price: formatMoney(c.amount, row.currency, ctx.locale),
-                  why: c.outOfStock ? (ctx.t['comparison.why_out_of_stock'] ?? 'out of stock') : (ctx.t['comparison.why_from'] ?? 'starting price'),
-                }),
-              ),
+              notCompared: notComparedLines(row.notCompared, row.currency, ctx),
               cells: competitors.map((name) => {
                 const c = row.competitors.find((x) => x.competitor === name);
-                if (!c) return { has: false, competitor: name };
-                return {
-                  has: true,
-                  competitor: name,
-                  price: formatMoney(c.amount, row.currency, ctx.locale),
-                  from: c.from,
-                  pct: formatPct(c.deltaPct),
-                  cheaper: c.deltaPct < 0,
-                  arrow: c.trend === 'down' ? '↓' : c.trend === 'up' ? '↑' : '',
-                  url: c.url,
-                  name: c.name,
-                  flagged: flagged.has(name),
-                };
+                return c ? { ...competitorCell(c, row.currency, ctx), flagged: flagged.has(name) } : noCell(name);
               }),
             };
           })

@@ -1,8 +1,9 @@
 import type { PriceTablePayload } from '../../compare/table.js';
 import type { StoredAlert } from '../../store/outbox.js';
-import { formatDateTime, formatMoney, formatPct } from '../format.js';
+import { formatDate, formatDateTime, formatMoney } from '../format.js';
 import { fill } from '../i18n.js';
-import type { Section } from './types.js';
+import { competitorCell, noCell, notComparedLines } from './competitor-cell.js';
+import type { Section, SectionContext } from './types.js';
 
 const payload = (a: StoredAlert) => a.payload as unknown as PriceTablePayload;
 
@@ -14,6 +15,14 @@ function newestPerRegion(alerts: StoredAlert[]): PriceTablePayload[] {
     if (!cur || a.createdAt > cur.createdAt) byRegion.set(payload(a).region, a);
   }
   return [...byRegion.values()].map(payload).sort((a, b) => a.region.localeCompare(b.region));
+}
+
+/** The table's day (the owners' calendar day, YYYY-MM-DD) as dates read elsewhere: 12月4日, 4 Dec 2026. */
+function tableDay(day: string, ctx: SectionContext): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  if (!y || !m || !d) return day;
+  // Already a calendar day: read in UTC so no zone moves it to the day before or after.
+  return formatDate(new Date(Date.UTC(y, m - 1, d, 12)), 'UTC', ctx.locale, { now: ctx.now });
 }
 
 /** The 比价 table: every matched product of the region with each competitor's price, stale ones marked. */
@@ -33,37 +42,18 @@ export const priceTableSection: Section = {
         index: r.index.toFixed(1),
         dear: r.index > 100,
         rank: fill(ctx.t['comparison.rank'] ?? '#{rank} of {n}', { rank: r.rank, n: r.n + 1 }),
-        // Starting prices and out-of-stock offers: shown, marked, never compared (tables stored before this lack them).
-        notCompared: (r.notCompared ?? []).map((c) =>
-          fill(ctx.t['comparison.not_compared'] ?? '{competitor} {price} ({why}): not compared', {
-            competitor: c.competitor,
-            price: formatMoney(c.amount, r.currency, ctx.locale),
-            why: c.outOfStock ? (ctx.t['comparison.why_out_of_stock'] ?? 'out of stock') : (ctx.t['comparison.why_from'] ?? 'starting price'),
-          }),
-        ),
+        notCompared: notComparedLines(r.notCompared, r.currency, ctx),
         cells: p.competitors.map((competitor) => {
           const c = r.cells.find((x) => x.competitor === competitor);
-          if (!c) return { has: false, competitor };
+          if (!c) return noCell(competitor);
           if (c.stale) stale++;
-          return {
-            has: true,
-            competitor,
-            price: formatMoney(c.amount, r.currency, ctx.locale),
-            from: c.from,
-            pct: formatPct(c.deltaPct),
-            cheaper: c.deltaPct < 0,
-            arrow: c.trend === 'down' ? '↓' : c.trend === 'up' ? '↑' : '',
-            url: c.url,
-            name: c.name,
-            stale: c.stale,
-            seen: c.stale ? formatDateTime(new Date(c.seenAt), ctx.timeZone, ctx.locale) : '',
-          };
+          return { ...competitorCell(c, r.currency, ctx), stale: c.stale, seen: c.stale ? formatDateTime(new Date(c.seenAt), ctx.timeZone, ctx.locale) : '' };
         }),
       }));
       return {
         region: p.region,
         regionName: name ?? p.region,
-        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {n} products, {m} competitors', { region: name ?? p.region, date: p.date, n: p.rows.length, m: p.competitors.length }),
+        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {n} products, {m} competitors', { region: name ?? p.region, date: tableDay(p.date, ctx), n: p.rows.length, m: p.competitors.length }),
         competitors: p.competitors,
         rows,
         staleNote: stale ? fill(ctx.t['pricetable.stale_note'] ?? '{n} prices marked "old" are from a run more than {hours} h ago (the date is shown): that shop has not been read since.', { n: stale, hours: p.staleAfterHours }) : '',
