@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { RadarError } from '../core/errors.js';
 import { displayPath, parseYamlSource, readYamlSource, type YamlSource } from './yaml-source.js';
@@ -35,6 +35,23 @@ export function resolvePaths(opts: Partial<Paths> = {}, env: NodeJS.ProcessEnv =
 }
 
 export { displayPath };
+
+/**
+ * A config file as the people who edit it know it, whatever folder the agent runs in and however
+ * long its home's path: "scrapers/acme.yaml:7", "rules/owners.yaml" (the folder, then the file in
+ * it). For mail and notices; a terminal shows displayPath (relative to where the command ran).
+ * `where` is a file (absolute, or relative to the working folder) with an optional ":line:column".
+ */
+export function projectPath(where: string, paths: Pick<Paths, 'scrapersDir' | 'rulesDir'>): string {
+  const [, file = where, at = ''] = /^(.*?)((?::\d+)*)$/.exec(where) ?? [];
+  const abs = resolve(file);
+  for (const dir of [paths.scrapersDir, paths.rulesDir]) {
+    const rel = relative(resolve(dir), abs);
+    if (rel === '') return `${basename(dir)}${at}`;
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return `${basename(dir)}/${rel.split(sep).join('/')}${at}`;
+  }
+  return where;
+}
 
 /** Validates parsed YAML against a schema; the first issue becomes `file:line: field: message`. */
 export function validateSource<S extends z.ZodType>(src: YamlSource, schema: S): z.output<S> {

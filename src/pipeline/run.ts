@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { Alert } from '../alerts/model.js';
-import { loadRules, loadTargets, displayPath, type Paths, type Rules } from '../config/load.js';
+import { loadRules, loadTargets, projectPath, type Paths, type Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
 import { crashPoint } from '../core/crashpoint.js';
@@ -86,8 +86,8 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const results = await scrapeAll(targets, rules, opts, now, outbox);
 
   const sources: AlertSources = { targets: new Map(), analysers: [], config: [] };
-  for (const r of results) sources.targets.set(r.target.id, [...r.alerts, ...healthAlerts(r, rules, now())]);
-  for (const err of loaded.errors) sources.config.push(configAlert(err, now()));
+  for (const r of results) sources.targets.set(r.target.id, [...r.alerts, ...healthAlerts(r, rules, now(), opts.paths)]);
+  for (const err of loaded.errors) sources.config.push(configAlert(err, now(), opts.paths));
   const analyserErrors: string[] = [];
   for (const a of analysers) {
     try {
@@ -173,12 +173,12 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
 }
 
 /** Sales ops hear about a target after N consecutive failures, once, and again when it recovers. */
-export function healthAlerts(r: TargetRunResult, rules: Rules, now: Date): Alert<ScraperAlertPayload>[] {
+export function healthAlerts(r: TargetRunResult, rules: Rules, now: Date, paths: Paths): Alert<ScraperAlertPayload>[] {
   const n = rules.price.notify_ops_after_failures;
   const base = {
     targetId: r.target.id,
     competitor: r.target.competitor,
-    file: displayPath(r.target.file),
+    file: projectPath(r.target.file, paths),
   };
   if (r.verdict === 'failed' && r.log.consecutiveFailures >= n && r.failure) {
     return [
@@ -222,16 +222,18 @@ export function healthAlerts(r: TargetRunResult, rules: Rules, now: Date): Alert
   return [];
 }
 
-export function configAlert(err: RadarError, now: Date): Alert<ScraperAlertPayload> {
-  const where = err.where ?? 'config';
+/** A broken config file, to sales ops: named as they know it (scrapers/acme.yaml:7), wherever the agent runs. */
+export function configAlert(err: RadarError, now: Date, paths: Paths): Alert<ScraperAlertPayload> {
+  const where = err.where ? projectPath(err.where, paths) : 'config';
   return {
-    id: `config:${err.toLine()}`,
+    // The same problem is the same alert, whichever folder the command ran in.
+    id: `config:${where}: ${err.message}`,
     topic: 'scraper',
     audience: { kind: 'ops' },
     createdAt: now.toISOString(),
     payload: {
       state: 'failing',
-      targetId: where.replace(/:\d+$/, ''),
+      targetId: where.replace(/(:\d+)+$/, ''),
       competitor: '-',
       file: where,
       failureClass: 'config',

@@ -272,7 +272,7 @@ export class Daemon {
         const kept = p === cfg.rulesError ? 'keeping the previous rules' : 'keeping the previous version of this file';
         this.log.error({ where: p.where ?? null, error: p.message }, `config error (${kept})`);
         // One notice per problem per day, however often the file is saved.
-        const a = configAlert!(p, now);
+        const a = configAlert!(p, now, this.paths);
         alerts.push({ ...a, id: `${a.id}@${day}` });
       }
       this.outbox.record(alerts, now);

@@ -60,6 +60,10 @@ describe('config errors name the file, line and field, and the run goes on', () 
     const ops = (await ws.emails()).filter((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text === 'sales-ops@example.com');
     expect(ops).toHaveLength(1);
     expect(ops[0]!.text).toContain('fetch.colour: unknown field');
+    // Named as sales ops know the file, not by the agent's folder on the server (a temp dir here).
+    expect(ops[0]!.text).toContain('! scrapers/typo.yaml (-, scrapers/typo.yaml:6)');
+    expect(ops[0]!.text).not.toContain(ws.home);
+    expect(ops[0]!.html).not.toContain(ws.home);
   });
 
   it('validate also checks the comparison rules and our price list, naming file:line', async () => {
