@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .argument('<file|id|url>', 'a target file, the id of a target in scrapers/, or with --suggest a listing page URL')
     .option('--json', 'print items as JSON')
     .option('-n, --limit <n>', 'show at most n items', (v) => Number(v), 50)
-    .option('--suggest', 'read the page at URL and print proposed items: YAML, previewed on every item')
+    .option('--suggest', 'read the page at URL and print proposed items: YAML, previewed on every item, and its next page when it has a next link')
     .option('--browser', 'with --suggest: render the page in headless Chromium first (for pages that need JavaScript)')
     .action(async (ref: string, opts: { json?: boolean; limit: number; suggest?: boolean; browser?: boolean }, cmd: Command) => {
       if (opts.suggest) return suggest(ref, opts, cmd);
@@ -44,11 +44,11 @@ export function register(program: Command): void {
 }
 
 async function suggest(url: string, opts: { json?: boolean; limit: number; browser?: boolean }, cmd: Command): Promise<void> {
-  const { suggestFromUrl } = await import('./suggest.js');
+  const { suggestFromUrl } = await import('../service/suggest.js');
   const r = await suggestFromUrl(url, { mode: opts.browser ? 'browser' : 'http' });
   const p = r.proposal;
   if (opts.json) {
-    out(JSON.stringify({ url: r.url, proposal: p, yaml: r.yaml }, null, 2));
+    out(JSON.stringify({ url: r.url, proposal: p, pagination: r.pagination, yaml: r.yaml }, null, 2));
   } else {
     out(`page ${r.url}  HTTP ${r.status}`);
     if (p) {
@@ -57,6 +57,12 @@ async function suggest(url: string, opts: { json?: boolean; limit: number; brows
       out(formatTable(['key', 'name', 'price text', 'price', 'stock', 'url'], rows));
       if (p.rows.length > opts.limit) out(`… ${p.rows.length - opts.limit} more (use --limit)`);
       for (const a of p.alternatives) out(`  also repeating: ${a.each} (${a.count})`);
+    }
+    const pg = r.pagination;
+    if (pg) {
+      const how = pg.next ? `next link "${pg.text}" (${pg.next})` : `page numbers (${pg.pattern!.url}, pages ${pg.pattern!.pages})`;
+      out(`pages: ${how} → ${pg.nextUrl}`);
+      out(pg.page2 ? `  page 2: HTTP ${pg.page2.status}, ${pg.page2.items} items with the same selectors` : '  page 2 could not be fetched');
     }
     out('');
     out(r.yaml.trimEnd());
