@@ -1,3 +1,4 @@
+import type { Element } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { followNext, isNextClick, pagePattern, suggestNext } from '../../src/extract/suggest-pages.js';
 import { loadHtml } from '../../src/extract/selector.js';
@@ -9,11 +10,9 @@ const pager = (inner: string) => `<html><body><ul class="goods"><li>a</li></ul><
 function pathOf(html: string, css: string): number[] {
   const $ = loadHtml(html);
   const path: number[] = [];
-  let el = $(css).first()[0] as unknown as { parent: { children: unknown[] } | null; type: string; name?: string } | null;
-  while (el && el.name !== 'html') {
-    const sibs = (el.parent?.children ?? []).filter((c) => (c as { type: string }).type === 'tag');
+  for (let el = $(css).first()[0] as Element | undefined; el && el.name !== 'html'; el = el.parent as Element | undefined) {
+    const sibs = (el.parent?.children ?? []).filter((c) => c.type === 'tag');
     path.unshift(sibs.indexOf(el));
-    el = el.parent as typeof el;
   }
   return path;
 }
