@@ -22,6 +22,8 @@ export interface PagesProposal {
   text: string;
   /** The same pages by number, when the link only changes one: `fetch.url` with `{page}`, `pages: "1..N"`. */
   pattern: { url: string; pages: string } | null;
+  /** The link's element-child path from <html>, as the builder's boxes name elements. */
+  path: number[];
 }
 
 /** Words and arrows a "next page" link carries. */
@@ -105,6 +107,7 @@ function proposalFor($: CheerioAPI, a: Element, url: string): PagesProposal {
     nextUrl,
     text: cleanText($(a).text()) || a.attribs['aria-label'] || a.attribs.title || '',
     pattern: numbered ? { url: numbered.url, pages: `${numbered.from}..${Math.max(numbered.from + 1, lastPage($, url, numbered.url))}` } : null,
+    path: pathOf(a),
   };
 }
 
@@ -162,6 +165,16 @@ function lastPage($: CheerioAPI, pageUrl: string, pattern: string): number {
     if (m) max = Math.max(max, Number(m[1]));
   }
   return max;
+}
+
+function pathOf(el: Element): number[] {
+  const path: number[] = [];
+  for (let e: Element | null = el; e && e.name !== 'html'; e = parentOf(e)) {
+    const p = e.parent as AnyNode | null;
+    const sibs = p && 'children' in p ? (p.children as AnyNode[]).filter(isElement) : [e];
+    path.unshift(sibs.indexOf(e));
+  }
+  return path;
 }
 
 function isElement(n: AnyNode | undefined): n is Element {

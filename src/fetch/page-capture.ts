@@ -40,7 +40,15 @@ export interface Capture {
   boxes: ElementBox[];
   /** Boxes of each selector asked for by `highlight` (first match inside each item for fields). */
   highlights: Record<string, Box[]>;
+  /** The page `follow` named (the listing's page 2), read in the same browser after the picture. */
+  followed?: Followed | null;
 }
+
+/** Page 2 read, or why not (robots.txt, a timeout): the first page is still worth showing. */
+export type Followed = { url: string; status: number; html: string } | { url: string; error: string };
+
+/** Which page to read next, decided from the first page's HTML (null: none). */
+export type Follower = (html: string, finalUrl: string) => string | null;
 
 export const VIEW_WIDTH = 1280;
 const MAX_HEIGHT = 4000;
@@ -49,7 +57,7 @@ const MAX_BOXES = 1500;
 /** What to highlight, decided from the page's HTML: `items` is a selector, the rest are read inside each item. */
 export type Highlighter = (html: string, finalUrl: string) => { items?: string; fields?: Record<string, string> } | null;
 
-export async function capturePage(url: string, target: Target, ctx: FetchContext, highlight?: Highlighter): Promise<Capture> {
+export async function capturePage(url: string, target: Target, ctx: FetchContext, highlight?: Highlighter, follow?: Follower): Promise<Capture> {
   // One page a person asked to see: robots.txt and the host's queue, no retries.
   await checkRobots(url, target, ctx);
   return ctx.schedule(url, async () => {
@@ -70,7 +78,9 @@ export async function capturePage(url: string, target: Target, ctx: FetchContext
       const full = await page.evaluate(() => document.documentElement.scrollHeight);
       const height = Math.min(MAX_HEIGHT, Math.max(1, full));
       const screenshot = await page.screenshot({ type: 'jpeg', quality: 70, fullPage: true, clip: { x: 0, y: 0, width: VIEW_WIDTH, height } });
-      return { url: page.url(), status: res?.status() ?? 200, html, screenshot, width: VIEW_WIDTH, height, boxes: boxes.filter((b) => b.y < height), highlights };
+      const first = { url: page.url(), status: res?.status() ?? 200, html, screenshot, width: VIEW_WIDTH, height, boxes: boxes.filter((b) => b.y < height), highlights };
+      const nextUrl = follow?.(html, first.url) ?? null;
+      return { ...first, followed: nextUrl ? await readAlso(page, nextUrl, target, ctx) : null };
     } catch (err) {
       if (err instanceof FetchFailure) throw err;
       throw new FetchFailure({ class: 'network', message: `could not render ${url}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, url }, err);
@@ -78,6 +88,18 @@ export async function capturePage(url: string, target: Target, ctx: FetchContext
       await browser.close().catch(() => undefined);
     }
   });
+}
+
+/** One more page of the listing, in the same tab; robots.txt asked first, as for the first. */
+async function readAlso(page: Page, url: string, target: Target, ctx: FetchContext): Promise<Followed> {
+  try {
+    await checkRobots(url, target, ctx);
+    const res = await page.goto(url, { waitUntil: 'load', timeout: target.fetch.timeout_ms });
+    await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
+    return { url: page.url(), status: res?.status() ?? 200, html: await page.content() };
+  } catch (err) {
+    return { url, error: (err instanceof FetchFailure ? err.failure.message : err instanceof Error ? err.message : String(err)).split('\n')[0]! };
+  }
 }
 
 async function elementBoxes(page: Page): Promise<ElementBox[]> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseFieldSelector } from '../config/field-selector.js';
 import type { ItemsProposal } from '../extract/suggest-items.js';
 import type { Box, ElementBox } from '../fetch/page-capture.js';
+import { pagesView, planPages, type PagesPlan, type PagesView, type TypedPages } from './builder-pages.js';
 import { requireAction, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { targetSchema, type Target } from '../config/target-schema.js';
@@ -26,6 +27,11 @@ export interface BuilderView {
   proposal: ItemsProposal | null;
   /** What was clicked ("span.price"), when something was. */
   picked: string | null;
+  /** The clicks in force: the product clicked and the next link clicked (a click on a page link is the latter). */
+  pick: number[] | null;
+  nextPick: number[] | null;
+  /** Further pages: how they are reached, page 2 as read, every selector counted on each page. */
+  pages: PagesView;
 }
 
 /** Selectors the user typed or changed: previewed and highlighted instead of a fresh proposal. */
@@ -35,22 +41,44 @@ export interface TypedSelectors {
   fields: Partial<Record<'name' | 'price' | 'url' | 'stock', string>>;
 }
 
-export async function builderView(ctx: ServiceContext, who: Principal | null, req: { url: string; pick?: number[] | null; typed?: TypedSelectors | null }): Promise<BuilderView> {
+export async function builderView(
+  ctx: ServiceContext,
+  who: Principal | null,
+  req: { url: string; pick?: number[] | null; click?: number[] | null; nextPick?: number[] | null; typed?: TypedSelectors | null; typedPages?: TypedPages | null },
+): Promise<BuilderView> {
   requireAction(who, 'targets.write');
   const target = scratchTarget(req.url);
   // Loaded on first use: a console at rest holds no parser or browser code.
-  const [{ capturePage }, { HostQueues }, { suggestItems, previewSelectors }] = await Promise.all([import('../fetch/page-capture.js'), import('../fetch/host-queue.js'), import('../extract/suggest-items.js')]);
+  const [{ capturePage }, { HostQueues }, { suggestItems, previewSelectors }, pagesEngine] = await Promise.all([
+    import('../fetch/page-capture.js'),
+    import('../fetch/host-queue.js'),
+    import('../extract/suggest-items.js'),
+    import('../extract/suggest-pages.js'),
+  ]);
   const queues = new HostQueues();
   let proposal: ItemsProposal | null = null;
+  let pick = req.pick ?? null;
+  let nextPick = req.nextPick ?? null;
+  let plan: PagesPlan = { proposal: null, config: null, page2: null };
+  let first = { url: req.url, html: '' };
   const cap = await capturePage(req.url, target, { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) }, (html, finalUrl) => {
-    proposal = req.typed?.each ? previewSelectors(html, req.typed, { url: finalUrl }) : suggestItems(html, { url: finalUrl, pick: req.pick ?? null });
+    // A click on "下一页" (or a page number) sets the pagination; any other click picks the product.
+    if (req.click) {
+      if (pagesEngine.isNextClick(html, req.click, finalUrl)) nextPick = req.click;
+      else pick = req.click;
+    }
+    first = { url: finalUrl, html };
+    plan = planPages(pagesEngine, html, finalUrl, { nextPick, typed: req.typedPages ?? null });
+    proposal = req.typed?.each ? previewSelectors(html, req.typed, { url: finalUrl }) : suggestItems(html, { url: finalUrl, pick });
     const p = proposal as ItemsProposal | null;
     if (!p?.each) return null;
     const fields: Record<string, string> = {};
     for (const [name, spec] of Object.entries(p.fields)) fields[name] = parseFieldSelector(spec).css;
     return { items: p.each, fields };
-  });
-  const pickedBox = req.pick ? cap.boxes.find((b) => b.path.join('.') === req.pick!.join('.')) : undefined;
+  }, () => plan.page2);
+  const pickedBox = pick ? cap.boxes.find((b) => b.path.join('.') === pick!.join('.')) : undefined;
+  const nextBox = plan.proposal ? cap.boxes.find((b) => b.path.join('.') === plan.proposal!.path.join('.')) : undefined;
+  const pages = await pagesView(plan, first, cap.followed ?? null, proposal);
   return {
     url: cap.url,
     status: cap.status,
@@ -58,9 +86,12 @@ export async function builderView(ctx: ServiceContext, who: Principal | null, re
     height: cap.height,
     image: `data:image/jpeg;base64,${cap.screenshot.toString('base64')}`,
     boxes: cap.boxes,
-    highlights: cap.highlights,
+    highlights: { ...cap.highlights, ...(nextBox ? { next: [nextBox] } : {}) },
     proposal,
     picked: pickedBox?.label ?? null,
+    pick,
+    nextPick,
+    pages,
   };
 }
 

@@ -288,6 +288,9 @@ export function targetYaml(fields: {
   price?: string;
   link?: string;
   stock?: string;
+  /** Further pages: a next-link selector, or a `pages` range (then `url` holds `{page}`). */
+  next?: string;
+  pages?: string;
 }): string {
   const t: Record<string, unknown> = {
     id: fields.id,
@@ -295,7 +298,7 @@ export function targetYaml(fields: {
     competitor: fields.competitor,
     region: fields.region,
     schedule: fields.schedule || '0 8 * * *',
-    fetch: { url: fields.url, ...(fields.mode && fields.mode !== 'http' ? { mode: fields.mode } : {}) },
+    fetch: { url: fields.url, ...(fields.pages ? { pages: fields.pages } : fields.next ? { next: fields.next } : {}), ...(fields.mode && fields.mode !== 'http' ? { mode: fields.mode } : {}) },
   };
   if (fields.each) {
     const f: Record<string, string> = {};

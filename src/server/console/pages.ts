@@ -177,9 +177,10 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
     if (!url) return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra }), status);
     const typed = extra.form as Record<string, string> | undefined;
     const fields = typed ? Object.fromEntries(Object.entries({ name: typed.name, price: typed.price, url: typed.link, stock: typed.availability }).filter(([, v]) => v)) : {};
-    const view = await builderView(ctx, req.who.principal, { url, pick, typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null });
+    const view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null });
     const p = view.proposal;
-    const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&pick=${path.join('.')}`;
+    const state = `${view.pick ? `&pick=${view.pick.join('.')}` : ''}${view.nextPick ? `&nextpick=${view.nextPick.join('.')}` : ''}`;
+    const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&click=${path.join('.')}${state}`;
     // Big boxes first, so the small ones inside them are on top and get the click.
     const boxes = [...view.boxes].sort((a, c) => c.w * c.h - a.w * a.h).map((x) => ({ ...x, href: back(x.path) }));
     const hl = Object.entries(view.highlights).flatMap(([kind, bs]) => bs.map((x) => ({ ...x, kind })));
@@ -204,18 +205,19 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
       price: p?.fields.price ?? '',
       link: p?.fields.url ?? '',
       availability: p?.fields.stock ?? '',
+      ...pagesForm(view.pages.config),
     };
-    return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, view: { ...view, boxes }, hl, form: proposed, ...extra }), status);
+    return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, pick: view.pick?.join('.') ?? '', view: { ...view, boxes }, hl, form: proposed, ...extra }), status);
   };
 
   app.get<{ Querystring: Body }>('/targets/build', { config: { action: 'targets.write' } }, async (req, reply) => buildPage(req, reply, req.query));
 
   app.post<{ Body: Body; Querystring: Body }>('/targets/build', { config: { action: 'targets.write' } }, async (req, reply) => {
     const b = req.body;
-    const form = Object.fromEntries(['id', 'competitor', 'region', 'url', 'fetchMode', 'schedule', 'each', 'key', 'name', 'price', 'link', 'availability'].map((k) => [k, str(b[k]).trim()]));
+    const form = Object.fromEntries(['id', 'competitor', 'region', 'url', 'fetchMode', 'schedule', 'each', 'key', 'name', 'price', 'link', 'availability', 'next', 'pattern', 'pages'].map((k) => [k, str(b[k]).trim()]));
     try {
       for (const k of ['id', 'competitor', 'url'] as const) if (!form[k]) throw new RadarError('invalid', t(req, 'new.required', { field: t(req, `new.${k}`) }), { field: k });
-      const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability! });
+      const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.pattern || form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability!, next: form.pattern ? '' : form.next!, pages: form.pattern ? form.pages || '1..5' : '' });
       if (str(b.do) === 'save') {
         const d = targets.createTarget(ctx, req.who.principal, { yaml: text });
         // Saved: try it once, as a run would read it, and show that on the target's page.
@@ -230,6 +232,9 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
       return buildPage(req, reply, b, { form, error: formError(e) }, statusOf(e));
     }
   });
+
+  /** The form's pagination fields from what the builder found: a next link, or a numbered pattern. */
+  const pagesForm = (c: { next: string } | { url: string; pages: string } | null) => ({ next: c && 'next' in c ? c.next : '', pattern: c && 'url' in c ? c.url : '', pages: c && 'url' in c ? c.pages : '' });
 
   const targetPage = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Body }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
     const d = targets.getTarget(ctx, req.who.principal, req.params.id, { ...(str(req.query.q) ? { q: str(req.query.q) } : {}) });
