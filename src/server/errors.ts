@@ -13,6 +13,8 @@ const STATUS: Partial<Record<string, number>> = {
   invalid: 400,
   config: 400,
   usage: 400,
+  // A page someone asked to read could not be (robots.txt, a timeout): the upstream failed, not us.
+  fetch: 502,
 };
 
 /**

@@ -14,6 +14,7 @@ import { requireAction, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { targetSchema, type Target } from '../config/target-schema.js';
 import { RadarError } from '../core/errors.js';
+import { FetchFailure } from '../core/verdict.js';
 
 export interface BuilderView {
   url: string;
@@ -75,7 +76,10 @@ export async function builderView(
     const fields: Record<string, string> = {};
     for (const [name, spec] of Object.entries(p.fields)) fields[name] = parseFieldSelector(spec).css;
     return { items: p.each, fields };
-  }, () => plan.page2);
+  }, () => plan.page2).catch((e: unknown) => {
+    // robots.txt, a timeout, no browser: said on the builder's page, not as a server error.
+    throw e instanceof FetchFailure ? new RadarError('fetch', e.failure.message, { field: 'url' }) : e;
+  });
   const pickedBox = pick ? cap.boxes.find((b) => b.path.join('.') === pick!.join('.')) : undefined;
   const nextBox = plan.proposal ? cap.boxes.find((b) => b.path.join('.') === plan.proposal!.path.join('.')) : undefined;
   const pages = await pagesView(plan, first, cap.followed ?? null, proposal);

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { targetSchema, type Target } from '../config/target-schema.js';
 import { RadarError } from '../core/errors.js';
+import { FetchFailure } from '../core/verdict.js';
 import type { ItemsProposal } from '../extract/suggest-items.js';
 import type { PagesProposal } from '../extract/suggest-pages.js';
 import { requireAction, type Principal } from './access.js';
@@ -49,7 +50,10 @@ export async function suggestFromUrl(url: string, opts: { mode?: 'http' | 'brows
   const queues = new HostQueues();
   const ctx = { schedule: <T>(u: string, t: () => Promise<T>) => queues.schedule(u, t, target.fetch.min_interval_ms), spaceHost: (u: string, ms: number) => queues.space(u, ms) };
   try {
-    const page = await fetcher.fetchPage(url, target, ctx);
+    const page = await fetcher.fetchPage(url, target, ctx).catch((e: unknown) => {
+      // robots.txt, a timeout, a refused connection: one line naming the page, not a crash.
+      throw e instanceof FetchFailure ? new RadarError('fetch', e.failure.message, { field: 'url' }) : e;
+    });
     if (page.status >= 400) throw new RadarError('fetch', `${url} answered HTTP ${page.status}: nothing to suggest from`);
     const cur = opts.currency ? { defaultCurrency: opts.currency } : {};
     const proposal = suggestItems(page.text, { url: page.url, ...cur });

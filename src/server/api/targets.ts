@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { suggestForUser } from '../../service/suggest.js';
 import * as targets from '../../service/targets.js';
 import type { ServerDeps } from '../deps.js';
 import { authErrors, body, errorSchema, idParam, ifMatch, who, type Api } from './types.js';
@@ -41,6 +42,16 @@ export function registerTargets(api: Api, { ctx }: ServerDeps): void {
     config: { action: 'targets.write' },
     schema: { tags, summary: 'Fetch and extract an unsaved target, storing nothing', body: source, response: { 200: body('{ target, verdict, failure, summary, pages, items, problems, columns, explain }'), ...validation } },
   }, async (req) => targets.tryTarget(ctx, who(req), srcOf(req.body)));
+
+  api.post('/api/targets/suggest', {
+    config: { action: 'targets.write' },
+    schema: {
+      tags,
+      summary: 'Propose items: (item, key, name/price/link/stock) and fetch.next for a listing page, previewed on every item and on page 2; robots.txt respected, nothing stored',
+      body: z.object({ url: z.string().min(1).max(4096), mode: z.enum(['http', 'browser']).optional().describe('browser: render in headless Chromium first'), currency: z.string().length(3).optional().describe('for bare numbers, e.g. CNY') }),
+      response: { 200: body('{ url, status, proposal: { source, each, count, key, fields, rows, alternatives } | null, pagination: { next, nextUrl, text, pattern, page2 } | null, yaml }'), ...validation, 502: errorSchema },
+    },
+  }, async (req) => suggestForUser(who(req), req.body));
 
   api.get('/api/targets/:id', {
     config: { action: 'targets.read' },

@@ -177,7 +177,14 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
     if (!url) return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra }), status);
     const typed = extra.form as Record<string, string> | undefined;
     const fields = typed ? Object.fromEntries(Object.entries({ name: typed.name, price: typed.price, url: typed.link, stock: typed.availability }).filter(([, v]) => v)) : {};
-    const view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null });
+let view: Awaited<ReturnType<typeof builderView>>;
+    try {
+          view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null });
+    } catch (e) {
+      // The page could not be read (robots.txt, a timeout): the form again, saying why.
+      if (!(e instanceof RadarError) || e.code !== 'fetch') throw e;
+      return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra, error: formError(e) }), 502);
+    }
     const p = view.proposal;
     const state = `${view.pick ? `&pick=${view.pick.join('.')}` : ''}${view.nextPick ? `&nextpick=${view.nextPick.join('.')}` : ''}`;
     const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&click=${path.join('.')}${state}`;
