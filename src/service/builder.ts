@@ -5,16 +5,19 @@
  * `radar validate` does) like any other new target; nothing here writes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseFieldSelector } from '../config/field-selector.js';
 import type { ItemsProposal } from '../extract/suggest-items.js';
 import type { Box, ElementBox } from '../fetch/page-capture.js';
+import { oldSelectorsOn, type RepairStart } from './builder-repair.js';
 import { pagesView, planPages, type PagesPlan, type PagesView, type TypedPages } from './builder-pages.js';
 import { requireAction, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { targetSchema, type Target } from '../config/target-schema.js';
 import { RadarError } from '../core/errors.js';
 import { FetchFailure } from '../core/verdict.js';
+
+type OldReading = Awaited<ReturnType<typeof oldSelectorsOn>>;
 
 export interface BuilderView {
   url: string;
@@ -33,6 +36,8 @@ export interface BuilderView {
   nextPick: number[] | null;
   /** Further pages: how they are reached, page 2 as read, every selector counted on each page. */
   pages: PagesView;
+  /** Repairing a target: its old selectors as they read on this page (null otherwise). */
+  old: OldReading | null;
 }
 
 /** Selectors the user typed or changed: previewed and highlighted instead of a fresh proposal. */
@@ -45,7 +50,7 @@ export interface TypedSelectors {
 export async function builderView(
   ctx: ServiceContext,
   who: Principal | null,
-  req: { url: string; pick?: number[] | null; click?: number[] | null; nextPick?: number[] | null; typed?: TypedSelectors | null; typedPages?: TypedPages | null },
+  req: { url: string; pick?: number[] | null; click?: number[] | null; nextPick?: number[] | null; typed?: TypedSelectors | null; typedPages?: TypedPages | null; old?: RepairStart['old'] },
 ): Promise<BuilderView> {
   requireAction(who, 'targets.write');
   const target = scratchTarget(req.url);
@@ -83,6 +88,7 @@ export async function builderView(
   const pickedBox = pick ? cap.boxes.find((b) => b.path.join('.') === pick!.join('.')) : undefined;
   const nextBox = plan.proposal ? cap.boxes.find((b) => b.path.join('.') === plan.proposal!.path.join('.')) : undefined;
   const pages = await pagesView(plan, first, cap.followed ?? null, proposal);
+  const old = req.old ? await oldSelectorsOn(first.html, first.url, req.old) : null;
   return {
     url: cap.url,
     status: cap.status,
@@ -96,18 +102,20 @@ export async function builderView(
     pick,
     nextPick,
     pages,
+    old,
   };
 }
 
 /** The diff a save would make: every line new for a new file, else old and new lines marked. */
-export function fileDiff(ctx: ServiceContext, id: string, text: string): { file: string; lines: { sign: '+' | '-' | ' '; line: string }[] } {
-  const file = join(ctx.paths.scrapersDir, `${id}.yaml`);
-  const old = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+export function fileDiff(ctx: ServiceContext, id: string, text: string, existing?: string): { file: string; lines: { sign: '+' | '-' | ' '; line: string }[] } {
+  const file = existing ?? join(ctx.paths.scrapersDir, `${id}.yaml`);
+  const label = `scrapers/${basename(file)}`;
+  const old = existsSync(file) ? readFileSync(file, 'utf8').replace(/\n$/, '').split('\n') : [];
   const next = text.replace(/\n$/, '').split('\n');
-  if (!old.length) return { file: `scrapers/${id}.yaml`, lines: next.map((t) => ({ sign: '+', line: t })) };
+  if (!old.length) return { file: label, lines: next.map((t) => ({ sign: '+', line: t })) };
   const keep = new Set(old);
   const have = new Set(next);
-  return { file: `scrapers/${id}.yaml`, lines: [...old.filter((l) => !have.has(l)).map((t) => ({ sign: '-' as const, line: t })), ...next.map((t) => ({ sign: keep.has(t) ? (' ' as const) : ('+' as const), line: t }))] };
+  return { file: label, lines: [...old.filter((l) => !have.has(l)).map((t) => ({ sign: '-' as const, line: t })), ...next.map((t) => ({ sign: keep.has(t) ? (' ' as const) : ('+' as const), line: t }))] };
 }
 
 /** A target with only a URL: what rendering the page needs, nothing that would be stored. */

@@ -20,6 +20,7 @@ import { editableRules, getRuleFile, putRuleFile } from '../../service/rules.js'
 import * as targets from '../../service/targets.js';
 import type { TryResult } from '../../service/try.js';
 import { builderView, fileDiff, parsePick } from '../../service/builder.js';
+import { REPAIRABLE, repairedYaml, repairStart, saveRepair } from '../../service/builder-repair.js';
 import { coachingPrompts, teamHealth } from '../../service/teams.js';
 import { checkPassword, createToken, createUser, deleteUser, getUser, listUsers, revokeToken, updateUser } from '../../service/users.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -170,23 +171,25 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
 
   // ---- the point-and-click builder (ops): the page's picture, a click, the proposal, the file ----
   const buildPage = async (req: FastifyRequest, reply: FastifyReply, b: Body, extra: Record<string, unknown> = {}, status = 200) => {
-    const url = str(b.url).trim();
+    // Repairing an existing target: its page, its old selectors read there, its file diffed on save.
+    const repair = str(b.repair) ? repairStart(ctx, req.who.principal, str(b.repair)) : null;
+    const url = str(b.url).trim() || repair?.url || '';
     const pickText = str(b.pick);
     const pick = parsePick(pickText);
-    const base = { regions: regionsFor(req.who.principal!), modes: ['http', 'browser'], url, pick: pick ? pickText : '' };
+    const base = { regions: regionsFor(req.who.principal!), modes: ['http', 'browser'], url, pick: pick ? pickText : '', repair: repair ? { id: repair.id, etag: str(b.etag) || repair.etag, failure: repair.failure } : null };
     if (!url) return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra }), status);
     const typed = extra.form as Record<string, string> | undefined;
     const fields = typed ? Object.fromEntries(Object.entries({ name: typed.name, price: typed.price, url: typed.link, stock: typed.availability }).filter(([, v]) => v)) : {};
-let view: Awaited<ReturnType<typeof builderView>>;
+    let view: Awaited<ReturnType<typeof builderView>>;
     try {
-          view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null });
+      view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null, old: repair?.old ?? null });
     } catch (e) {
       // The page could not be read (robots.txt, a timeout): the form again, saying why.
       if (!(e instanceof RadarError) || e.code !== 'fetch') throw e;
       return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra, error: formError(e) }), 502);
     }
     const p = view.proposal;
-    const state = `${view.pick ? `&pick=${view.pick.join('.')}` : ''}${view.nextPick ? `&nextpick=${view.nextPick.join('.')}` : ''}`;
+    const state = `${view.pick ? `&pick=${view.pick.join('.')}` : ''}${view.nextPick ? `&nextpick=${view.nextPick.join('.')}` : ''}${repair ? `&repair=${encodeURIComponent(repair.id)}` : ''}`;
     const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&click=${path.join('.')}${state}`;
     // Big boxes first, so the small ones inside them are on top and get the click.
     const boxes = [...view.boxes].sort((a, c) => c.w * c.h - a.w * a.h).map((x) => ({ ...x, href: back(x.path) }));
@@ -213,6 +216,7 @@ let view: Awaited<ReturnType<typeof builderView>>;
       link: p?.fields.url ?? '',
       availability: p?.fields.stock ?? '',
       ...pagesForm(view.pages.config),
+      ...(repair ? { id: repair.id, competitor: repair.target.competitor, region: repair.target.region, fetchMode: repair.target.fetch.mode, schedule: repair.target.schedule } : {}),
     };
     return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, pick: view.pick?.join('.') ?? '', view: { ...view, boxes }, hl, form: proposed, ...extra }), status);
   };
@@ -223,6 +227,18 @@ let view: Awaited<ReturnType<typeof builderView>>;
     const b = req.body;
     const form = Object.fromEntries(['id', 'competitor', 'region', 'url', 'fetchMode', 'schedule', 'each', 'key', 'name', 'price', 'link', 'availability', 'next', 'pattern', 'pages'].map((k) => [k, str(b[k]).trim()]));
     try {
+      if (str(b.repair)) {
+        const rs = repairStart(ctx, req.who.principal, str(b.repair));
+        const pages = form.pattern ? { url: form.pattern, pages: form.pages || '1..5' } : form.next ? { next: form.next } : null;
+        const text = repairedYaml(rs.yaml, { each: form.each!, key: form.key!, fields: { name: form.name!, price: form.price!, url: form.link!, stock: form.availability! }, pages });
+        if (str(b.do) === 'save') {
+          const d = saveRepair(ctx, req.who.principal, rs.id, text, str(b.etag));
+          const tried = await targets.tryTarget(ctx, req.who.principal, { id: d.target.id });
+          return targetPage(Object.assign(req, { params: { id: d.target.id }, query: { ok: 'saved' } }), reply, { tried: tryView(tried) });
+        }
+        targets.validateTargetText(ctx, text, rs.file);
+        return buildPage(req, reply, b, { form: { ...form, id: rs.id }, diff: fileDiff(ctx, rs.id, text, rs.file) });
+      }
       for (const k of ['id', 'competitor', 'url'] as const) if (!form[k]) throw new RadarError('invalid', t(req, 'new.required', { field: t(req, `new.${k}`) }), { field: k });
       const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.pattern || form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability!, next: form.pattern ? '' : form.next!, pages: form.pattern ? form.pages || '1..5' : '' });
       if (str(b.do) === 'save') {
@@ -257,6 +273,7 @@ let view: Awaited<ReturnType<typeof builderView>>;
         history: history ? { key: history.key, name: (history.item as { data?: { name?: unknown } } | null)?.data?.name ?? history.key, points: history.history.map((h) => ({ at: h.at, amount: h.amount })) } : null,
         lastRun: d.runs[0] ?? null,
         canWrite: can(req.who.principal, 'targets.write'),
+        canRepair: can(req.who.principal, 'targets.write') && d.target.health.status === 'failing' && REPAIRABLE.has(d.target.health.failureClass ?? ''),
         canRun: can(req.who.principal, 'targets.run'),
         canMute: can(req.who.principal, 'alerts.act'),
         q: str(req.query.q),
