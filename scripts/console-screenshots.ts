@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { findBrowser } from '../src/fetch/browser.js';
 import { DEMO_LOGINS } from '../src/demo/users.js';
+import { builderShots } from './builder-screenshots.js';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8091';
 const out = join(import.meta.dirname, '..', 'docs', 'console');
@@ -42,15 +43,8 @@ await ops.locator('#link').fill('td.name a@href');
 await ops.getByRole('button', { name: '试运行' }).click();
 await ops.waitForLoadState('load');
 await shot(ops, 'new-target-try', true);
-// The click-to-build flow: open a demo shop, click one price, review the file.
-await ops.goto(`${base}/targets/build?url=${encodeURIComponent(`${process.env.RADAR_DEMO_URL ?? 'http://127.0.0.1:8765'}/acme/list?page=1`)}`);
-await ops.locator('svg.shot a.pick[data-label="span.price"]').nth(1).click();
-await ops.waitForLoadState('load');
-await ops.locator('#id').fill('acme-built');
-await ops.locator('#competitor').fill('Acme');
-await ops.getByRole('button', { name: '查看文件' }).click();
-await ops.waitForLoadState('load');
-await shot(ops, 'build-target', true);
+// The click-to-build walkthrough (docs/console/build-*.png).
+await builderShots(browser, base, out);
 await ops.goto(`${base}/targets/acme-prices?item=AC-KFR35-N8`);
 await shot(ops, 'target', true);
 await ops.goto(`${base}/compare`);
