@@ -96,6 +96,7 @@ describe.skipIf(!browserPath)('target builder: pagination', () => {
     await page.getByRole('button', { name: 'Review the file' }).click();
     await page.waitForLoadState('load');
     expect(await page.locator('pre.diff').textContent()).toContain('+   next: a.next@href');
+    expect(await page.locator('p.pages-found').textContent()).toBe('Follows this next link on every page: next: a.next@href');
     await page.getByRole('button', { name: 'Save and try' }).click();
     await page.waitForLoadState('load');
     expect(await page.locator('body').textContent()).toContain('good (10 items)');

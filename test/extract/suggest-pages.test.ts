@@ -22,6 +22,7 @@ describe('suggestNext', () => {
     const html = pager('<a href="/list?page=1" class="cur">1</a><a href="/list?page=2">2</a><a href="/list?page=7">7</a><a class="pn-next" href="/list?page=2">下一页 &gt;</a>');
     const p = suggestNext(html, { url: URL1 })!;
     expect(p.next).toBe('a.pn-next@href');
+    expect(p.path).toEqual(pathOf(html, 'a.pn-next')); // the box the builder outlines
     expect(p.nextUrl).toBe('https://shop.example/list?page=2');
     expect(p.pattern).toEqual({ url: 'https://shop.example/list?page={page}', pages: '1..7' });
   });
