@@ -18,5 +18,5 @@ describe('npm start (radar demo)', () => {
     expect(Buffer.byteLength(digest)).toBeLessThanOrEqual(4096);
     expect(digest).toMatch(/^## ［华东］/);
     expect(r.stdout).toMatch(/→ east-wecom: \[华东\]/);
-  }, 120_000);
+  }, 300_000);
 });
