@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { splitTables } from '../alerts/tables.js';
 import { displayPath } from '../config/load.js';
 import { failureText } from '../core/verdict.js';
 import { senderProblem } from '../deliver/transport.js';
@@ -56,13 +57,20 @@ It refuses to start while \`radar daemon\` uses the same state folder.`,
 /**
  * The numbers a run's summary shows, counted once for the lines, the total and --json alike: each
  * alert is counted where it arose (its target, the comparison pass, a broken file), so the lines
- * add up to the total.
+ * add up to the total. A 比价 table is a report, not news: counted as a table (per region), never
+ * as an alert.
  */
 export function tally(s: RunSummary) {
   const targets = s.results.map((r) => ({ result: r, alerts: s.sources.targets.get(r.target.id) ?? r.alerts }));
-  const analysers = s.sources.analysers.filter((a) => a.alerts.length || a.error);
-  const alerts = targets.reduce((n, t) => n + t.alerts.length, 0) + s.sources.config.length + s.sources.analysers.reduce((n, a) => n + a.alerts.length, 0);
-  return { targets, analysers, config: s.sources.config, good: s.results.filter((r) => r.verdict === 'good').length, alerts, emails: s.delivery.sent.filter(isEmail).length, posts: s.delivery.sent.filter((m) => !isEmail(m)).length, unsent: s.delivery.failed.length };
+  const analysers = s.sources.analysers.map((a) => ({ name: a.name, error: a.error, ...splitTables(a.alerts) }));
+  const alerts = targets.reduce((n, t) => n + t.alerts.length, 0) + s.sources.config.length + analysers.reduce((n, a) => n + a.alerts.length, 0);
+  const tables = analysers.reduce((n, a) => n + a.tables.length, 0);
+  return { targets, analysers, config: s.sources.config, good: s.results.filter((r) => r.verdict === 'good').length, alerts, tables, emails: s.delivery.sent.filter(isEmail).length, posts: s.delivery.sent.filter((m) => !isEmail(m)).length, unsent: s.delivery.failed.length };
+}
+
+/** "1 alert" or "1 alert, 2 price tables": tables only when there are some. */
+function foundText(alerts: number, tables: number): string {
+  return `${plural(alerts, 'alert')}${tables ? `, ${plural(tables, 'price table')}` : ''}`;
 }
 
 export function printSummary(s: RunSummary): void {
@@ -79,7 +87,7 @@ export function printSummary(s: RunSummary): void {
   }
   for (const a of t.analysers) {
     if (a.error) err(`✗ ${a.name}: ${a.error}`);
-    else out(`+ ${a.name} (across targets)  ${plural(a.alerts.length, 'alert')}`);
+    else if (a.alerts.length || a.tables.length) out(`+ ${a.name} (across targets)  ${foundText(a.alerts.length, a.tables.length)}`);
   }
   if (t.config.length) out(`+ broken target files  ${plural(t.config.length, 'alert')} to sales ops`);
   for (const m of s.delivery.sent) out(sentLine(m));
@@ -87,7 +95,7 @@ export function printSummary(s: RunSummary): void {
     const v = opsView(f.msg);
     err(`! ${isEmail(f.msg) ? 'mail' : `${f.msg.channel} post`} to ${v.to} not sent (attempt ${f.msg.attempts}): ${v.lastError ?? f.error}`);
   }
-  out(`${t.good}/${plural(s.results.length, 'target')} good, ${plural(t.alerts, 'alert')}, ${plural(t.emails, 'email')} sent${t.posts ? `, ${plural(t.posts, 'chat post')}` : ''}${t.unsent ? `, ${t.unsent} not sent` : ''}`);
+  out(`${t.good}/${plural(s.results.length, 'target')} good, ${foundText(t.alerts, t.tables)}, ${plural(t.emails, 'email')} sent${t.posts ? `, ${plural(t.posts, 'chat post')}` : ''}${t.unsent ? `, ${t.unsent} not sent` : ''}`);
 }
 
 function isEmail(m: { channel?: string }): boolean {
@@ -99,7 +107,7 @@ function summaryJson(s: RunSummary) {
   return {
     exitCode: s.exitCode,
     configErrors: s.configErrors.map((e) => e.toLine()),
-    totals: { targets: s.results.length, good: t.good, failed: s.results.length - t.good, alerts: t.alerts, emails: t.emails, posts: t.posts, unsent: t.unsent },
+    totals: { targets: s.results.length, good: t.good, failed: s.results.length - t.good, alerts: t.alerts, tables: t.tables, emails: t.emails, posts: t.posts, unsent: t.unsent },
     targets: t.targets.map(({ result: r, alerts }) => ({
       id: r.target.id,
       verdict: r.verdict,
@@ -111,7 +119,8 @@ function summaryJson(s: RunSummary) {
       removed: r.diff?.removed.length ?? 0,
       alerts: alerts.map((a) => a.id),
     })),
-    analysers: s.sources.analysers.map((a) => ({ name: a.name, alerts: a.alerts.map((x) => x.id), error: a.error })),
+    // `tables`: the regions a 比价 table was made for.
+    analysers: t.analysers.map((a) => ({ name: a.name, alerts: a.alerts.map((x) => x.id), tables: a.tables, error: a.error })),
     configAlerts: t.config.map((a) => a.id),
     emails: s.delivery.sent.filter(isEmail).map((m) => {
       const v = opsView(m);

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Alert } from '../alerts/model.js';
+import { PRICE_TABLE_TOPIC } from '../alerts/tables.js';
 import type { OwnersRules } from '../config/rules-schema.js';
 import type { CompareRules, TableCadence } from './config.js';
 import type { CompetitorSummary, PriceIndex, Trend } from './price-index.js';
@@ -123,7 +124,7 @@ export function tableAlerts(index: PriceIndex, rules: CompareRules, owners: Owne
       .update(JSON.stringify(payload.rows.map((r) => [r.sku, r.ourPrice, r.cells.map((c) => [c.competitor, c.amount, c.stale]), r.notCompared])))
       .digest('hex')
       .slice(0, 10);
-    const base = { topic: 'pricetable', createdAt: now.toISOString(), urgency: 'digest' as const, payload };
+    const base = { topic: PRICE_TABLE_TOPIC, createdAt: now.toISOString(), urgency: 'digest' as const, payload };
     if (who.now.length) out.push({ ...base, id: `pricetable:${region}:${date}:${prices}`, audience: { kind: 'region', region, owners: who.now } });
     if (who.withAlerts.length) {
       out.push({ ...base, id: `pricetable:${region}:${date}:${prices}:with-alerts`, audience: { kind: 'region', region, owners: who.withAlerts }, onlyWith: ['comparison'] });

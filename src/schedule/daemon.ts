@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, watch, ty
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { Alert } from '../alerts/model.js';
+import { splitTables } from '../alerts/tables.js';
 import { displayPath, loadRules, type Paths, type Rules } from '../config/load.js';
 import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
@@ -415,6 +416,11 @@ export class Daemon {
       if (r.verdict === 'good') this.log.info(base, 'target run');
       else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
       this.opts.onTargetRun?.(r.target.id, r.verdict);
+    }
+    // What the passes across targets found (undercuts, mentions), counted as `radar run` counts them.
+    for (const a of summary.sources.analysers) {
+      const { alerts, tables } = splitTables(a.alerts);
+      if (alerts.length || tables.length) this.log.info({ analyser: a.name, alerts: alerts.length, tables: tables.length }, 'found across targets');
     }
     for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
   }

@@ -8,9 +8,9 @@ import { startServer, type FixtureServer } from '../helpers/server.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
 interface RunJson {
-  totals: { targets: number; good: number; failed: number; alerts: number; emails: number; unsent: number };
+  totals: { targets: number; good: number; failed: number; alerts: number; tables: number; emails: number; unsent: number };
   targets: { id: string; verdict: string; items: number; pages: number; alerts: string[] }[];
-  analysers: { name: string; alerts: string[]; error: string | null }[];
+  analysers: { name: string; alerts: string[]; tables: string[]; error: string | null }[];
   configAlerts: string[];
   emails: { to: string }[];
 }
@@ -22,8 +22,8 @@ function readSummary(stdout: string) {
     const m = /^[✓✗+] (\S+).*?(\d+) alerts?\b/.exec(l);
     return m ? [{ line: l, id: m[1]!, alerts: Number(m[2]) }] : [];
   });
-  const total = /^(\d+)\/(\d+) targets? good, (\d+) alerts?, (\d+) emails? sent/m.exec(stdout);
-  return { lines, counted, total: total ? { good: Number(total[1]), targets: Number(total[2]), alerts: Number(total[3]), emails: Number(total[4]) } : null };
+  const total = /^(\d+)\/(\d+) targets? good, (\d+) alerts?(?:, (\d+) price tables?)?, (\d+) emails? sent/m.exec(stdout);
+  return { lines, counted, total: total ? { good: Number(total[1]), targets: Number(total[2]), alerts: Number(total[3]), tables: Number(total[4] ?? 0), emails: Number(total[5]) } : null };
 }
 
 describe('radar run summaries: per-line counts add up to the totals, --json carries the same numbers', () => {
@@ -54,9 +54,9 @@ describe('radar run summaries: per-line counts add up to the totals, --json carr
     const first = await ws.radar('run', '--no-progress');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^✓ acme-prices {2}1 item, 1 page {2}\+1 ~0 -0 {2}0 alerts$/m);
-    // The comparison pass's first table (比价表) is its own line's alert, and the one email.
-    expect(first.stdout).toMatch(/^\+ comparison \(across targets\) {2}1 alert$/m);
-    expect(first.stdout).toMatch(/^1\/1 target good, 1 alert, 1 email sent$/m);
+    // The comparison pass's first table (比价表) is a report, not an alert: counted as what it is, and the one email.
+    expect(first.stdout).toMatch(/^\+ comparison \(across targets\) {2}0 alerts, 1 price table$/m);
+    expect(first.stdout).toMatch(/^1\/1 target good, 0 alerts, 1 price table, 1 email sent$/m);
 
     // Acme now undercuts our 华东 price by far: the price move is the target's, the undercut the comparison pass's.
     acme = '¥1,999';
@@ -69,7 +69,9 @@ describe('radar run summaries: per-line counts add up to the totals, --json carr
     expect(target.line).toMatch(/ 1 alert$/);
     expect(comparison.alerts).toBeGreaterThanOrEqual(1);
     expect(s.counted.reduce((n, c) => n + c.alerts, 0)).toBe(s.total!.alerts);
-    expect(text.stdout).toMatch(/^1\/1 target good, \d+ alerts, 1 email sent$/m);
+    expect(text.stdout).toMatch(/^1\/1 target good, \d+ alerts, 1 price table, 1 email sent$/m);
+    // The undercut is the alert; the new table (prices moved) is not.
+    expect(comparison.line).toMatch(/ \d+ alerts?, 1 price table$/);
 
     // The same numbers in JSON (a third run finds nothing new, so compare a fresh run's text and JSON on one state).
     acme = '¥1,899';
@@ -77,7 +79,11 @@ describe('radar run summaries: per-line counts add up to the totals, --json carr
     const perSource = json.targets.reduce((n, t) => n + t.alerts.length, 0) + json.analysers.reduce((n, a) => n + a.alerts.length, 0) + json.configAlerts.length;
     expect(json.totals.alerts).toBe(perSource);
     expect(json.totals).toMatchObject({ targets: 1, good: 1, failed: 0, emails: json.emails.length });
-    expect(json.analysers.find((a) => a.name === 'comparison')!.alerts.length).toBeGreaterThanOrEqual(1);
+    const cmp = json.analysers.find((a) => a.name === 'comparison')!;
+    expect(cmp.alerts.length).toBeGreaterThanOrEqual(1);
+    expect(cmp.alerts.filter((id) => id.startsWith('pricetable:'))).toEqual([]);
+    expect(cmp.tables).toEqual(['east']);
+    expect(json.totals.tables).toBe(1);
   }, 60_000);
 
   it('history and outbox list show times in the configured zone, and say which', async () => {

@@ -80,8 +80,12 @@ describe('logger', () => {
     const log = createLogger({ format: 'pretty', destination: out.stream, level: 'info', timeZone: 'Asia/Shanghai' });
     log.info(run, 'target run');
     log.warn({ ...run, target: 'bolt', items: 0, alerts: 0, failure: 'blocked', message: 'HTTP 403' }, 'target run failed');
+    log.info({ analyser: 'comparison', alerts: 1, tables: 1 }, 'found across targets');
+    log.info({ analyser: 'mentions', alerts: 2, tables: 0 }, 'found across targets');
     const lines = out.text().trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/INFO: comparison \(across targets\): 1 alert, 1 price table$/);
+    expect(lines[3]).toMatch(/INFO: mentions \(across targets\): 2 alerts$/);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO: acme ✓ 12 items, 1 page, 1 alert \(1\.2 s\)$/);
     expect(lines[1]).toMatch(/WARN: bolt ✗ blocked: HTTP 403 \(1\.2 s\)$/);
     // The clock is Shanghai's (UTC+8), not the machine's.
