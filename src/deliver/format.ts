@@ -35,6 +35,20 @@ export function formatDate(d: Date, timeZone: string, locale: Locale, opts: { ti
   return `${w.day} ${MONTHS[w.month - 1]}${year ? ` ${w.year}` : ''}${hm ? `, ${hm}` : ''}`;
 }
 
+/**
+ * A calendar day already in the reader's zone (YYYY-MM-DD, e.g. the owners' day a table or a
+ * spike is about) as formatDate shows dates; anything else is shown as it is.
+ */
+export function formatDay(day: string, timeZone: string, locale: Locale, now?: Date): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const year = Number(m[1]);
+  // Noon UTC of that day, read in UTC: no zone moves it to the day before or after. The year
+  // shows as formatDate shows it: unless it is this year in the reader's zone (Chinese).
+  const thisYear = now !== undefined && wallClock(now, timeZone).year === year;
+  return formatDate(new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), 12)), 'UTC', locale, { year: !(thisYear && locale === 'zh-CN') });
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** When a digest was made: date and time, the year always shown. */

@@ -50,7 +50,7 @@ describe('demo: news and social sources end in a mentions section of the east di
     expect(east).toHaveLength(1);
     expect(east[0]!.to).toMatchObject({ text: 'east-head@example.com' });
     // 14 days of one item a day, day 3 on two sites: 15 / 14 = 1.07 a day; today the story ×3 + 4 posts.
-    expect(east[0]!.text).toMatch(/\* Acme: \d{4}-\d{2}-\d{2} 共 7 条（此前 14 天日均 1\.1 条）/);
+    expect(east[0]!.text).toMatch(/\* Acme: \d{1,2}月\d{1,2}日 共 7 条（此前 14 天日均 1\.1 条）/);
     expect(east[0]!.text).toContain('* Acme空调被曝大面积漏水 消费者投诉无人处理');
     expect(east[0]!.text).toContain('3 个来源: 示范财经网, 示范资讯, 微博');
     expect(east[0]!.subject).toContain('Acme 声量激增');

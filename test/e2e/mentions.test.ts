@@ -254,7 +254,9 @@ spike: { factor: 3, min_mentions: 5, baseline_days: 7, min_history_days: 3 }
     const east = mails.filter((m) => (m.to as { text: string }).text === 'east-head@example.com' && m.text!.includes('舆情'));
     expect(east).toHaveLength(1);
     expect(east[0]!.text).toContain('声量激增');
-    expect(east[0]!.text).toContain(`* 东岳: ${t.day(0)} 共 6 条（此前 7 天日均 1.1 条）`);
+    // The day reads as every Chinese date in the digests (12月5日), never 2026-12-05.
+    const [, month, dayOfMonth] = t.day(0).split('-').map(Number);
+    expect(east[0]!.text).toMatch(new RegExp(`\\* 东岳: (\\d{4}年)?${month}月${dayOfMonth}日 共 6 条（此前 7 天日均 1\\.1 条）`));
     expect(east[0]!.text).toContain(`* ${STORY.title}`);
     expect(east[0]!.text).toContain('负面 -8.5 (无人处理 −2, 非常敷衍 −2, 大面积漏水 −1.5, 被曝 −1) | 召回/质量投诉 | 东岳');
     expect(east[0]!.text).toContain('3 个来源: 示范财经网, 示范资讯, 微博');

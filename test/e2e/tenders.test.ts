@@ -156,7 +156,7 @@ items:
     const south = mails[0]!;
     // Either site may be read first; whichever it is, the tender is one alert.
     expect(south.subject).toMatch(/^\[South China\] New tender: 深圳市第二人民医院中央空调改造采购项目/);
-    expect(south.text).toContain('Budget: ¥3,855,000 | Deadline: 2026-12-01 09:30 (11 days left)');
+    expect(south.text).toContain('Budget: ¥3,855,000 | Deadline: 1 Dec 2026, 09:30 (11 days left)');
     expect(south.text).toContain('Buyer: 深圳市第二人民医院');
     expect(south.text).toContain('No. SZ-2026-0417');
     expect(south.html).toMatch(new RegExp(`href="${site.url}/(gp/notice/1001.html|bid/1001)"`));
@@ -169,7 +169,7 @@ items:
     expect(mails.map(to).sort()).toEqual(['east-head@example.com', 'south-head@example.com']);
     const east = mails.find((m) => to(m) === 'east-head@example.com')!;
     expect(east.subject).toBe('[华东] 新招标：苏州工业园区某学校新风系统采购项目');
-    expect(east.text).toContain('预算: ¥68万 | 截止: 2026-12-10 14:00 (还剩 19 天)');
+    expect(east.text).toContain('预算: ¥68万 | 截止: 12月10日 14:00 (还剩 19 天)');
     // Detail pages are followed for new items only.
     expect(site.hits.filter((h) => h.path.startsWith('/gp/notice/1001')).length).toBe(1);
     expect(site.hits.filter((h) => h.path.startsWith('/gp/notice/1004')).length).toBe(1);
@@ -183,7 +183,7 @@ items:
     const reminder = mails.find((m) => m.subject?.includes('closing soon'))!;
     expect(to(reminder)).toBe('south-head@example.com');
     expect(reminder.subject).toMatch(/^\[South China\] Tender closing soon: 深圳市第二人民医院中央空调改造采.*… \(3 days left\)$/);
-    expect(reminder.text).toContain('Deadline 2026-12-01 09:30 (3 days left)');
+    expect(reminder.text).toContain('Deadline 1 Dec 2026, 09:30 (3 days left)');
 
     // Run 4: the reminder is not repeated.
     await run('2026-11-29T10:00:00Z');

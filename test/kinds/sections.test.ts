@@ -44,11 +44,11 @@ describe('tender and hiring sections', () => {
   it('show budget, deadline with days left and the hiring numbers in each language', async () => {
     const zh = await render('zh-CN');
     expect(zh.subject).toMatch(/^\[华南\] 新招标：空调采购/);
-    expect(zh.text).toContain('预算: ¥385.5万 | 截止: 2026-12-01 09:30 (还剩 11 天)');
+    expect(zh.text).toContain('预算: ¥385.5万 | 截止: 12月1日 09:30 (还剩 11 天)');
     expect(zh.text).toContain('本周新增 6 个职位（此前周均 1.5 个）');
     expect(zh.text).toContain('(1.5万–2.5万/月)');
     const en = await render('en');
-    expect(en.text).toContain('Budget: ¥3,855,000 | Deadline: 2026-12-01 09:30 (11 days left)');
+    expect(en.text).toContain('Budget: ¥3,855,000 | Deadline: 1 Dec 2026, 09:30 (11 days left)');
     expect(en.text).toContain('6 new postings this week (weekly average before: 1.5)');
     expect(en.text).toContain('(¥15k–25k/mo)');
   });

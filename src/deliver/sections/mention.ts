@@ -1,5 +1,5 @@
 import type { MentionAlertPayload, StoryView } from '../../mentions/decide.js';
-import { formatInZone } from '../../parse/date.js';
+import { formatDate, formatDay } from '../format.js';
 import type { StoredAlert } from '../../store/outbox.js';
 import { fill, type Strings } from '../i18n.js';
 import type { Section, SectionContext } from './types.js';
@@ -37,14 +37,14 @@ function storyRow(s: StoryView, ctx: SectionContext) {
       .map((w) => `${w.text} ${w.weight > 0 ? '+' : '−'}${Math.abs(w.weight)}`)
       .join(', '),
     topics: s.topics.map((x) => topicLabel(x, ctx.t)).join(', '),
-    published: s.publishedAt ? formatInZone(new Date(s.publishedAt), ctx.timeZone) : null,
+    published: s.publishedAt ? formatDate(new Date(s.publishedAt), ctx.timeZone, ctx.locale, { time: true, now: ctx.now }) : null,
     author: s.author,
     engagement: s.engagement > 0 ? s.engagement : null,
   };
 }
 
 function signalRow(p: SignalPayload, ctx: SectionContext) {
-  const vars = { count: p.count, baseline: p.baseline, days: p.baselineDays, day: p.day };
+  const vars = { count: p.count, baseline: p.baseline, days: p.baselineDays, day: formatDay(p.day, ctx.timeZone, ctx.locale, ctx.now) };
   return {
     entity: p.entity,
     topic: p.topic ? topicLabel(p.topic, ctx.t) : null,

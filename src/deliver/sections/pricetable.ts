@@ -1,9 +1,9 @@
 import type { PriceTablePayload } from '../../compare/table.js';
 import type { StoredAlert } from '../../store/outbox.js';
-import { formatDate, formatDateTime, formatMoney } from '../format.js';
+import { formatDateTime, formatDay, formatMoney } from '../format.js';
 import { fill } from '../i18n.js';
 import { competitorCell, noCell, notComparedLines } from './competitor-cell.js';
-import type { Section, SectionContext } from './types.js';
+import type { Section } from './types.js';
 
 const payload = (a: StoredAlert) => a.payload as unknown as PriceTablePayload;
 
@@ -15,14 +15,6 @@ function newestPerRegion(alerts: StoredAlert[]): PriceTablePayload[] {
     if (!cur || a.createdAt > cur.createdAt) byRegion.set(payload(a).region, a);
   }
   return [...byRegion.values()].map(payload).sort((a, b) => a.region.localeCompare(b.region));
-}
-
-/** The table's day (the owners' calendar day, YYYY-MM-DD) as dates read elsewhere: 12月4日, 4 Dec 2026. */
-function tableDay(day: string, ctx: SectionContext): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  if (!y || !m || !d) return day;
-  // Already a calendar day: read in UTC so no zone moves it to the day before or after.
-  return formatDate(new Date(Date.UTC(y, m - 1, d, 12)), 'UTC', ctx.locale, { now: ctx.now });
 }
 
 /** The 比价 table: every matched product of the region with each competitor's price, stale ones marked. */
@@ -53,7 +45,7 @@ export const priceTableSection: Section = {
       return {
         region: p.region,
         regionName: name ?? p.region,
-        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {n} products, {m} competitors', { region: name ?? p.region, date: tableDay(p.date, ctx), n: p.rows.length, m: p.competitors.length }),
+        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {n} products, {m} competitors', { region: name ?? p.region, date: formatDay(p.date, ctx.timeZone, ctx.locale, ctx.now), n: p.rows.length, m: p.competitors.length }),
         competitors: p.competitors,
         rows,
         staleNote: stale ? fill(ctx.t['pricetable.stale_note'] ?? '{n} prices marked "old" are from a run more than {hours} h ago (the date is shown): that shop has not been read since.', { n: stale, hours: p.staleAfterHours }) : '',

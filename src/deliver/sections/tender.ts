@@ -2,7 +2,7 @@ import type { Locale } from '../../alerts/route.js';
 import type { TenderAlertPayload } from '../../kinds/tender.js';
 import { formatInZone } from '../../parse/date.js';
 import type { StoredAlert } from '../../store/outbox.js';
-import { formatMoney } from '../format.js';
+import { formatDate, formatMoney } from '../format.js';
 import { fill } from '../i18n.js';
 import type { Section, SectionContext } from './types.js';
 
@@ -57,7 +57,7 @@ export const tenderSection: Section = {
         place: p.place,
         category: p.category,
         budget: formatBudget(p.budget, p.currency, ctx.locale),
-        deadline: deadline ? formatInZone(deadline, ctx.timeZone) : null,
+        deadline: deadline ? formatDate(deadline, ctx.timeZone, ctx.locale, { time: true, now: ctx.now }) : null,
         daysLeft: left?.text ?? null,
         urgent: left?.urgent ?? false,
         keywords: p.keywords.join(', '),
