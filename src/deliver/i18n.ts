@@ -26,6 +26,15 @@ export function loadStrings(templatesDir: string, locale: Locale): Strings {
   return strings;
 }
 
+/**
+ * The string for a count: `<key>_one` when n is 1 and the locale has one ("1 competitor price cut",
+ * not "1 … cuts"), else `<key>`; `fallback` when the locale has neither. English fills gaps, so a
+ * locale with one form for every count sets its `_one` strings to that form.
+ */
+export function counted(t: Strings, key: string, n: number, fallback: string): string {
+  return (n === 1 ? t[`${key}_one`] : undefined) ?? t[key] ?? fallback;
+}
+
 /** `{name}` placeholders filled from vars. */
 export function fill(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));

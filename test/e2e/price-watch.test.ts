@@ -109,7 +109,7 @@ items:
     expect(eastMail.html).toContain(`${site.url}/p/E1`);
 
     const southMail = mails.find((m) => m.subject?.includes('South China'))!;
-    expect(southMail.subject).toContain('1 competitor price rises, largest +6.3%');
+    expect(southMail.subject).toContain('Competitor price rise +6.3%');
     expect(southMail.text).toContain('¥1,599 -> ¥1,699 (+6.3%)');
 
     // The run log and the price history saw both runs.

@@ -50,7 +50,7 @@ describe('SMTP delivery against a real smtp-server on 127.0.0.1', () => {
     const m = smtp.messages[0]!;
     expect(m.envelopeTo).toEqual(['south-head@example.com']);
     expect(m.from?.text).toContain('radar@example.com');
-    expect(m.subject).toBe('[South China] 1 competitor price cuts, largest -20%: Acme Widget <script>alert(1)…');
+    expect(m.subject).toBe('[South China] Competitor price cut -20%: Acme Widget <script>alert(1)…');
     expect(m.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; {{title}}');
     expect(m.html).not.toContain('<script>');
     expect(m.text).toContain('¥1,000 -> ¥800 (-20%)');

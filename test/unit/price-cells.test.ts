@@ -51,7 +51,7 @@ describe('competitor cells of the 比价 alert and the daily 比价 table', () =
       expect(part).not.toMatch(/[↓↑] [-+]\d/);
     }
     // The table's day reads one way, as every date in the digests.
-    expect(section(m.text, tableTitle)).toContain(locale === 'en' ? 'East China, 4 Dec 2026: ' : '华东 12月4日：');
+    expect(section(m.text, tableTitle)).toContain(locale === 'en' ? 'East China, 4 Dec 2026: 1 product, 2 competitors' : '华东 12月4日：1 个商品，2 家竞品');
     // Both HTML tables show it under the competitor's price.
     expect(m.html.split(`>${cell}</div>`)).toHaveLength(3);
   });

@@ -4,7 +4,7 @@ import type { StoredAlert } from '../../store/outbox.js';
 import { readSnapshot, snapshotFile, type Snapshot } from '../../store/snapshot.js';
 import { renderPriceChart, type ChartPoint } from '../charts.js';
 import { currencySymbol, formatDate, formatMoney, formatPct } from '../format.js';
-import { fill } from '../i18n.js';
+import { counted, fill } from '../i18n.js';
 import type { InlineImage, Section, SectionContext } from './types.js';
 
 function payloads(alerts: StoredAlert[]): PriceAlertPayload[] {
@@ -92,13 +92,13 @@ export const priceSection: Section = {
     const changed = payloads(alerts).filter((p) => p.change === 'changed');
     if (changed.length === 0) {
       const n = alerts.length;
-      return n ? { text: fill(ctx.t['price.headline_other'] ?? '{n} product updates', { n }), weight: 1 } : null;
+      return n ? { text: fill(counted(ctx.t, 'price.headline_other', n, '{n} product updates'), { n }), weight: 1 } : null;
     }
     const biggest = changed.reduce((a, b) => (Math.abs(b.deltaPct ?? 0) > Math.abs(a.deltaPct ?? 0) ? b : a));
     const drops = changed.filter((p) => (p.deltaPct ?? 0) < 0).length;
     const key = drops === changed.length ? 'price.headline_drops' : drops === 0 ? 'price.headline_rises' : 'price.headline_moves';
     return {
-      text: fill(ctx.t[key] ?? '{n} competitor price changes, largest {pct}: {competitor} {name}', {
+      text: fill(counted(ctx.t, key, changed.length, '{n} competitor price changes, largest {pct}: {competitor} {name}'), {
         n: changed.length,
         pct: formatPct(biggest.deltaPct),
         competitor: biggest.competitor,

@@ -1,9 +1,9 @@
 import type { PriceTablePayload } from '../../compare/table.js';
 import type { StoredAlert } from '../../store/outbox.js';
 import { formatDateTime, formatDay, formatMoney } from '../format.js';
-import { fill } from '../i18n.js';
+import { counted, fill } from '../i18n.js';
 import { competitorCell, noCell, notComparedLines } from './competitor-cell.js';
-import type { Section } from './types.js';
+import type { Section, SectionContext } from './types.js';
 
 const payload = (a: StoredAlert) => a.payload as unknown as PriceTablePayload;
 
@@ -15,6 +15,14 @@ function newestPerRegion(alerts: StoredAlert[]): PriceTablePayload[] {
     if (!cur || a.createdAt > cur.createdAt) byRegion.set(payload(a).region, a);
   }
   return [...byRegion.values()].map(payload).sort((a, b) => a.region.localeCompare(b.region));
+}
+
+/** "1 product", "3 competitors" (Chinese has one form for both). */
+function sizes(n: number, m: number, ctx: SectionContext): { products: string; competitors: string } {
+  return {
+    products: fill(counted(ctx.t, 'pricetable.products', n, '{n} products'), { n }),
+    competitors: fill(counted(ctx.t, 'pricetable.competitors', m, '{n} competitors'), { n: m }),
+  };
 }
 
 /** The 比价 table: every matched product of the region with each competitor's price, stale ones marked. */
@@ -45,7 +53,11 @@ export const priceTableSection: Section = {
       return {
         region: p.region,
         regionName: name ?? p.region,
-        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {n} products, {m} competitors', { region: name ?? p.region, date: formatDay(p.date, ctx.timeZone, ctx.locale, ctx.now), n: p.rows.length, m: p.competitors.length }),
+        heading: fill(ctx.t['pricetable.heading'] ?? '{region}, {date}: {products}, {competitors}', {
+          region: name ?? p.region,
+          date: formatDay(p.date, ctx.timeZone, ctx.locale, ctx.now),
+          ...sizes(p.rows.length, p.competitors.length, ctx),
+        }),
         competitors: p.competitors,
         rows,
         staleNote: stale ? fill(ctx.t['pricetable.stale_note'] ?? '{n} prices marked "old" are from a run more than {hours} h ago (the date is shown): that shop has not been read since.', { n: stale, hours: p.staleAfterHours }) : '',
@@ -61,6 +73,6 @@ export const priceTableSection: Section = {
     const dearer = tables.reduce((s, p) => s + p.rows.filter((r) => r.index > 100).length, 0);
     const m = new Set(tables.flatMap((p) => p.competitors)).size;
     // The least news in a digest: any alert's headline comes first.
-    return { text: fill(ctx.t['pricetable.headline'] ?? 'Price table: {n} products vs {m} competitors, dearer than the market on {dearer}', { n, m, dearer }), weight: 5 };
+    return { text: fill(ctx.t['pricetable.headline'] ?? 'Price table: {products} vs {competitors}, dearer than the market on {dearer}', { ...sizes(n, m, ctx), dearer }), weight: 5 };
   },
 };
