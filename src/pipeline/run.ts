@@ -61,6 +61,7 @@ export interface RunSummary {
   exitCode: 0 | 1;
 }
 
+/** The alerts a run adds (not those it found again, already recorded), by where they arose. */
 export interface AlertSources {
   /** Per target id: what its run found, plus sales ops' notice when it keeps failing or recovers. */
   targets: Map<string, Alert[]>;
@@ -83,16 +84,21 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const outbox = opts.outbox ?? new Outbox(opts.paths.stateDir);
   outbox.policy = recordPolicy(rules.delivery ?? DEFAULT_DELIVERY);
   opts.onEvent?.({ type: 'run-start', targets });
+  // What this run adds is what it reports: the comparison pass finds every open undercut and match
+  // suggestion again, a failing target its notice, a broken file its error; those already recorded
+  // were news once (the outbox never sends them twice) and are not counted again.
+  const known = new Set(Object.keys(outbox.data.alerts));
+  const fresh = (found: Alert[]) => found.filter((a) => !known.has(a.id));
   const results = await scrapeAll(targets, rules, opts, now, outbox);
 
   const sources: AlertSources = { targets: new Map(), analysers: [], config: [] };
-  for (const r of results) sources.targets.set(r.target.id, [...r.alerts, ...healthAlerts(r, rules, now(), opts.paths)]);
-  for (const err of loaded.errors) sources.config.push(configAlert(err, now(), opts.paths));
+  for (const r of results) sources.targets.set(r.target.id, fresh([...r.alerts, ...healthAlerts(r, rules, now(), opts.paths)]));
+  for (const err of loaded.errors) sources.config.push(...fresh([configAlert(err, now(), opts.paths)]));
   const analyserErrors: string[] = [];
   for (const a of analysers) {
     try {
       const found = await a.analyse({ paths: opts.paths, rules, results, now: now(), record: (found) => outbox.record(found, now()) });
-      sources.analysers.push({ name: a.name, alerts: found, error: null });
+      sources.analysers.push({ name: a.name, alerts: fresh(found), error: null });
     } catch (e) {
       analyserErrors.push(`${a.name}: ${errorLine(e)}`);
       sources.analysers.push({ name: a.name, alerts: [], error: errorLine(e) });

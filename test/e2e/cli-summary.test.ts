@@ -84,7 +84,12 @@ describe('radar run summaries: per-line counts add up to the totals, --json carr
     expect(cmp.alerts.filter((id) => id.startsWith('pricetable:'))).toEqual([]);
     expect(cmp.tables).toEqual(['east']);
     expect(json.totals.tables).toBe(1);
-  }, 60_000);
+
+    // Nothing changed: the comparison pass finds the same undercut again, which is not news twice.
+    const again = JSON.parse((await ws.radar('run', '--json')).stdout) as RunJson;
+    expect(again.totals).toMatchObject({ alerts: 0, tables: 0, emails: 0 });
+    expect(again.analysers.find((a) => a.name === 'comparison')!.alerts).toEqual([]);
+  }, 90_000);
 
   it('history and outbox list show times in the configured zone, and say which', async () => {
     ws.writeRule('owners.yaml', 'regions:\n  east: { owners: [east-head@example.com] }\nops: [ops@example.com]\ntime_zone: America/New_York\n');
