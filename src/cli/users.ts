@@ -37,18 +37,18 @@ async function password(o: { password?: string; passwordStdin?: boolean }): Prom
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function register(program: Command): void {
-  const users = program.command('users').description('Console users (roles admin, ops, hr, head, manager) and API tokens.');
+  const users = program.command('users').description('Console users (roles admin, ops, hr, head, manager, sales) and API tokens.');
 
   users
     .command('add')
-    .description('add a user; heads need --regions, managers --teams or --email')
+    .description('add a user; heads need --regions, managers --teams or --email, salespeople --email')
     .argument('<name>', 'login name')
-    .requiredOption('--role <role>', 'admin | ops | hr | head | manager')
+    .requiredOption('--role <role>', 'admin | ops | hr | head | manager | sales')
     .option('--password <pw>', 'the password (or --password-stdin)')
     .option('--password-stdin', 'read the password from the first line of stdin')
     .option('--regions <ids>', 'head: comma-separated region ids from rules/owners.yaml', list)
     .option('--teams <names>', 'manager: comma-separated team names as in the org export', list)
-    .option('--email <addr>', 'manager: the email the org export names them by')
+    .option('--email <addr>', 'manager or sales: the email the org export names them by')
     .option('--locale <zh-CN|en>', 'console language')
     .action(async (name: string, o: { role: string; password?: string; passwordStdin?: boolean; regions?: string[]; teams?: string[]; email?: string; locale?: string }, cmd: Command) => {
       const ctx = context(cmd);

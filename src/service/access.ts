@@ -3,13 +3,14 @@
  * face (CLI, REST API, console) it came through; the HTTP edge checks the same table before it
  * calls in, so a route that forgets cannot open a door the service keeps shut.
  *
- * Scope: a regional head sees only the regions listed on their user, a manager only their teams.
+ * Scope: a regional head sees only the regions listed on their user, a manager only their teams,
+ * a salesperson (sales) only what is addressed to their own email.
  * Something outside your scope is answered as if it did not exist (not_found), so scope leaks
  * neither data nor existence. HR data (attrition) is for the hr role alone: not admin, not ops.
  */
 import { RadarError } from '../core/errors.js';
 
-export const ROLES = ['admin', 'ops', 'hr', 'head', 'manager'] as const;
+export const ROLES = ['admin', 'ops', 'hr', 'head', 'manager', 'sales'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -21,7 +22,7 @@ export interface Principal {
   regions: readonly string[];
   /** manager: the teams (org export) they lead. */
   teams: readonly string[];
-  /** manager: their email, as the org export names them (team digests are addressed to it). */
+  /** manager: their email, as the org export names them (team digests are addressed to it); sales: their own (邮箱). */
   email: string | null;
   via: 'session' | 'token' | 'cli';
 }
@@ -38,6 +39,7 @@ export type Action =
   | 'attrition.read'
   | 'attrition.act'
   | 'teams.read'
+  | 'scorecards.read'
   | 'audit.read'
   | 'users.manage'
   | 'rules.edit';
@@ -55,6 +57,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'attrition.read': ['hr'],
   'attrition.act': ['hr'],
   'teams.read': ['manager'],
+  // A person's scorecard is for them and their manager only: not admins, ops, heads or HR.
+  'scorecards.read': ['sales', 'manager'],
   'audit.read': ['admin'],
   'users.manage': ['admin'],
   'rules.edit': ['admin'],
@@ -65,6 +69,7 @@ const REFUSALS: Partial<Record<Action, string>> = {
   'attrition.read': 'only HR may see attrition alerts',
   'attrition.act': 'only HR may review attrition alerts',
   'teams.read': "team health is shown to each team's manager",
+  'scorecards.read': 'a scorecard is shown to the person and their manager only',
   'users.manage': 'only an admin may manage users',
   'rules.edit': 'only an admin may change the rules',
   'audit.read': 'only an admin may read the audit log',

@@ -151,6 +151,7 @@ function checkScope(u: Pick<StoredUser, 'role' | 'regions' | 'teams' | 'email'>,
     if (unknown.length) throw new RadarError('invalid', `unknown region ${unknown.join(', ')} (known: ${knownRegions!.join(', ')})`, { field: 'regions' });
   }
   if (u.role === 'manager' && !u.teams.length && !u.email) throw new RadarError('invalid', 'a manager needs their teams or the email the org export names them by', { field: 'teams' });
+  if (u.role === 'sales' && !u.email) throw new RadarError('invalid', 'a salesperson needs the email the org export names them by (邮箱)', { field: 'email' });
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -64,7 +64,7 @@ describe('sessions, tokens and CSRF', () => {
     const doc = await anon.call('GET', '/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.json.openapi).toMatch(/^3\./);
-    for (const p of ['/api/targets', '/api/targets/{id}', '/api/alerts', '/api/compare/export', '/api/outbox', '/api/attrition', '/api/attrition/{id}/ack', '/api/teams', '/api/coaching', '/api/audit', '/api/users', '/api/rules/{name}']) {
+    for (const p of ['/api/targets', '/api/targets/{id}', '/api/alerts', '/api/compare/export', '/api/outbox', '/api/attrition', '/api/attrition/{id}/ack', '/api/teams', '/api/coaching', '/api/scorecards', '/api/scorecards/{id}', '/api/audit', '/api/users', '/api/rules/{name}']) {
       expect(Object.keys(doc.json.paths), p).toContain(p);
     }
     const r = await anon.call('GET', '/api/targets');
@@ -151,6 +151,7 @@ const READS: [string, RoleUser[]][] = [
   ['/api/attrition/audit', ['hr']],
   ['/api/teams', ['manager']],
   ['/api/coaching', ['manager']],
+  ['/api/scorecards', ['manager']],
   ['/api/audit', ['admin']],
   ['/api/users', ['admin']],
   ['/api/users/ops', ['admin']],

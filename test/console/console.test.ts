@@ -59,7 +59,7 @@ describe.skipIf(!browserPath)('console in headless Chromium', () => {
       ops: { path: '/targets', nav: ['Targets', 'Price index', 'Alerts', 'Delivery'] },
       hr: { path: '/hr', nav: ['HR review'] },
       head: { path: '/targets', nav: ['Targets', 'Price index', 'Alerts'] },
-      manager: { path: '/team', nav: ['Alerts', 'My teams'] },
+      manager: { path: '/team', nav: ['Alerts', 'My teams', 'Scorecard'] },
     };
     for (const [user, want] of Object.entries(expected) as [RoleUser, { path: string; nav: string[] }][]) {
       const page = await loginAs(user);

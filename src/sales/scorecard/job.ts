@@ -227,6 +227,8 @@ export async function runScorecard(o: ScorecardOptions): Promise<ScorecardResult
         name: nameOf(data, pid),
         employeeId: p.employeeId,
         month,
+        ...(p.team ? { team: p.team } : {}),
+        ...(p.managerEmail ? { managerEmail: p.managerEmail.toLowerCase() } : {}),
         peerGroup: s.group,
         peers: mates.length,
         score: s.score,

@@ -25,6 +25,9 @@ export interface ScorecardPayload {
   name: string;
   employeeId: string;
   month: string;
+  /** The person's team and manager (org export), so the console shows a card to that manager only. */
+  team?: string;
+  managerEmail?: string;
   /** What the peers are (the role, team or region's name) and how many were scored. */
   peerGroup: string;
   peers: number;

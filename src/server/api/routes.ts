@@ -6,6 +6,7 @@ import { registerHr } from './hr.js';
 import { registerOutbox } from './outbox.js';
 import { registerSession } from './session.js';
 import { registerTargets } from './targets.js';
+import { registerScorecards } from './scorecards.js';
 import { registerTeams } from './teams.js';
 import type { Api } from './types.js';
 
@@ -18,5 +19,6 @@ export function registerApi(api: Api, deps: ServerDeps, opts: { loginRate: numbe
   registerOutbox(api, deps);
   registerHr(api, deps);
   registerTeams(api, deps);
+  registerScorecards(api, deps);
   registerAdmin(api, deps);
 }

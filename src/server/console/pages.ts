@@ -22,6 +22,10 @@ import type { TryResult } from '../../service/try.js';
 import { builderView, fileDiff, parsePick } from '../../service/builder.js';
 import { REPAIRABLE, repairedYaml, repairStart, saveRepair } from '../../service/builder-repair.js';
 import { coachingPrompts, teamHealth } from '../../service/teams.js';
+import { getScorecard, listScorecards, type ScorecardDetail } from '../../service/scorecards.js';
+import { money, percent, signed } from '../../sales/format.js';
+import { BAND_COLORS } from '../../deliver/heatmap.js';
+import { radarSvg } from '../../deliver/radar-chart.js';
 import { checkPassword, createToken, createUser, deleteUser, getUser, listUsers, revokeToken, updateUser } from '../../service/users.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
@@ -35,6 +39,7 @@ const LANG_COOKIE = 'radar_lang';
 function home(p: Principal): string {
   if (p.role === 'hr') return '/hr';
   if (p.role === 'manager') return '/team';
+  if (p.role === 'sales') return '/scorecard';
   return '/targets';
 }
 
@@ -51,6 +56,7 @@ const NAV: { href: string; key: string; action: Action }[] = [
   { href: '/alerts', key: 'nav.alerts', action: 'alerts.read' },
   { href: '/hr', key: 'nav.hr', action: 'attrition.read' },
   { href: '/team', key: 'nav.team', action: 'teams.read' },
+  { href: '/scorecard', key: 'nav.scorecard', action: 'scorecards.read' },
   { href: '/delivery', key: 'nav.delivery', action: 'outbox.read' },
   { href: '/admin', key: 'nav.admin', action: 'users.manage' },
 ];
@@ -410,6 +416,65 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/team', { config: { action: 'teams.read' } }, async (req, reply) => {
     const view = teamHealth(ctx, req.who.principal);
     return html(reply, 'team', model(req, t(req, 'team.title'), { view, prompts: coachingPrompts(ctx, req.who.principal) }));
+  });
+
+  // ---- monthly scorecard: a salesperson their own, a manager their teams' people ----
+  const scorecardPage = (req: FastifyRequest, reply: FastifyReply, c: ScorecardDetail, back: boolean) => {
+    const locale = localeOf(req);
+    const one = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+    const unit = (id: string, v: number | null): string => {
+      if (v === null) return '–';
+      if (id === 'collections' || id === 'margin') return money(v, locale);
+      if (id === 'satisfaction') return `${v.toFixed(2)} / 5`;
+      if (id === 'compliance') return percent(v);
+      return String(v);
+    };
+    const label = (id: string) => t(req, `scorecard.dim_${id}`);
+    const dims = c.dims.map((d) => ({
+      label: label(d.id),
+      weight: d.weight,
+      value: unit(d.id, d.value),
+      median: unit(d.id, d.peerMedian),
+      score: one(d.score),
+      band: d.band,
+      // The raw gap to the peers' median, in the dimension's own unit.
+      gap: d.value !== null && d.peerMedian !== null ? (d.id === 'collections' || d.id === 'margin' ? `${d.value >= d.peerMedian ? '+' : '−'}${money(Math.abs(d.value - d.peerMedian), locale)}` : d.id === 'compliance' ? `${signed(d.value - d.peerMedian, 0)}%` : signed(d.value - d.peerMedian, d.id === 'new_customers' ? 1 : 2)) : '–',
+    }));
+    const radar = radarSvg({ axes: c.dims.map((d) => ({ label: label(d.id), score: d.score })), middleLabel: t(req, 'scorecard.middle'), color: BAND_COLORS[c.band ?? 'none'].text });
+    return html(
+      reply,
+      'scorecard',
+      model(req, `${t(req, 'scorecard.title')} · ${c.name}`, {
+        c,
+        back,
+        self: req.url.split('?')[0],
+        dims,
+        radar: radar.svg,
+        medianScore: one(c.peerMedianScore),
+        prevScore: one(c.prevScore),
+        delta: c.delta === null ? '' : signed(c.delta),
+        gap: c.gapToGreen === null ? '' : c.gapToGreen.toFixed(1),
+        cycle: c.cycleDays !== null && c.peerCycleDays !== null ? t(req, 'scorecard.cycle', { days: c.cycleDays.toFixed(0), median: c.peerCycleDays.toFixed(0) }) : null,
+        courses: c.courses.map((x) => ({ dim: x.dim === 'collection_cycle' ? label('collection_cycle') : label(x.dim), name: locale === 'zh-CN' ? x.zh : x.en, link: x.link ?? null })),
+      }),
+    );
+  };
+
+  app.get<{ Querystring: Body }>('/scorecard', { config: { action: 'scorecards.read' } }, async (req, reply) => {
+    const month = str(req.query.month) || undefined;
+    const list = listScorecards(ctx, req.who.principal, month ? { month } : {});
+    // A salesperson has one card a month, their own: shown at once.
+    if (req.who.principal?.role === 'sales') {
+      const own = list.people[0];
+      if (own) return scorecardPage(req, reply, getScorecard(ctx, req.who.principal, own.employeeId, list.month ? { month: list.month } : {}), false);
+    }
+    return html(reply, 'scorecards', model(req, t(req, 'scorecard.team_title'), { list }));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Body }>('/scorecard/:id', { config: { action: 'scorecards.read' } }, async (req, reply) => {
+    const month = str(req.query.month) || undefined;
+    const c = getScorecard(ctx, req.who.principal, req.params.id, month ? { month } : {});
+    return scorecardPage(req, reply, c, req.who.principal?.role !== 'sales');
   });
 
   // ---- delivery (ops and admins) ----
