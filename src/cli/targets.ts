@@ -171,15 +171,22 @@ listed as warnings), 1 an export could not be read or mail failed, 2 bad usage o
       const e = await explainTargets(options(cmd, o), who);
       const u = e.unit;
       if (o.json) {
-        out(JSON.stringify({ unit: { ...u, monthlyTarget: Object.fromEntries(u.monthlyTarget) }, chain: e.chain.map((c) => ({ key: c.key, annual: c.annual, targetFrom: c.targetFrom, base: c.base })), byMonth: e.byMonth, rows: e.rows }, null, 2));
+        out(JSON.stringify({ unit: { ...u, monthlyTarget: Object.fromEntries(u.monthlyTarget) }, chain: e.chain.map((c) => ({ key: c.key, annual: c.annual, targetFrom: c.targetFrom, base: c.base, newHire: c.newHire })), byMonth: e.byMonth, rows: e.rows }, null, 2));
         return;
       }
       out(`${u.level} ${u.name}: ${e.view.fy} ${e.view.period} ${e.view.from}..${e.view.asOf}`);
       out('');
       out('target:');
+      // What a share is weighed by: the base, or a new hire's annualised base times their part of the year.
+      const weight = (k: string): number => {
+        const x = e.view.units.get(k)!;
+        return x.newHire ? x.newHire.annualisedBase * x.newHire.yearShare : Math.max(0, x.base);
+      };
       for (const c of e.chain) {
-        const how = c.targetFrom === 'set' ? 'set in rules/targets.yaml' : c.targetFrom === 'sum' ? 'sum of the regions' : c.targetFrom === 'share' ? `share of ${e.view.units.get(c.parent!)!.name} by collections ${e.view.baseMonths[0]}..${e.view.baseMonths.at(-1)}: ${money(c.base, 'zh-CN')} of ${money(e.view.units.get(c.parent!)!.children.reduce((s, k) => s + Math.max(0, e.view.units.get(k)!.base), 0), 'zh-CN')}` : c.targetFrom === 'even' ? 'even share (no collections in the base months)' : 'none';
+        const how = c.targetFrom === 'set' ? 'set in rules/targets.yaml' : c.targetFrom === 'sum' ? 'sum of the regions' : c.targetFrom === 'share' ? `share of ${e.view.units.get(c.parent!)!.name} by collections ${e.view.baseMonths[0]}..${e.view.baseMonths.at(-1)}: ${money(weight(c.key), 'zh-CN')} of ${money(e.view.units.get(c.parent!)!.children.reduce((s, k) => s + weight(k), 0), 'zh-CN')}` : c.targetFrom === 'even' ? 'even share (no collections in the base months)' : 'none';
         out(`  ${c.name}: ${money(c.annual, 'zh-CN')} a year (${how})`);
+        const nh = c.newHire;
+        if (nh) out(`    joined ${nh.hired}: base counted as ${money(nh.annualisedBase, 'zh-CN')} a year (${nh.baseMonthsThere} base months there${nh.baseMonthsThere < 1 ? ": the team-mates' average" : ', annualised'}) × ${percent(nh.yearShare * 100, 1)} of the year here; no target before ${nh.hired.slice(0, 7)}`);
       }
       out(`  to date: ${money(u.target, 'zh-CN')} (${e.view.period}, the as-of month pro rata by day)`);
       out('');

@@ -83,6 +83,8 @@ const ORG: Aliases = {
   team: ['团队', '小组', 'team'],
   manager_email: ['经理邮箱', '直属上级邮箱', '上级邮箱', 'manageremail'],
   manager_name: ['直属上级', '经理', '上级', 'manager'],
+  // When they joined: a new hire's sales target is pro-rated (src/sales/targets).
+  hired: ['入职日期', 'hiredate', 'hired'],
   // The person's own address: only the health index's optional weekly card uses it.
   email: ['邮箱', '员工邮箱', '工作邮箱', 'email'],
 };

@@ -204,6 +204,8 @@ export interface OrgPerson {
   managerEmail?: string;
   managerName?: string;
   email?: string;
+  /** 入职日期, as a day number (a new hire's target is pro-rated). */
+  hired?: number;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -221,7 +223,7 @@ export class OrgDirectory {
       if (id === '') return void bad.add(file, line, `no employee number (${m.col('employee_id')})`);
       const pid = this.pseudo.id(id);
       const p: OrgPerson = { ...this.people.get(pid), employeeId: id };
-      const put = (k: Exclude<keyof OrgPerson, 'employeeId'>, f: string): void => {
+      const put = (k: Exclude<keyof OrgPerson, 'employeeId' | 'hired'>, f: string): void => {
         const v = m.text(cells, f);
         if (v) p[k] = v;
       };
@@ -233,6 +235,12 @@ export class OrgDirectory {
       put('managerName', 'manager_name');
       put('managerEmail', 'manager_email');
       put('email', 'email');
+      const hired = m.has('hired') ? m.text(cells, 'hired') : '';
+      if (hired) {
+        const d = parseDay(hired);
+        if (d === null) bad.add(file, line, `unreadable date "${hired}" in ${m.col('hired')}`);
+        else p.hired = d;
+      }
       for (const [k, f] of [['managerEmail', 'manager_email'], ['email', 'email']] as const) {
         if (p[k] && !EMAIL.test(p[k])) {
           bad.add(file, line, `not an email address in ${m.col(f)}`);

@@ -34,6 +34,13 @@ export interface Unit {
   targetFrom: 'set' | 'share' | 'even' | 'sum' | null;
   /** Collections over the base months (元): what shares split by. */
   base: number;
+  /**
+   * A person who joined after the base months began (入职日期): their base annualised over the base
+   * months they were there (a team-mate's average when none), and the share of the fiscal year they
+   * are there for (0..1). Their target is that share of a full year's, spread over the months from
+   * their start.
+   */
+  newHire: { hired: string; baseMonthsThere: number; annualisedBase: number; yearShare: number } | null;
   monthlyTarget: Map<Month, number>;
   /** To date, over the period. */
   target: number | null;
@@ -141,7 +148,7 @@ export function computeAttainment(o: AttainmentInput): AttainmentView {
   const unit = (key: string, level: Level, name: string, parent: string | null, extra: Partial<Unit> = {}): Unit => {
     let u = units.get(key);
     if (!u) {
-      u = { key, level, name, parent, region: null, team: null, pid: null, annual: null, targetFrom: null, base: 0, monthlyTarget: new Map(), target: null, actual: 0, ratio: null, band: null, gap: null, children: [], contributors: [], forecast: null, ...extra };
+      u = { key, level, name, parent, region: null, team: null, pid: null, annual: null, targetFrom: null, base: 0, newHire: null, monthlyTarget: new Map(), target: null, actual: 0, ratio: null, band: null, gap: null, children: [], contributors: [], forecast: null, ...extra };
       units.set(key, u);
       if (parent) units.get(parent)!.children.push(key);
     }
@@ -173,6 +180,26 @@ export function computeAttainment(o: AttainmentInput): AttainmentView {
     u.actual = cellSum(cells, periodSet, keep);
   }
 
+  // New hires: a base annualised over the months they were there, and the part of the year they are here for.
+  const fyDays = fyMonths.map((m) => ({ m, first: firstDayOf(m), last: lastDay(m) }));
+  const there = (hired: number, m: Month): number => Math.min(1, Math.max(0, (lastDay(m) - Math.max(hired, firstDayOf(m)) + 1) / daysIn(m)));
+  for (const [pid, p] of org.people) {
+    const u = units.get(`person:${pid}`);
+    if (!u || p.hired === undefined || p.hired <= firstDayOf(base.months[0] ?? fyMonths[0]!)) continue;
+    const baseThere = base.months.reduce((s, m) => s + there(p.hired!, m), 0);
+    const yearShare = fyDays.reduce((s, d) => s + there(p.hired!, d.m), 0) / fyDays.length;
+    u.newHire = { hired: dayToIso(p.hired), baseMonthsThere: Math.round(baseThere * 100) / 100, annualisedBase: baseThere >= 1 ? (u.base * base.months.length) / baseThere : NaN, yearShare };
+  }
+  // Joined too late for a base of their own: as much as the average of their team-mates who have one.
+  for (const t of units.values()) {
+    if (t.level !== 'team') continue;
+    const people = t.children.map((k) => units.get(k)!);
+    const bases = people.map((p) => (p.newHire ? p.newHire.annualisedBase : p.base)).filter((b) => Number.isFinite(b));
+    const mean = bases.length ? bases.reduce((a, b) => a + b, 0) / bases.length : 0;
+    for (const p of people) if (p.newHire && !Number.isFinite(p.newHire.annualisedBase)) p.newHire.annualisedBase = mean;
+  }
+  const shareWeight = (u: Unit): number => (u.newHire ? u.newHire.annualisedBase * u.newHire.yearShare : u.base);
+
   // Annual targets, top down.
   const regionUnits = [...units.values()].filter((u) => u.level === 'region');
   for (const r of regionUnits) {
@@ -201,7 +228,7 @@ export function computeAttainment(o: AttainmentInput): AttainmentView {
       t.targetFrom = s.from;
       const people = t.children.map((k) => units.get(k)!);
       if (people.length === 0) continue;
-      const ps = split(t.annual, people.map((p) => p.key), (k) => units.get(k)!.base, (k) => explicitPerson.get(units.get(k)!.pid!));
+      const ps = split(t.annual, people.map((p) => p.key), (k) => shareWeight(units.get(k)!), (k) => explicitPerson.get(units.get(k)!.pid!));
       for (const p of people) {
         const v = ps.get(p.key)!;
         p.annual = v.value;
@@ -223,10 +250,11 @@ export function computeAttainment(o: AttainmentInput): AttainmentView {
     if (u.annual === null) continue;
     const shape = cfg.split === 'history' ? baseByCalMonth(u) : null;
     const shapeTotal = shape ? [...shape.values()].reduce((a, b) => a + Math.max(0, b), 0) : 0;
-    for (const m of fyMonths) {
-      const w = shape && shapeTotal > 0 ? Math.max(0, shape.get(ym(m)[1]) ?? 0) / shapeTotal : 1 / 12;
-      u.monthlyTarget.set(m, u.annual * w);
-    }
+    // A new hire's year is the months from their start (the start month by the days left in it).
+    const hired = u.newHire ? Date.parse(`${u.newHire.hired}T00:00:00Z`) / 86_400_000 : null;
+    const weights = fyMonths.map((m) => (shape && shapeTotal > 0 ? Math.max(0, shape.get(ym(m)[1]) ?? 0) / shapeTotal : 1 / 12) * (hired === null ? 1 : there(hired, m)));
+    const wSum = weights.reduce((a, b) => a + b, 0);
+    fyMonths.forEach((m, i) => u.monthlyTarget.set(m, wSum > 0 ? (u.annual! * weights[i]!) / wSum : 0));
     u.target = periodMonths.reduce((s, m) => s + (u.monthlyTarget.get(m) ?? 0) * (m === asOfMonth ? elapsed : 1), 0);
     if (u.target > 0) {
       u.ratio = (100 * u.actual) / u.target;
