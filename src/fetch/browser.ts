@@ -393,7 +393,9 @@ export class BrowserFetcher implements Fetcher {
       // No wait_for: the items themselves, read as soon as they are drawn. Network idle comes too
       // early for a list drawn by a timer and too late on a page that keeps polling; a page that
       // never shows an item is read after wait_timeout_ms and judged (empty, layout_changed).
-      await page.waitForSelector(target.items.each, { state: 'attached', timeout: f.wait_timeout_ms }).catch(() => undefined);
+      // A first step on an element (a city pop-up to close) may be what makes the items come: the
+      // wait ends as soon as that element shows, instead of waiting out the timeout first.
+      await untilItemsOrFirstStep(page, target.items.each, f.steps[0], f.wait_timeout_ms);
     } else {
       // Nothing to wait for (a product page read from structured data): the load event, then a short quiet spell.
       await page.waitForLoadState('load', { timeout: f.timeout_ms }).catch(() => undefined);
@@ -404,6 +406,8 @@ export class BrowserFetcher implements Fetcher {
       const problem = await runStep(page, step, each, target, f.wait_timeout_ms);
       if (problem) return { class: problem.class, message: `step ${i + 1} (${describeStep(step)}): ${problem.message}` };
     }
+    // Items the steps made come (a city chosen) are drawn by the page's script a moment later.
+    if (f.steps.length && !f.wait_for && each) await page.waitForSelector(each, { state: 'attached', timeout: f.wait_timeout_ms }).catch(() => undefined);
     return undefined;
   }
 }
@@ -428,9 +432,34 @@ async function sentToLogin(page: Page, url: string, status: number): Promise<boo
   return detectLoginWall({ status, text, url: page.url(), requestedUrl: url }, 0) !== null;
 }
 
-type StepProblem = { class: 'timeout' | 'layout_changed'; message: string };
+/** Until an item is on the page, or the element the first step works on is visible. */
+async function untilItemsOrFirstStep(page: Page, each: string, first: BrowserStep | undefined, timeoutMs: number): Promise<void> {
+  const stepOn = first ? ('click' in first ? first.click : 'fill' in first ? first.fill : 'select' in first ? first.select : null) : null;
+  if (!stepOn) {
+    await page.waitForSelector(each, { state: 'attached', timeout: timeoutMs }).catch(() => undefined);
+    return;
+  }
+  await page
+    .waitForFunction(
+      ([items, el]) => {
+        try {
+          if (document.querySelector(items)) return true;
+          const e = document.querySelector(el);
+          return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+        } catch {
+          return true; // not CSS the page's engine reads: the step itself will say so
+        }
+      },
+      [each, stepOn] as const,
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .catch(() => undefined);
+}
 
-async function runStep(page: Page, step: BrowserStep, each: string | null, target: Target, timeoutMs: number): Promise<StepProblem | null> {
+export type StepProblem = { class: 'timeout' | 'layout_changed'; message: string };
+
+/** One browser step, as a run does it (the console's step recorder does the same). */
+export async function runStep(page: Page, step: BrowserStep, each: string | null, target: Target, timeoutMs: number): Promise<StepProblem | null> {
   if ('click' in step) {
     for (let n = 0; n < step.times; n++) {
       const button = page.locator(step.click).first();
@@ -483,7 +512,7 @@ async function runStep(page: Page, step: BrowserStep, each: string | null, targe
   return null;
 }
 
-function describeStep(step: BrowserStep): string {
+export function describeStep(step: BrowserStep): string {
   if ('click' in step) return `click "${step.click}"`;
   if ('scroll' in step) return `scroll ${step.scroll}`;
   if ('fill' in step) return `fill "${step.fill}"`;
