@@ -26,7 +26,7 @@ const paginateSchema = z.strictObject({
 
 const waitMs = z.number().int().min(0).max(60_000);
 /** Browser steps, run in order before the page is read. */
-const stepSchema = z.union(
+export const stepSchema = z.union(
   [
     z.strictObject({ click: selector, times: z.number().int().positive().max(200).default(1), wait_ms: waitMs.default(3000) }),
     z.strictObject({ scroll: z.number().int().positive().max(200), wait_ms: waitMs.default(3000) }),

@@ -5,7 +5,7 @@
  * wants highlighted once it has read the page's HTML.
  */
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Target } from '../config/target-schema.js';
 import { FetchFailure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
@@ -57,35 +57,28 @@ const MAX_BOXES = 1500;
 /** What to highlight, decided from the page's HTML: `items` is a selector, the rest are read inside each item. */
 export type Highlighter = (html: string, finalUrl: string) => { items?: string; fields?: Record<string, string> } | null;
 
-export async function capturePage(url: string, target: Target, ctx: FetchContext, highlight?: Highlighter, follow?: Follower): Promise<Capture> {
+/** `shared`: a running browser to open the page in (the builder's), instead of starting one for this page. */
+export async function capturePage(url: string, target: Target, ctx: FetchContext, highlight?: Highlighter, follow?: Follower, shared?: () => Promise<Browser>): Promise<Capture> {
   // One page a person asked to see: robots.txt and the host's queue, no retries.
   await checkRobots(url, target, ctx);
   return ctx.schedule(url, async () => {
-    const found = findBrowser();
-    if ('missing' in found) throw new FetchFailure({ class: 'browser_missing', message: found.missing, url });
-    const { chromium } = requireLazy('playwright-core') as typeof import('playwright-core');
-    const browser = await chromium.launch({ executablePath: found.path, headless: true, args: launchArgs(), timeout: 60_000 });
+    const browser = shared ? await shared() : await launchOwn(url);
+    let context: BrowserContext | null = null;
     try {
-      const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: VIEW_WIDTH, height: 800 }, extraHTTPHeaders: { 'accept-language': defaultHeaders()['accept-language']! }, serviceWorkers: 'block' });
+      context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: VIEW_WIDTH, height: 800 }, extraHTTPHeaders: { 'accept-language': defaultHeaders()['accept-language']! }, serviceWorkers: 'block' });
       const page = await context.newPage();
       page.setDefaultTimeout(target.fetch.timeout_ms);
       const res = await page.goto(url, { waitUntil: 'load', timeout: target.fetch.timeout_ms });
       await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
-      const html = await page.content();
-      const boxes = await elementBoxes(page);
-      const wanted = highlight?.(html, page.url()) ?? null;
-      const highlights = wanted ? await highlightBoxes(page, wanted) : {};
-      const full = await page.evaluate(() => document.documentElement.scrollHeight);
-      const height = Math.min(MAX_HEIGHT, Math.max(1, full));
-      const screenshot = await page.screenshot({ type: 'jpeg', quality: 70, fullPage: true, clip: { x: 0, y: 0, width: VIEW_WIDTH, height } });
-      const first = { url: page.url(), status: res?.status() ?? 200, html, screenshot, width: VIEW_WIDTH, height, boxes: boxes.filter((b) => b.y < height), highlights };
-      const nextUrl = follow?.(html, first.url) ?? null;
+      const first = await captureLoaded(page, res?.status() ?? 200, highlight);
+      const nextUrl = follow?.(first.html, first.url) ?? null;
       return { ...first, followed: nextUrl ? await readAlso(page, nextUrl, target, ctx) : null };
     } catch (err) {
       if (err instanceof FetchFailure) throw err;
       throw new FetchFailure({ class: 'network', message: `could not render ${url}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, url }, err);
     } finally {
-      await browser.close().catch(() => undefined);
+      if (shared) await context?.close().catch(() => undefined);
+      else await browser.close().catch(() => undefined);
     }
   });
 }
@@ -100,6 +93,25 @@ async function readAlso(page: Page, url: string, target: Target, ctx: FetchConte
   } catch (err) {
     return { url, error: (err instanceof FetchFailure ? err.failure.message : err instanceof Error ? err.message : String(err)).split('\n')[0]! };
   }
+}
+
+async function launchOwn(url: string): Promise<Browser> {
+  const found = findBrowser();
+  if ('missing' in found) throw new FetchFailure({ class: 'browser_missing', message: found.missing, url });
+  const { chromium } = requireLazy('playwright-core') as typeof import('playwright-core');
+  return chromium.launch({ executablePath: found.path, headless: true, args: launchArgs(), timeout: 60_000 });
+}
+
+/** The picture, boxes and highlights of a page already loaded (the builder's live step sessions too). */
+export async function captureLoaded(page: Page, status: number, highlight?: Highlighter): Promise<Capture> {
+  const html = await page.content();
+  const boxes = await elementBoxes(page);
+  const wanted = highlight?.(html, page.url()) ?? null;
+  const highlights = wanted ? await highlightBoxes(page, wanted) : {};
+  const full = await page.evaluate(() => document.documentElement.scrollHeight);
+  const height = Math.min(MAX_HEIGHT, Math.max(1, full));
+  const screenshot = await page.screenshot({ type: 'jpeg', quality: 70, fullPage: true, clip: { x: 0, y: 0, width: VIEW_WIDTH, height } });
+  return { url: page.url(), status, html, screenshot, width: VIEW_WIDTH, height, boxes: boxes.filter((b) => b.y < height), highlights };
 }
 
 async function elementBoxes(page: Page): Promise<ElementBox[]> {

@@ -8,14 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseFieldSelector } from '../config/field-selector.js';
 import type { ItemsProposal } from '../extract/suggest-items.js';
-import type { Box, ElementBox } from '../fetch/page-capture.js';
+import type { Box, ElementBox, Highlighter } from '../fetch/page-capture.js';
 import { oldSelectorsOn, type RepairStart } from './builder-repair.js';
 import { pagesView, planPages, type PagesPlan, type PagesView, type TypedPages } from './builder-pages.js';
 import { requireAction, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
-import { targetSchema, type Target } from '../config/target-schema.js';
 import { RadarError } from '../core/errors.js';
 import { FetchFailure } from '../core/verdict.js';
+import { scratchTarget } from './builder-target.js';
 
 type OldReading = Awaited<ReturnType<typeof oldSelectorsOn>>;
 
@@ -50,24 +50,25 @@ export interface TypedSelectors {
 export async function builderView(
   ctx: ServiceContext,
   who: Principal | null,
-  req: { url: string; pick?: number[] | null; click?: number[] | null; nextPick?: number[] | null; typed?: TypedSelectors | null; typedPages?: TypedPages | null; old?: RepairStart['old'] },
+  req: { url: string; pick?: number[] | null; click?: number[] | null; nextPick?: number[] | null; typed?: TypedSelectors | null; typedPages?: TypedPages | null; old?: RepairStart['old']; session?: string | null },
 ): Promise<BuilderView> {
   requireAction(who, 'targets.write');
   const target = scratchTarget(req.url);
   // Loaded on first use: a console at rest holds no parser or browser code.
-  const [{ capturePage }, { HostQueues }, { suggestItems, previewSelectors }, pagesEngine] = await Promise.all([
+  const [{ capturePage }, { suggestItems, previewSelectors }, pagesEngine, { captureSteps, stepRecorder }] = await Promise.all([
     import('../fetch/page-capture.js'),
-    import('../fetch/host-queue.js'),
     import('../extract/suggest-items.js'),
     import('../extract/suggest-pages.js'),
+    import('./builder-steps.js'),
   ]);
-  const queues = new HostQueues();
+  // One browser and one queue per host for every builder page (not a Chromium per click).
+  const rec = stepRecorder(ctx);
   let proposal: ItemsProposal | null = null;
   let pick = req.pick ?? null;
   let nextPick = req.nextPick ?? null;
   let plan: PagesPlan = { proposal: null, config: null, page2: null };
   let first = { url: req.url, html: '' };
-  const cap = await capturePage(req.url, target, { schedule: (u, t) => queues.schedule(u, t, target.fetch.min_interval_ms) }, (html, finalUrl) => {
+  const highlight: Highlighter = (html, finalUrl) => {
     // A click on "下一页" (or a page number) sets the pagination; any other click picks the product.
     if (req.click) {
       if (pagesEngine.isNextClick(html, req.click, finalUrl)) nextPick = req.click;
@@ -81,7 +82,12 @@ export async function builderView(
     const fields: Record<string, string> = {};
     for (const [name, spec] of Object.entries(p.fields)) fields[name] = parseFieldSelector(spec).css;
     return { items: p.each, fields };
-  }, () => plan.page2).catch((e: unknown) => {
+  };
+  // With recorded steps, the live page after them (a city chosen, more loaded) is what gets pictured.
+  const capturing = req.session
+    ? captureSteps(ctx, who, req.session, highlight)
+    : capturePage(req.url, target, { schedule: (u, t) => rec.schedule(u, t, target.fetch.min_interval_ms) }, highlight, () => plan.page2, rec.borrow);
+  const cap = await capturing.catch((e: unknown) => {
     // robots.txt, a timeout, no browser: said on the builder's page, not as a server error.
     throw e instanceof FetchFailure ? new RadarError('fetch', e.failure.message, { field: 'url' }) : e;
   });
@@ -116,16 +122,6 @@ export function fileDiff(ctx: ServiceContext, id: string, text: string, existing
   const keep = new Set(old);
   const have = new Set(next);
   return { file: label, lines: [...old.filter((l) => !have.has(l)).map((t) => ({ sign: '-' as const, line: t })), ...next.map((t) => ({ sign: keep.has(t) ? (' ' as const) : ('+' as const), line: t }))] };
-}
-
-/** A target with only a URL: what rendering the page needs, nothing that would be stored. */
-function scratchTarget(url: string): Target {
-  try {
-    new URL(url);
-  } catch {
-    throw new RadarError('invalid', `"${url}" is not a URL (give the whole address, with http:// or https://)`, { field: 'url' });
-  }
-  return { ...targetSchema.parse({ id: 'builder', competitor: 'builder', region: 'builder', fetch: { url, mode: 'browser' } }), file: '(builder)' };
 }
 
 /** "1.2.0.3" from a form or link → [1, 2, 0, 3]; anything else → null. */

@@ -291,6 +291,8 @@ export function targetYaml(fields: {
   /** Further pages: a next-link selector, or a `pages` range (then `url` holds `{page}`). */
   next?: string;
   pages?: string;
+  /** Browser steps as a person writes them (the builder's recorder); they need mode: browser. */
+  steps?: Record<string, unknown>[];
 }): string {
   const t: Record<string, unknown> = {
     id: fields.id,
@@ -298,7 +300,7 @@ export function targetYaml(fields: {
     competitor: fields.competitor,
     region: fields.region,
     schedule: fields.schedule || '0 8 * * *',
-    fetch: { url: fields.url, ...(fields.pages ? { pages: fields.pages } : fields.next ? { next: fields.next } : {}), ...(fields.mode && fields.mode !== 'http' ? { mode: fields.mode } : {}) },
+    fetch: { url: fields.url, ...(fields.pages ? { pages: fields.pages } : fields.next ? { next: fields.next } : {}), ...(fields.mode && fields.mode !== 'http' ? { mode: fields.mode } : {}), ...(fields.steps?.length ? { steps: fields.steps } : {}) },
   };
   if (fields.each) {
     const f: Record<string, string> = {};

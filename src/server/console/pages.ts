@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadRules } from '../../config/load.js';
 import { RadarError } from '../../core/errors.js';
@@ -21,6 +22,8 @@ import * as targets from '../../service/targets.js';
 import type { TryResult } from '../../service/try.js';
 import { builderView, fileDiff, parsePick } from '../../service/builder.js';
 import { REPAIRABLE, repairedYaml, repairStart, saveRepair } from '../../service/builder-repair.js';
+import { endSteps, recordedSteps } from '../../service/builder-steps.js';
+import { registerBuilderSteps } from './builder-steps.js';
 import { coachingPrompts, teamHealth } from '../../service/teams.js';
 import { getScorecard, listScorecards, type ScorecardDetail } from '../../service/scorecards.js';
 import { money, percent, signed } from '../../sales/format.js';
@@ -176,19 +179,23 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   // ---- the point-and-click builder (ops): the page's picture, a click, the proposal, the file ----
+  registerBuilderSteps(app, ctx, { page: (req, reply, view, titleKey, extra, status) => html(reply, view, model(req, t(req, titleKey), extra), status), t, formError, statusOf });
   const buildPage = async (req: FastifyRequest, reply: FastifyReply, b: Body, extra: Record<string, unknown> = {}, status = 200) => {
     // Repairing an existing target: its page, its old selectors read there, its file diffed on save.
     const repair = str(b.repair) ? repairStart(ctx, req.who.principal, str(b.repair)) : null;
     const url = str(b.url).trim() || repair?.url || '';
     const pickText = str(b.pick);
     const pick = parsePick(pickText);
-    const base = { regions: regionsFor(req.who.principal!), modes: ['http', 'browser'], url, pick: pick ? pickText : '', repair: repair ? { id: repair.id, etag: str(b.etag) || repair.etag, failure: repair.failure } : null };
+    // A step-recording session: the products are picked on its live page, and its steps go into the file.
+    const session = /^[0-9a-f-]{36}$/.test(str(b.session)) ? str(b.session) : null;
+    const steps = session ? recordedSteps(ctx, req.who.principal, session) : null;
+    const base = { regions: regionsFor(req.who.principal!), modes: ['http', 'browser'], url, pick: pick ? pickText : '', repair: repair ? { id: repair.id, etag: str(b.etag) || repair.etag, failure: repair.failure } : null, session: session ?? '', stepsYaml: steps?.steps.length ? stringify({ steps: steps.steps }, { lineWidth: 0 }) : '' };
     if (!url) return html(reply, 'target-build', model(req, t(req, 'build.title'), { ...base, form: {}, ...extra }), status);
     const typed = extra.form as Record<string, string> | undefined;
     const fields = typed ? Object.fromEntries(Object.entries({ name: typed.name, price: typed.price, url: typed.link, stock: typed.availability }).filter(([, v]) => v)) : {};
     let view: Awaited<ReturnType<typeof builderView>>;
     try {
-      view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null, old: repair?.old ?? null });
+      view = await builderView(ctx, req.who.principal, { url, pick, click: parsePick(str(b.click)), nextPick: parsePick(str(b.nextpick)), typed: typed?.each ? { each: typed.each, key: typed.key || null, fields } : null, typedPages: typed ? { next: typed.next ?? '', pattern: typed.pattern ?? '', pages: typed.pages ?? '' } : null, old: repair?.old ?? null, session });
     } catch (e) {
       // The page could not be read (robots.txt, a timeout): the form again, saying why.
       if (!(e instanceof RadarError) || e.code !== 'fetch') throw e;
@@ -196,7 +203,7 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
     }
     const p = view.proposal;
     const state = `${view.pick ? `&pick=${view.pick.join('.')}` : ''}${view.nextPick ? `&nextpick=${view.nextPick.join('.')}` : ''}${repair ? `&repair=${encodeURIComponent(repair.id)}` : ''}`;
-    const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}&click=${path.join('.')}${state}`;
+    const back = (path: number[]) => `/targets/build?url=${encodeURIComponent(url)}${session ? `&session=${session}` : ''}&click=${path.join('.')}${state}`;
     // Big boxes first, so the small ones inside them are on top and get the click.
     const boxes = [...view.boxes].sort((a, c) => c.w * c.h - a.w * a.h).map((x) => ({ ...x, href: back(x.path) }));
     const hl = Object.entries(view.highlights).flatMap(([kind, bs]) => bs.map((x) => ({ ...x, kind })));
@@ -213,7 +220,7 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
       id: host ? `${host.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-prices` : '',
       competitor: host,
       region: base.regions[0]?.id ?? '',
-      fetchMode: 'http',
+      fetchMode: session ? 'browser' : 'http',
       schedule: '0 8 * * *',
       each: p?.each ?? '',
       key: p?.key ?? '',
@@ -246,9 +253,14 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
         return buildPage(req, reply, b, { form: { ...form, id: rs.id }, diff: fileDiff(ctx, rs.id, text, rs.file) });
       }
       for (const k of ['id', 'competitor', 'url'] as const) if (!form[k]) throw new RadarError('invalid', t(req, 'new.required', { field: t(req, `new.${k}`) }), { field: k });
-      const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.pattern || form.url!, mode: form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability!, next: form.pattern ? '' : form.next!, pages: form.pattern ? form.pages || '1..5' : '' });
+      const session = /^[0-9a-f-]{36}$/.test(str(b.session)) ? str(b.session) : null;
+      const steps = session ? recordedSteps(ctx, req.who.principal, session).steps : [];
+      // Steps run in a browser: a target with steps is a browser target whatever the form said.
+      const text = targets.targetYaml({ id: form.id!, kind: 'price', competitor: form.competitor!, region: form.region!, url: form.pattern || form.url!, mode: steps.length ? 'browser' : form.fetchMode!, schedule: form.schedule!, each: form.each!, key: form.key!, name: form.name!, price: form.price!, link: form.link!, stock: form.availability!, next: form.pattern ? '' : form.next!, pages: form.pattern ? form.pages || '1..5' : '', steps });
       if (str(b.do) === 'save') {
         const d = targets.createTarget(ctx, req.who.principal, { yaml: text });
+        // Saved: the live page is done with.
+        if (session) await endSteps(ctx, req.who.principal, session);
         // Saved: try it once, as a run would read it, and show that on the target's page.
         const tried = await targets.tryTarget(ctx, req.who.principal, { id: d.target.id });
         return targetPage(Object.assign(req, { params: { id: d.target.id }, query: { ok: 'created' } }), reply, { tried: tryView(tried) });
