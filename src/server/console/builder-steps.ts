@@ -45,7 +45,8 @@ export function registerBuilderSteps(app: FastifyInstance, ctx: ServiceContext, 
       return reply.redirect(`/targets/build/steps/${id}`, 303);
     } catch (e) {
       if (!(e instanceof RadarError) || e.code === 'forbidden') throw e;
-      return kit.page(req, reply, 'target-steps', 'steps.title', { buildUrl: url, error: kit.formError(e) }, kit.statusOf(e));
+      // The page could not be opened (robots.txt, a timeout): 502 with the reason, as the builder says it.
+      return kit.page(req, reply, 'target-steps', 'steps.title', { buildUrl: url, error: kit.formError(e) }, e.code === 'fetch' ? 502 : kit.statusOf(e));
     }
   });
 
@@ -82,7 +83,7 @@ export function registerBuilderSteps(app: FastifyInstance, ctx: ServiceContext, 
       return recorded || !str(b.pick) ? back() : reply.redirect(`/targets/build/steps/${id}?pick=${encodeURIComponent(str(b.pick))}`, 303);
     } catch (e) {
       if (!(e instanceof RadarError) || e.code === 'forbidden' || e.code === 'not_found') throw e;
-      return stepsPage(req, reply, id, str(b.pick), { error: kit.formError(e) }, kit.statusOf(e));
+      return stepsPage(req, reply, id, str(b.pick), { error: kit.formError(e) }, e.code === 'fetch' ? 502 : kit.statusOf(e));
     }
   });
 }
