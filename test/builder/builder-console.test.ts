@@ -7,7 +7,7 @@ import { loadRules, loadTargetFile } from '../../src/config/load.js';
 import { findBrowser } from '../../src/fetch/browser.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, PASSWORDS, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
 import { html } from '../helpers/server.js';
 
 const found = findBrowser();
@@ -53,13 +53,7 @@ afterAll(async () => {
 });
 
 async function loginAs(user: RoleUser): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/User name/).fill(user);
-  await page.getByLabel(/Password/).fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: /Log in/ }).click();
-  await page.waitForLoadState('load');
-  return page;
+  return signIn(browser, base, user);
 }
 
 describe.skipIf(!browserPath)('target builder in headless Chromium', () => {

@@ -7,7 +7,7 @@ import { loadRules, loadTargetFile } from '../../src/config/load.js';
 import { findBrowser } from '../../src/fetch/browser.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, PASSWORDS, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
 import { PAGED_ITEMS, pagedGridRoute } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -51,13 +51,7 @@ afterAll(async () => {
 });
 
 async function ops(): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/User name/).fill('ops');
-  await page.getByLabel(/Password/).fill(PASSWORDS.ops);
-  await page.getByRole('button', { name: /Log in/ }).click();
-  await page.waitForLoadState('load');
-  return page;
+  return signIn(browser, base, 'ops');
 }
 
 const cells = async (page: Page, sel: string) => (await page.locator(sel).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());

@@ -6,7 +6,7 @@ import { findBrowser } from '../../src/fetch/browser.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { localPrincipal } from '../../src/service/access.js';
 import { getTarget, runTargetNow } from '../../src/service/targets.js';
-import { makeConsoleFixture, PASSWORDS, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
 import { PAGED_ITEMS, pagedGridRoute } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -58,13 +58,7 @@ afterAll(async () => {
 });
 
 async function ops(): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/User name/).fill('ops');
-  await page.getByLabel(/Password/).fill(PASSWORDS.ops);
-  await page.getByRole('button', { name: /Log in/ }).click();
-  await page.waitForLoadState('load');
-  return page;
+  return signIn(browser, base, 'ops');
 }
 
 const run = async () => {
@@ -143,12 +137,7 @@ describe.skipIf(!browserPath)('repairing a target that failed with layout_change
   }, 240_000);
 
   it('a save over a file someone changed meanwhile is refused, as is one without the CSRF token; other roles cannot open a repair', async () => {
-    const hr = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await hr.goto(`${base}/login`);
-    await hr.getByLabel(/User name/).fill('head');
-    await hr.getByLabel(/Password/).fill(PASSWORDS.head);
-    await hr.getByRole('button', { name: /Log in/ }).click();
-    await hr.waitForLoadState('load');
+    const hr = await signIn(browser, base, 'head');
     const res = await hr.goto(`${base}/targets/build?repair=acme-paged`);
     expect(res?.status()).toBe(403);
     const page = await ops();

@@ -12,7 +12,7 @@ import { findBrowser } from '../../src/fetch/browser.js';
 import { VIEW_WIDTH } from '../../src/fetch/page-capture.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, PASSWORDS, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
 import { gbkShop, jsonLdShop, tableShop } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -39,12 +39,7 @@ beforeAll(async () => {
   app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: browserPath, headless: true });
-  page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/User name/).fill('ops');
-  await page.getByLabel(/Password/).fill(PASSWORDS.ops);
-  await page.getByRole('button', { name: /Log in/ }).click();
-  await page.waitForLoadState('load');
+  page = await signIn(browser, base, 'ops');
 }, 120_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { StepRecorder } from '../../src/fetch/step-recorder.js';
 import { scratchTarget } from '../../src/service/builder-target.js';
 import { stepRecorder } from '../../src/service/builder-steps.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, PASSWORDS, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
 import { stepElement } from '../../src/extract/step-selector.js';
 import { pathOf } from '../helpers/dom-path.js';
 import { html } from '../helpers/server.js';
@@ -100,13 +100,7 @@ afterAll(async () => {
 });
 
 async function loginAs(user: RoleUser): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/User name/).fill(user);
-  await page.getByLabel(/Password/).fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: /Log in/ }).click();
-  await page.waitForLoadState('load');
-  return page;
+  return signIn(browser, base, user);
 }
 
 /** Opens the builder on `path` and starts recording steps there; the recorder's page is shown. */

@@ -16,6 +16,7 @@ import { localPrincipal } from '../../src/service/access.js';
 import { createUser } from '../../src/service/users.js';
 import { localOwner } from '../../src/service/owner.js';
 import type { ServiceContext } from '../../src/service/context.js';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, type FixtureServer } from './server.js';
 import { makeWorkspace, REPO, type Workspace } from './workspace.js';
 
@@ -26,6 +27,17 @@ export const FORMULA_NAME = '=HYPERLINK("http://evil.example/","Haier 2P")';
 
 export const PASSWORDS = { admin: 'admin-pass-1', ops: 'ops-pass-12', hr: 'hr-pass-123', head: 'head-pass-1', manager: 'mgr-pass-12' } as const;
 export type RoleUser = keyof typeof PASSWORDS;
+
+/** A page in a new English browser context, signed in to the console at `base` through its login form. */
+export async function signIn(browser: Browser, base: string, user: RoleUser): Promise<Page> {
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/User name/).fill(user);
+  await page.getByLabel(/Password/).fill(PASSWORDS[user]);
+  await page.getByRole('button', { name: /Log in/ }).click();
+  await page.waitForLoadState('load');
+  return page;
+}
 
 export interface ConsoleFixture {
   ws: Workspace;
