@@ -2,11 +2,10 @@
  * The monthly scorecard in the console, in headless Chromium, per role: a salesperson sees their
  * own breakdown, gap and radar chart and nobody else's; a manager sees their team's people and not
  * another team's; HR and admins are refused; HR data (an attrition alert about the same person,
- * in the same outbox) never appears. Hand-worked numbers: test/sales/scorecard.test.ts (February
- * 2026: 张三 88.9 green, 1 of 4; 李四 55.6 yellow, 2 of 4, 4.4 points to green, last month 90.6;
+ * in the same outbox) never appears. The exports: test/helpers/scorecard-exports.ts; hand-worked
+ * numbers: test/sales/scorecard.test.ts (February 2026: 张三 88.9 green, 1 of 4; 李四 55.6 yellow, 2 of 4, 4.4 points to green, last month 90.6;
  * team A = 张三 + 李四 under a-mgr@example.com, team B = 王五 + 赵六, 华东二组).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,61 +18,12 @@ import { localOwner } from '../../src/service/owner.js';
 import { createUser } from '../../src/service/users.js';
 import { resolvePaths } from '../../src/config/load.js';
 import { Outbox } from '../../src/store/outbox.js';
+import { SCORECARD_NOW, writeScorecardExports } from '../helpers/scorecard-exports.js';
 import { makeWorkspace, REPO, type Workspace } from '../helpers/workspace.js';
 
 const found = findBrowser();
 const browserPath = 'path' in found ? found.path : null;
 
-const csv = (rows: string[][]): string => '\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
-const ORG = [
-  ['工号', '姓名', '岗位', '区域', '团队', '经理邮箱', '邮箱'],
-  ['10001', '张三', '客户经理', '华东', '华东一组', 'a-mgr@example.com', 's1@example.com'],
-  ['10002', '李四', '客户经理', '华东', '华东一组', 'a-mgr@example.com', 's2@example.com'],
-  ['10003', '王五', '客户经理', '华东', '华东二组', 'b-mgr@example.com', 's3@example.com'],
-  ['10004', '赵六', '客户经理', '华东', '华东二组', 'b-mgr@example.com', 's4@example.com'],
-];
-const erp = (date: string, inv: string, id: string, amount: number, margin: number, n: number) => [date, `R${n}`, `客户${n}`, '华东', id, '', inv, String(amount), String(margin)];
-const ERP = [
-  ['回款日期', '回款单号', '客户名称', '区域', '业务员工号', '业务员', '开票日期', '回款金额(元)', '毛利(元)'],
-  erp('2026-01-15', '2026-01-05', '10001', 40000, 5000, 1),
-  erp('2026-01-15', '2026-01-05', '10002', 100000, 30000, 2),
-  erp('2026-01-15', '2026-01-05', '10003', 60000, 10000, 3),
-  erp('2026-01-15', '2026-01-05', '10004', 80000, 20000, 4),
-  erp('2026-02-10', '2026-01-31', '10001', 100000, 30000, 5),
-  erp('2026-02-10', '2026-01-21', '10002', 80000, 10000, 6),
-  erp('2026-02-10', '2026-01-11', '10003', 60000, 20000, 7),
-  erp('2026-02-10', '2025-12-02', '10004', 40000, 5000, 8),
-];
-const CUSTOMERS = [
-  ['创建时间', '负责人工号', '客户编号'],
-  ['2026-02-03 10:00', '10001', 'C1'],
-  ['2026-02-04 10:00', '10002', 'C2'],
-  ['2026-02-05 10:00', '10002', 'C3'],
-  ['2026-02-06 10:00', '10002', 'C4'],
-  ['2026-02-07 10:00', '10003', 'C5'],
-  ['2026-02-08 10:00', '10003', 'C6'],
-];
-const SAT = [
-  ['回访日期', '负责人工号', '客户编号', '满意度'],
-  ['2026-02-12', '10001', 'C1', '5'],
-  ['2026-02-12', '10002', 'C2', '4'],
-  ['2026-02-13', '10002', 'C3', '3'],
-  ['2026-02-14', '10004', 'C9', '4'],
-];
-const RULES = `
-inputs_dir: inputs
-sources:
-  - { path: org.csv, preset: org }
-  - { path: erp.csv, preset: erp-collections }
-  - { path: customers.csv, preset: crm-customers }
-  - { path: sat.csv, preset: customer-satisfaction }
-dimensions:
-  - { id: collections, weight: 40, course: { zh: 回款管理与催收实务, en: Collections management } }
-  - { id: margin, weight: 25, course: { zh: 价值销售与报价策略, en: Value selling } }
-  - { id: new_customers, weight: 15, course: { zh: 新客户开发, en: Prospecting } }
-  - { id: satisfaction, weight: 10, course: { zh: 客户服务与回访, en: Customer care } }
-  - { id: compliance, weight: 10 }
-`;
 /** What HR alone may read about 张三: it must never show on a scorecard page or in its API. */
 const HR_SECRET = 'HR-ONLY 离职风险 driver 9f3c';
 
@@ -96,15 +46,9 @@ let browser: Browser;
 beforeAll(async () => {
   if (!browserPath) return;
   ws = makeWorkspace();
-  const dir = join(ws.home, 'inputs');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'org.csv'), csv(ORG));
-  writeFileSync(join(dir, 'erp.csv'), csv(ERP));
-  writeFileSync(join(dir, 'customers.csv'), csv(CUSTOMERS));
-  writeFileSync(join(dir, 'sat.csv'), csv(SAT));
-  ws.writeRule('scorecard.yaml', RULES);
+  const dir = writeScorecardExports(ws);
   const paths = resolvePaths({ home: ws.home, stateDir: ws.state, outboxDir: ws.outbox, templatesDir: join(REPO, 'templates') });
-  const r = await runScorecard({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: new Date('2026-03-16T01:00:00Z'), samplesDir: dir });
+  const r = await runScorecard({ rulesDir: paths.rulesDir, stateDir: paths.stateDir, now: new Date(SCORECARD_NOW), samplesDir: dir });
   const outbox = new Outbox(paths.stateDir);
   outbox.record(r.alerts, new Date());
   outbox.record([{ id: 'attrition:p10001:2026-W11', topic: 'attrition', audience: { kind: 'hr' }, createdAt: '2026-03-16T01:00:00Z', payload: { personId: 'p10001', name: '张三', employeeId: '10001', score: 91, drivers: [HR_SECRET], week: '2026-W11' } }], new Date());
