@@ -4,6 +4,7 @@ import type { OwnersRules } from '../config/rules-schema.js';
 import { crashPoint } from '../core/crashpoint.js';
 import { errorLine } from '../core/errors.js';
 import { bodyFormat, DEFAULT_RETRY, hrSafeError, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
+import { keepScorecards } from '../store/scorecards.js';
 import { loadChannelModule, isChannelType } from './channels/registry.js';
 import { ChannelError, type Channel, type Destination, type SendContext } from './channels/types.js';
 import { destinationsFor, isHrAlert, mayDeliver } from './destinations.js';
@@ -420,6 +421,8 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
       messages.push(...more);
       await send(new Set(more.map((m) => m.id)));
     }
+    // Cards recorded before the scorecards had a store of their own must outlive the prune.
+    keepScorecards(opts.paths.stateDir, Object.values(outbox.data.alerts), { onlyNew: true });
     outbox.prune(opts.now(), d.retention_days * 86_400_000);
     return { messages, delivery, notices };
   } finally {

@@ -1,12 +1,14 @@
 /**
  * The monthly scorecard in the console and the API: a salesperson sees their own, a manager their
- * team's people, exactly as the monthly job sent them (read from the outbox, so the console and the
- * email agree). Nobody sees another team's: a card outside your scope answers as if it did not
+ * team's people, exactly as the monthly job sent them (read from the job's own store of cards, so
+ * the console and the email agree and a card outlives the outbox's retention_days; cards recorded
+ * in the outbox before that store existed are read from there too). Nobody sees another team's: a card outside your scope answers as if it did not
  * exist. Only `scorecard` alerts are read (collections, margin, customers, satisfaction, follow-up
  * compliance): never attrition or anything else addressed to HR.
  */
 import type { ScorecardPayload } from '../sales/scorecard/payloads.js';
-import type { StoredAlert } from '../store/outbox.js';
+import type { Alert } from '../alerts/model.js';
+import { readScorecards } from '../store/scorecards.js';
 import { notFound, requireAction, type Principal } from './access.js';
 import { readOutboxData } from './alerts.js';
 import type { ServiceContext } from './context.js';
@@ -41,7 +43,7 @@ export interface ScorecardDetail extends ScorecardPayload {
 const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
 
 /** A card is its person's, and their manager's (by the team or the email the org export names). */
-function mayRead(who: Principal, a: StoredAlert): boolean {
+function mayRead(who: Principal, a: Alert): boolean {
   if (a.topic !== 'scorecard' || a.audience.kind !== 'person') return false;
   if (who.role === 'local') return true;
   if (who.role === 'sales') return !!who.email && lower(a.audience.email) === lower(who.email);
@@ -54,8 +56,10 @@ function mayRead(who: Principal, a: StoredAlert): boolean {
 }
 
 function visibleCards(ctx: ServiceContext, who: Principal): ScorecardPayload[] {
-  const data = readOutboxData(ctx.paths.stateDir);
-  return Object.values(data.alerts)
+  const byId = new Map<string, Alert>();
+  for (const a of Object.values(readOutboxData(ctx.paths.stateDir).alerts)) if (a.topic === 'scorecard') byId.set(a.id, a);
+  for (const a of readScorecards(ctx.paths.stateDir)) byId.set(a.id, a);
+  return [...byId.values()]
     .filter((a) => mayRead(who, a))
     .map((a) => a.payload as unknown as ScorecardPayload);
 }
