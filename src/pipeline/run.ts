@@ -6,7 +6,7 @@ import { errorLine, RadarError } from '../core/errors.js';
 import { crashPoint } from '../core/crashpoint.js';
 import { deliverOutbox, type DeliveryReport } from '../deliver/deliver.js';
 import { DEFAULT_DELIVERY, recordPolicy } from '../deliver/policy.js';
-import type { ScraperAlertPayload } from '../deliver/sections/scraper.js';
+import { CONFIG_FILE_ALERT, type ScraperAlertPayload } from '../deliver/sections/scraper.js';
 import { makeTransport, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
 import { makeFetcher } from '../fetch/registry.js';
@@ -233,7 +233,7 @@ export function configAlert(err: RadarError, now: Date, paths: Paths): Alert<Scr
   const where = err.where ? projectPath(err.where, paths) : 'config';
   return {
     // The same problem is the same alert, whichever folder the command ran in.
-    id: `config:${where}: ${err.message}`,
+    id: `${CONFIG_FILE_ALERT}${where}: ${err.message}`,
     topic: 'scraper',
     audience: { kind: 'ops' },
     createdAt: now.toISOString(),

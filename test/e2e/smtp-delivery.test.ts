@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { startSmtp, type SmtpSink } from '../helpers/smtp.js';
-import { makeWorkspace, runCli, REPO, type Workspace } from '../helpers/workspace.js';
+import { DEFAULT_OWNERS, makeWorkspace, runCli, REPO, type Workspace } from '../helpers/workspace.js';
 
 describe('SMTP delivery against a real smtp-server on 127.0.0.1', () => {
   let site: FixtureServer;
@@ -72,5 +72,21 @@ describe('SMTP delivery against a real smtp-server on 127.0.0.1', () => {
     await run();
     await run();
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['zh-CN', 1, '[运营] 1 个采集任务失败，1 个配置文件有错'],
+    ['en', 2, '[Ops] 1 scraper failing, 2 config files have errors'],
+  ])("counts broken config files apart from failed scrapes in the ops email's subject and summary (%s)", async (locale, broken, subject) => {
+    ws.writeRule('owners.yaml', `${DEFAULT_OWNERS}locale: ${locale}\n`);
+    ws.writeRule('price.yaml', 'notify_ops_after_failures: 1\n');
+    ws.writeTarget('gone.yaml', `id: gone\ncompetitor: Acme\nregion: south\nfetch: { url: "${site.url}/nothing-here", min_interval_ms: 0, retries: 0 }\nitems: { each: ".item", key: "@data-id", fields: { name: ".n", price: ".p" } }\n`);
+    for (let n = 1; n <= broken; n++) ws.writeTarget(`typo${n}.yaml`, `id: typo${n}\ncompetitor: X\nregion: east\nfetch:\n  url: "http://x/"\n  colour: red\n`);
+    await run();
+    const ops = smtp.messages.filter((m) => m.envelopeTo.includes('sales-ops@example.com'));
+    expect(ops).toHaveLength(1);
+    expect(ops[0]!.subject).toBe(subject);
+    // The summary at the top of the mail says the same.
+    expect(ops[0]!.text).toContain(subject.replace(/^\[.*?\] /, ''));
   });
 });

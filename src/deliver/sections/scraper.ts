@@ -1,5 +1,5 @@
 import type { StoredAlert } from '../../store/outbox.js';
-import { fill } from '../i18n.js';
+import { counted, fill } from '../i18n.js';
 import type { Section } from './types.js';
 
 export interface ScraperAlertPayload {
@@ -17,6 +17,9 @@ export interface ScraperAlertPayload {
 }
 
 const p = (a: StoredAlert) => a.payload as unknown as ScraperAlertPayload;
+
+/** Id prefix of the alert about a config file that does not load (pipeline's configAlert), not a failed scrape. */
+export const CONFIG_FILE_ALERT = 'config:';
 
 /**
  * The strings key of a failure class: each HTTP status has no sentence of its own, so 404, "too
@@ -48,10 +51,17 @@ export const scraperSection: Section = {
     };
   },
   headline(alerts, ctx) {
-    const failing = alerts.map(p).filter((x) => x.state === 'failing').length;
-    const recovered = alerts.length - failing;
-    if (failing) return { text: fill(ctx.t['scraper.headline_failing'] ?? '{n} scrapers failing', { n: failing }), weight: 50 };
-    if (recovered) return { text: fill(ctx.t['scraper.headline_recovered'] ?? '{n} scrapers recovered', { n: recovered }), weight: 5 };
+    const failing = alerts.filter((a) => p(a).state === 'failing');
+    const recovered = alerts.length - failing.length;
+    // A broken YAML file is not a failed scrape: sales ops fix the one in the editor, the other on the site.
+    const configs = failing.filter((a) => a.id.startsWith(CONFIG_FILE_ALERT)).length;
+    const targets = failing.length - configs;
+    const parts = [
+      ...(targets ? [fill(counted(ctx.t, 'scraper.headline_failing', targets, '{n} scrapers failing'), { n: targets })] : []),
+      ...(configs ? [fill(counted(ctx.t, 'scraper.headline_config', configs, '{n} config files have errors'), { n: configs })] : []),
+    ];
+    if (parts.length) return { text: parts.join(ctx.t['scraper.headline_joiner'] ?? ', '), weight: 50 };
+    if (recovered) return { text: fill(counted(ctx.t, 'scraper.headline_recovered', recovered, '{n} scrapers recovered'), { n: recovered }), weight: 5 };
     return null;
   },
 };
