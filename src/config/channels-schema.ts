@@ -56,7 +56,10 @@ export const channelDefSchema = z.strictObject({
   max_posts: z.number().int().min(1).max(20).default(3),
   /** Requests the service accepts per period from one robot (default: its documented limit). */
   rate: z.strictObject({ max: z.number().int().min(1), per_seconds: z.number().int().min(1) }).optional(),
-  /** A digest of at most this many alerts goes out as one card per alert, with actions (0: never). */
+  /**
+   * A round with one alert for this channel sends it as a card, with actions (0: never). Several
+   * alerts share one post, as they share one email (a count above 1 means the same as 1).
+   */
   cards: z.number().int().min(0).max(10).default(3),
   /** WeCom: price-history charts sent as images after a digest (0: none). */
   charts: z.number().int().min(0).max(5).default(1),

@@ -171,6 +171,16 @@ describe.each(kinds)('$type channel against a fake $type service', (kind) => {
     expect(withConsole).not.toContain('radar alerts ack');
   }, 30_000);
 
+  it("posts a round's few alerts together, as the email has them, not one post each", async () => {
+    const outbox = new Outbox(paths.stateDir);
+    const alerts = ['B1', 'B2', 'B3'].map((k, i) => priceAlert('east', k, 3000 + i, 2700 + i, at));
+    await deliver(outbox, alerts);
+    expect(chatMessages(outbox)).toHaveLength(1);
+    expect(svc.accepted).toHaveLength(1);
+    const text = kind.text(svc.accepted[0]!);
+    for (const k of ['B1', 'B2', 'B3']) expect(text).toContain(`https://shop.example.com/item/${k}`);
+  }, 30_000);
+
   it('treats the service saying "busy" as a failed send, keeps the message and sends it once when the service recovers', async () => {
     const outbox = new Outbox(paths.stateDir);
     svc.down = 'busy';
@@ -210,12 +220,11 @@ describe.each(kinds)('$type channel against a fake $type service', (kind) => {
     await svc.stop();
     svc = await kind.start({ max: 2, perSeconds: 1 });
     env = { RADAR_TEST_URL: svc.url, RADAR_TEST_SECRET: svc.secret };
-    owners(', rate: { max: 2, per_seconds: 1 }, cards: 10');
+    owners(', rate: { max: 2, per_seconds: 1 }');
     const outbox = new Outbox(paths.stateDir);
-    // Five cards in one round (the webhook has no cards: five rounds of one digest each).
+    // Five rounds of one alert each, one post a round.
     const alerts = Array.from({ length: 5 }, (_, i) => priceAlert('east', `R${i}`, 1000 + i, 900 + i, at));
-    if (kind.cards) await deliver(outbox, alerts);
-    else for (const a of alerts) await deliver(outbox, [a]);
+    for (const a of alerts) await deliver(outbox, [a]);
     expect(svc.accepted).toHaveLength(5);
     expect(svc.answers).toHaveLength(5);
     const times = svc.accepted.map((r) => r.at);

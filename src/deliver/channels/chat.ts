@@ -79,8 +79,9 @@ interface Entry {
 const PART_ROOM = ' (20/20)';
 
 /**
- * Composes a destination's alerts for a chat channel: one card per alert (with actions) when
- * there are few, else posts packed up to the service's size limit, at most `max_posts` of them,
+ * Composes a destination's alerts (all a round has for it) for a chat channel: a lone alert as a
+ * card (with actions), else one post, packed up to the service's size limit and split only beyond
+ * it, at most `max_posts` of them,
  * the last one counting what it cannot list and saying where to see it; then chart images where
  * the channel takes them. Every post is a message of its own in the outbox, in order.
  */
@@ -113,7 +114,10 @@ export async function composeChat(input: ComposeInput, format: ChatFormat): Prom
   });
   const listedAll = new Set(entries.map((e) => e.item.alert.id));
   const needPages = rest.length > 0 || posts.length === 0 || input.alerts.some((a) => !listedAll.has(a.id));
-  const cards = !needPages ? null : format.card && rest.length <= def.cards ? rest.map((e) => format.card!(cardOf(e, digest, meta, input.links, d.key))) : null;
+  // One post per destination per round, as the email is one per round: only a lone alert goes as a
+  // card (its actions are for one alert); several share a digest, split only beyond the size limit.
+  const lone = input.alerts.length === 1 && rest.length === 1;
+  const cards = !needPages ? null : format.card && lone && def.cards > 0 ? rest.map((e) => format.card!(cardOf(e, digest, meta, input.links, d.key))) : null;
   if (cards && cards.every((c) => c !== null && c !== undefined)) {
     cards.forEach((body, i) => posts.push({ body, subject: `${digest.subject}: ${firstLine(rest[i]!.item.text)}`, covered: [rest[i]!.item.alert], kind: `card${i}` }));
   } else if (needPages) {
