@@ -120,6 +120,7 @@ function prettyLine(log: Record<string, unknown>, key: string, detailed: boolean
   let short: string | null = null;
   if (msg === 'target run') short = `${String(log.target)} ✓ ${count(log.items, 'item')}, ${count(log.pages, 'page')}, ${count(log.alerts, 'alert')} (${seconds(log.ms)})`;
   else if (msg === 'found across targets') short = `${String(log.analyser)} (across targets): ${count(log.alerts, 'alert')}${log.tables ? `, ${count(log.tables, 'price table')}` : ''}`;
+  else if (msg === 'passes across targets') short = `passes across targets after ${count(log.runs, 'target run')} (${seconds(log.ms)})`;
   else if (msg === 'target run failed') short = `${String(log.target)} ✗ ${String(log.failure ?? 'failed')}: ${String(log.message ?? '')} (${seconds(log.ms)})`;
   if (short) return detailed ? `${short}  ${all}` : short;
   return all ? `${msg}  ${all}` : msg;

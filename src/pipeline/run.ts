@@ -46,6 +46,8 @@ export interface RunOptions {
   accept?: { targetId: string; note?: string };
   /** Distributed mode: targets are scraped by workers; this run judges and settles what they found. */
   remote?: RemoteScrape;
+  /** false: skip the passes across targets (the daemon runs them once a round, see runAnalysers). */
+  analyse?: boolean;
 }
 
 export interface RunSummary {
@@ -94,16 +96,9 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   const sources: AlertSources = { targets: new Map(), analysers: [], config: [] };
   for (const r of results) sources.targets.set(r.target.id, fresh([...r.alerts, ...healthAlerts(r, rules, now(), opts.paths)]));
   for (const err of loaded.errors) sources.config.push(...fresh([configAlert(err, now(), opts.paths)]));
-  const analyserErrors: string[] = [];
-  for (const a of analysers) {
-    try {
-      const found = await a.analyse({ paths: opts.paths, rules, results, now: now(), record: (found) => outbox.record(found, now()) });
-      sources.analysers.push({ name: a.name, alerts: fresh(found), error: null });
-    } catch (e) {
-      analyserErrors.push(`${a.name}: ${errorLine(e)}`);
-      sources.analysers.push({ name: a.name, alerts: [], error: errorLine(e) });
-    }
-  }
+  const passes = opts.analyse === false ? { analysers: [], errors: [] } : await runAnalysers({ paths: opts.paths, rules, results, now, outbox, fresh });
+  sources.analysers.push(...passes.analysers);
+  const analyserErrors = passes.errors;
   const alerts: Alert[] = [...[...sources.targets.values()].flat(), ...sources.config, ...sources.analysers.flatMap((a) => a.alerts)];
   outbox.record(alerts, now());
 
@@ -117,6 +112,34 @@ export async function runAll(opts: RunOptions): Promise<RunSummary> {
   });
   const failed = results.some((r) => r.verdict === 'failed') || loaded.errors.length > 0;
   return { results, configErrors: loaded.errors, analyserErrors, alerts, sources, messages, delivery, exitCode: failed || analyserErrors.length ? 1 : 0 };
+}
+
+/**
+ * The passes across targets (比价, mentions), once the targets they follow have run: after `radar
+ * run`'s targets, or when the last run of a daemon round ends. Each analyser's failure is its own
+ * line; the others still run. Returns what each found (only `fresh` ones), not yet recorded.
+ */
+export async function runAnalysers(o: {
+  paths: Paths;
+  rules: Rules;
+  results: TargetRunResult[];
+  now: () => Date;
+  outbox: Outbox;
+  /** Keeps what is news (not recorded before the run began). */
+  fresh: (found: Alert[]) => Alert[];
+}): Promise<{ analysers: AlertSources['analysers']; errors: string[] }> {
+  const out: AlertSources['analysers'] = [];
+  const errors: string[] = [];
+  for (const a of analysers) {
+    try {
+      const found = await a.analyse({ paths: o.paths, rules: o.rules, results: o.results, now: o.now(), record: (found) => o.outbox.record(found, o.now()) });
+      out.push({ name: a.name, alerts: o.fresh(found), error: null });
+    } catch (e) {
+      errors.push(`${a.name}: ${errorLine(e)}`);
+      out.push({ name: a.name, alerts: [], error: errorLine(e) });
+    }
+  }
+  return { analysers: out, errors };
 }
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {

@@ -8,6 +8,7 @@ import type { Target } from '../config/target-schema.js';
 import { errorLine, RadarError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { RemoteScrape, ScrapedElsewhere } from '../pipeline/remote.js';
+import type { TargetRunResult } from '../pipeline/run-target.js';
 import { DEFAULT_DELIVERY, dailyCron, recordPolicy } from '../deliver/policy.js';
 import { makeTransport, redactUrl, type Transport } from '../deliver/transport.js';
 import { HostQueues, defaultPoliteness } from '../fetch/host-queue.js';
@@ -127,6 +128,9 @@ export class Daemon {
   private readonly inFlight = new Set<{ id: string; slot: number }>();
   /** When the immediate mail was first held for a round still running (null: nothing held). */
   private heldSince: number | null = null;
+  /** Target runs settled since the last passes across targets (比价, mentions): they run once a round. */
+  private roundResults: TargetRunResult[] = [];
+  private passes: Promise<void> = Promise.resolve();
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -341,7 +345,35 @@ export class Daemon {
       this.log.debug({ slot: new Date(slot).toISOString() }, 'immediate mail waits for the rest of the round');
       return;
     }
+    await this.analyseRound();
     await this.deliver('immediate', slot);
+  }
+
+  /**
+   * The passes across targets, once the round's last run has ended (before its mail is composed):
+   * the 比价 pass reads every region's snapshots, so running it after each target run redid the
+   * whole comparison for each of them. One at a time; runs ending together share one pass.
+   */
+  private analyseRound(): Promise<void> {
+    this.passes = this.passes.then(async () => {
+      const results = this.roundResults.splice(0);
+      if (!results.length || this.stopping) return;
+      const { runAnalysers } = await pipeline();
+      const known = new Set(Object.keys(this.outbox.data.alerts));
+      const started = this.clock.now();
+      const r = await runAnalysers({ paths: this.paths, rules: this.rules, results, now: this.now, outbox: this.outbox, fresh: (found) => found.filter((a) => !known.has(a.id)) });
+      this.outbox.record(r.analysers.flatMap((a) => a.alerts), this.now());
+      // What the passes found (undercuts, mentions), counted as `radar run` counts them.
+      const found: Record<string, { alerts: number; tables: number }> = {};
+      for (const a of r.analysers) {
+        const { alerts, tables } = splitTables(a.alerts);
+        found[a.name] = { alerts: alerts.length, tables: tables.length };
+        if (alerts.length || tables.length) this.log.info({ analyser: a.name, alerts: alerts.length, tables: tables.length }, 'found across targets');
+      }
+      for (const e of r.errors) this.log.error({ error: e }, 'analyser failed');
+      this.log.info({ runs: results.length, found, ms: this.clock.now() - started }, 'passes across targets');
+    });
+    return this.passes;
   }
 
   /**
@@ -403,8 +435,9 @@ export class Daemon {
       config: { rules: this.rules, targets: [target] },
       outbox: this.outbox,
       queues: this.queues,
-      // Recorded only: the round's mail goes when its last run ends (deliverAfterRun).
+      // Recorded only: the round's passes across targets and its mail come when its last run ends (deliverAfterRun).
       deliver: 'none',
+      analyse: false,
       transport: this.transport,
       now: this.now,
       ...(remote ? { remote } : {}),
@@ -417,12 +450,7 @@ export class Daemon {
       else this.log.warn({ ...base, failure: r.failure?.class ?? null, message: r.failure?.message ?? null }, 'target run failed');
       this.opts.onTargetRun?.(r.target.id, r.verdict);
     }
-    // What the passes across targets found (undercuts, mentions), counted as `radar run` counts them.
-    for (const a of summary.sources.analysers) {
-      const { alerts, tables } = splitTables(a.alerts);
-      if (alerts.length || tables.length) this.log.info({ analyser: a.name, alerts: alerts.length, tables: tables.length }, 'found across targets');
-    }
-    for (const e of summary.analyserErrors) this.log.error({ error: e }, 'analyser failed');
+    this.roundResults.push(...summary.results);
   }
 
   private async runJob(name: string): Promise<void> {

@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO, runChild, tsxCli } from '../helpers/crash-harness.js';
+import { startWecom, type FakeService } from '../helpers/chat-services.js';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { startSmtp, type SmtpSink } from '../helpers/smtp.js';
 
@@ -63,6 +64,7 @@ describe('radar daemon as a process', () => {
   let maxInFlight = 0;
   let hits = 0;
   const daemons: Running[] = [];
+  const services: FakeService[] = [];
 
   beforeEach(async () => {
     price = 1000;
@@ -93,6 +95,7 @@ describe('radar daemon as a process', () => {
 
   afterEach(async () => {
     for (const d of daemons.splice(0)) if (d.proc.exitCode === null) d.proc.kill('SIGKILL');
+    for (const s of services.splice(0)) await s.stop();
     await site.close();
     await smtp.close();
     rmSync(home, { recursive: true, force: true });
@@ -183,9 +186,14 @@ describe('radar daemon as a process', () => {
     expect(sched.jobs['target:daily-shop']!.lastOutcome).toBe('ok');
   }, 120_000);
 
-  it('sends one email per person per round: two targets due at once, ending seconds apart, are one digest', async () => {
+  it('sends one email and one WeCom post per round, and compares prices once a round: two targets due at once, ending seconds apart, are one digest', async () => {
     // Two shops on one cron; shop B answers 2.5 s later, so its run ends well after A's while
     // delivery rounds come every second. Both show a new price from their second visit on.
+    // The region's WeCom group gets the round as the owner does: one post (and one chart).
+    const wecom = await startWecom();
+    services.push(wecom);
+    env.WECOM_URL = wecom.url;
+    writeFileSync(join(home, 'rules', 'owners.yaml'), 'channels:\n  east-wecom: { type: wecom, url_env: WECOM_URL }\nregions:\n  east: { name: 华东, owners: [east-head@example.com], channels: [east-wecom] }\nops: [sales-ops@example.com]\n');
     const seen = { a: 0, b: 0 };
     const answered: Record<'a' | 'b', number[]> = { a: [], b: [] };
     for (const k of ['a', 'b'] as const) {
@@ -217,6 +225,15 @@ describe('radar daemon as a process', () => {
     expect(smtp.messages[0]!.text).toContain('¥1,000 -> ¥800 (-20%)');
     expect(smtp.messages[0]!.text).toContain('空调 A');
     expect(smtp.messages[0]!.text).toContain('空调 B');
+    // Not a card (plus a chart) per price change: one post with both, then the round's chart.
+    expect(wecom.accepted.map((r) => r.body.msgtype)).toEqual(['markdown', 'image']);
+    const post = (wecom.accepted[0]!.body as { markdown: { content: string } }).markdown.content;
+    expect(post).toContain('空调 A');
+    expect(post).toContain('空调 B');
+    // The passes across targets (比价, mentions) ran once for each of the two rounds, after both
+    // shops' runs (a third round may be half way by now).
+    const passes = d.lines.filter((l) => l.msg === 'passes across targets');
+    expect(passes.slice(0, 2).map((l) => l.runs)).toEqual([2, 2]);
     d.proc.kill('SIGINT');
     expect((await d.exit).code).toBe(0);
   }, 150_000);
