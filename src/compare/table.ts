@@ -17,6 +17,7 @@ export interface TableCell {
   competitor: string;
   amount: number;
   from: boolean;
+  /** Their price against ours: -8 = 8 % cheaper than us. */
   deltaPct: number;
   trend: Trend;
   url: string | null;

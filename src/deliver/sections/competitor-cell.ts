@@ -1,19 +1,10 @@
-import type { Trend } from '../../compare/price-index.js';
+import type { TableCell } from '../../compare/table.js';
 import { formatMoney, formatPct } from '../format.js';
 import { fill } from '../i18n.js';
 import type { SectionContext } from './types.js';
 
 /** A competitor's price in a product's row, as both 比价 views (alerts and the daily table) store it. */
-export interface CompetitorPriceLike {
-  competitor: string;
-  amount: number;
-  from: boolean;
-  /** Their price against ours: -8 = 8 % cheaper than us. */
-  deltaPct: number;
-  trend: Trend;
-  url: string | null;
-  name: string | null;
-}
+export type CompetitorPriceLike = Pick<TableCell, 'competitor' | 'amount' | 'from' | 'deltaPct' | 'trend' | 'url' | 'name'>;
 
 /**
  * One competitor's cell under a product: the price (a link to their page) and, under it, the gap
