@@ -233,11 +233,24 @@ function nextContentLine(text: string, offset: number): { offset: number; indent
   return null;
 }
 
-/** Where the [ or { that is never closed opened: the last one before `end` still open, outside quotes and comments. */
-function unclosedFlow(text: string, end: number): { offset: number; bracket: '[' | '{' } | null {
-  const stack: { offset: number; bracket: '[' | '{' }[] = [];
-  let quote: string | null = null;
+interface Scanned {
+  /** The quoted value still open at `end`, if any. */
+  quote: { offset: number; quote: string } | null;
+  /** The flow brackets ([ or {) still open at `end`, innermost last. */
+  flows: { offset: number; bracket: '[' | '{' }[];
+}
+
+/**
+ * Walks the text up to `end` as the parser reads values: comments end at the line, a quoted value
+ * ends at its own quote (\" in double quotes, '' in single ones), brackets open a flow only where a
+ * value starts. `anyQuoteInFlow`: inside brackets any quote opens a value (for finding brackets),
+ * not only one at a value's start (for finding the quote itself).
+ */
+function scanValues(text: string, end: number, anyQuoteInFlow: boolean): Scanned {
+  const flows: Scanned['flows'] = [];
+  let quote: Scanned['quote'] = null;
   let inComment = false;
+  const before = (i: number) => text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
   for (let i = 0; i < Math.min(end, text.length); i++) {
     const c = text[i]!;
     if (c === '\n') {
@@ -246,42 +259,30 @@ function unclosedFlow(text: string, end: number): { offset: number; bracket: '['
     }
     if (inComment) continue;
     if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-      continue;
-    }
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) inComment = true;
-    else if ((c === '"' || c === "'") && (stack.length || /[:\-[{,]\s*$|^\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i)))) quote = c;
-    else if ((c === '[' || c === '{') && /(^|[:\-[{,])\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) stack.push({ offset: i, bracket: c });
-    else if ((c === ']' || c === '}') && stack.length) stack.pop();
-  }
-  return stack.at(-1) ?? null;
-}
-
-/** Where the quote that is never closed opened: the last quote before `end` that starts a value. */
-function unclosedQuote(text: string, end: number): { offset: number; quote: string } | null {
-  let open: { offset: number; quote: string } | null = null;
-  let inComment = false;
-  for (let i = 0; i < Math.min(end, text.length); i++) {
-    const c = text[i]!;
-    if (c === '\n') {
-      inComment = false;
-      continue;
-    }
-    if (inComment) continue;
-    if (open) {
-      if (c === '\\' && open.quote === '"') i++;
-      else if (c === open.quote) {
-        if (open.quote === "'" && text[i + 1] === "'") i++;
-        else open = null;
+      if (c === '\\' && quote.quote === '"') i++;
+      else if (c === quote.quote) {
+        if (quote.quote === "'" && text[i + 1] === "'") i++;
+        else quote = null;
       }
       continue;
     }
     if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) inComment = true;
     // A quote opens a value only at its start: after ": ", "- ", "[", "{", "," or at the line start.
-    else if ((c === '"' || c === "'") && /(^|[:\-[{,]\s*|^\s*)$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) open = { offset: i, quote: c };
+    else if ((c === '"' || c === "'") && ((anyQuoteInFlow && flows.length) || /(^|[:\-[{,]\s*|^\s*)$/.test(before(i)))) quote = { offset: i, quote: c };
+    else if ((c === '[' || c === '{') && /(^|[:\-[{,])\s*$/.test(before(i))) flows.push({ offset: i, bracket: c });
+    else if ((c === ']' || c === '}') && flows.length) flows.pop();
   }
-  return open;
+  return { quote, flows };
+}
+
+/** Where the [ or { that is never closed opened: the last one before `end` still open, outside quotes and comments. */
+function unclosedFlow(text: string, end: number): { offset: number; bracket: '[' | '{' } | null {
+  return scanValues(text, end, true).flows.at(-1) ?? null;
+}
+
+/** Where the quote that is never closed opened: the last quote before `end` that starts a value. */
+function unclosedQuote(text: string, end: number): { offset: number; quote: string } | null {
+  return scanValues(text, end, false).quote;
 }
 
 /**
