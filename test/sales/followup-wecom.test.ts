@@ -2,54 +2,22 @@
  * The daily follow-up reminder in WeCom: each rep's own robot chat gets a task card (the count of
  * overdue items, one row per item opening it in the CRM, the card opening the console), instead of
  * the email; a rep without a chat of their own is emailed. Against the fake WeCom robot service
- * (test/helpers/chat-services.ts), through the real CLI and outbox. The CRM export and its hand-worked
- * items are those of followup.test.ts (张三 10001: O4 idle, K4 second touch, K2 feedback overdue, K3
- * feedback due; 王五 10003: O2 entered 意向 without its criteria, and idle).
+ * (test/helpers/chat-services.ts), through the real CLI and outbox. The CRM export
+ * (test/helpers/followup-exports.ts) and its hand-worked items are those of followup.test.ts
+ * (张三 10001: O4 idle, K4 second touch, K2 feedback overdue, K3 feedback due; 王五 10003: O2
+ * entered 意向 without its criteria, and idle).
  */
-import { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWecom, type FakeService } from '../helpers/chat-services.js';
+import { FOLLOWUP_NOW, FOLLOWUP_RULES, writeFollowupExports } from '../helpers/followup-exports.js';
 import { DEFAULT_OWNERS, makeWorkspace, REPO, runCli, type Workspace } from '../helpers/workspace.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const NOW = '2026-03-16T09:00+08:00';
-const csv = (rows: string[][]): string => '\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
-const ORG = [
-  ['工号', '姓名', '区域', '团队', '直属上级', '经理邮箱', '邮箱'],
-  ['10001', '张三', '华东', '华东一组', '甲经理', 'a-mgr@example.com', 's1@example.com'],
-  ['10002', '李四', '华东', '华东一组', '甲经理', 'a-mgr@example.com', 's2@example.com'],
-  ['10003', '王五', '华东', '华东二组', '乙经理', 'b-mgr@example.com', 's3@example.com'],
-];
-const ACTS = [
-  ['活动时间', '负责人工号', '客户编号', '商机编号', '活动类型'],
-  ['2026-02-08 10:00', '10001', 'K1', 'O1', '产品演示'],
-  ['2026-03-02 09:00', '10001', 'K4', '', '首次拜访'],
-  ['2026-03-05 10:00', '10001', 'K4', '', '拜访反馈'],
-  ['2026-03-10 10:00', '10001', 'K1', '', '首次拜访（上门）'],
-  ['2026-03-11 09:00', '10001', 'K1', '', '拜访反馈'],
-  ['2026-03-13 15:00', '10001', 'K2', '', '首次拜访'],
-  ['2026-03-14 10:00', '10001', 'K1', '', '电话'],
-  ['2026-03-14 14:00', '10001', 'K3', '', '首次拜访'],
-  ['2026-03-15 10:00', '10001', 'K3', '', '微信'],
-];
-const OPPS = [
-  ['变更时间', '商机编号', '商机名称', '客户编号', '负责人工号', '原阶段', '新阶段', '商机金额(万元)', '需求确认单', '方案评审', '报价单'],
-  ['2026-01-05 10:00', 'O2', '王五项目', 'K7', '10003', '', '线索', '50', '', '', ''],
-  ['2026-01-10 10:00', 'O4', '张三老项目', 'K8', '10001', '', '线索', '80', '', '', ''],
-  ['2026-01-20 10:00', 'O2', '王五项目', 'K7', '10003', '线索', '意向', '50', '', '', ''],
-  ['2026-02-01 10:00', 'O1', '张三项目', 'K1', '10001', '', '线索', '120', '', '', ''],
-  ['2026-02-10 10:00', 'O1', '张三项目', 'K1', '10001', '线索', '意向', '120', '已签', '', ''],
-  ['2026-02-20 10:00', 'O1', '张三项目', 'K1', '10001', '意向', '方案', '120', '', '通过', ''],
-];
-const RULES = `
-inputs_dir: inputs
-sources:
-  - { path: org.csv, preset: org }
-  - { path: acts.csv, preset: crm-activities }
-  - { path: opps.csv, preset: crm-opportunity-log }
-`;
+const NOW = FOLLOWUP_NOW;
+const RULES = FOLLOWUP_RULES;
 const LINKS = `links:
   customer: https://crm.example.com/customer/{customer}
   opportunity: https://crm.example.com/opportunity/{opportunity}
@@ -72,12 +40,7 @@ interface Card {
 
 function workspace(rules: string, delivery?: string): Workspace {
   const w = makeWorkspace();
-  const inputs = join(w.home, 'inputs');
-  mkdirSync(inputs);
-  writeFileSync(join(inputs, 'org.csv'), csv(ORG));
-  writeFileSync(join(inputs, 'acts.csv'), csv(ACTS));
-  writeFileSync(join(inputs, 'opps.csv'), csv(OPPS));
-  w.writeRule('followup.yaml', rules);
+  writeFollowupExports(w, rules);
   if (delivery) w.writeRule('delivery.yaml', delivery);
   // 张三 and 王五 each read their own robot chat; 李四 has nothing due; nobody else has a chat.
   w.writeRule(
