@@ -14,7 +14,8 @@ const concurrency = Number(a.concurrency);
 // The same pages in flight as Crawlee gets: per host and in the browser.
 process.env.RADAR_HOST_CONCURRENCY = String(concurrency);
 process.env.RADAR_BROWSER_PAGES = String(concurrency);
-process.env.RADAR_CHROMIUM ??= '/usr/bin/chromium';
+// The browser the product finds on its own (RADAR_CHROMIUM if set): Debian's headless shell when
+// installed, else /usr/bin/chromium.
 
 const home = mkdtempSync(join(tmpdir(), 'radar-bench-agent-browser-'));
 mkdirSync(join(home, 'scrapers'));

@@ -16,7 +16,8 @@ const crawler = new PlaywrightCrawler(
     launchContext: {
       launcher: chromium,
       launchOptions: {
-        executablePath: process.env.RADAR_CHROMIUM ?? '/usr/bin/chromium',
+        // Debian's Chromium (Playwright cannot download its own here); BENCH_CRAWLEE_CHROMIUM to try another.
+        executablePath: process.env.BENCH_CRAWLEE_CHROMIUM ?? process.env.RADAR_CHROMIUM ?? '/usr/bin/chromium',
         headless: true,
         args: process.getuid?.() === 0 ? ['--no-sandbox', '--disable-dev-shm-usage'] : ['--disable-dev-shm-usage'],
       },
