@@ -86,6 +86,24 @@ describe.skipIf(!browserPath)('browser targets are cheap', () => {
     }
   });
 
+  it('a page is replaced by a fresh one after its share of loads (Playwright keeps every request of a page until it closes), cookies and items as before', async () => {
+    const fetcher = new BrowserFetcher({ pages: 1, pageUses: 3 });
+    try {
+      cookies.length = 0;
+      const outcome = await scrape(fetcher, 'late-uses', 7, 100);
+      if (!outcome.ok) throw new Error(`${outcome.failure.class}: ${outcome.failure.message}`);
+      expect(outcome.items).toHaveLength(21);
+      expect(outcome.items[20]).toMatchObject({ key: 'P7-3', data: { amount: 1003 } });
+      expect(fetcher.contextsOpened).toBe(1);
+      expect(fetcher.pagesOpened).toBe(3);
+      expect(cookies).toHaveLength(7);
+      expect(cookies.every((c) => c.includes('sid=abc123'))).toBe(true);
+      expect(fetcher.openPages).toBe(0);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
   it('a browser is replaced after serving its share of pages, and closing leaves no Chromium behind', async () => {
     const before = chromiumChildren().length;
     const fetcher = new BrowserFetcher({ pages: 1, restartAfterPages: 2 });
