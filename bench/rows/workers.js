@@ -17,7 +17,7 @@ import { startJsCatalog } from '../lib/js-catalog.js';
 const a = args();
 const root = join(import.meta.dirname, '..', '..');
 const workers = Number(a.workers);
-const targets = Number(a.targets ?? 6);
+const targets = Number(a.targets ?? 30);
 const pagesPer = Math.ceil(Number(a.pages) / targets);
 const jobs = Number(a['jobs-per-worker'] ?? 2);
 const latencyMs = Number(a['api-latency'] ?? 1000);
@@ -65,7 +65,6 @@ const env = {
   ...process.env,
   RADAR_TEMPLATES_DIR: join(root, 'templates'),
   RADAR_OUTBOX_DIR: join(home, 'outbox'),
-  RADAR_CHROMIUM: process.env.RADAR_CHROMIUM ?? '/usr/bin/chromium',
   RADAR_HOST_CONCURRENCY: '2',
   RADAR_BROWSER_PAGES: String(jobs * 2),
 };
