@@ -40,7 +40,7 @@ async function goodRun(db, current, now) {
   const t = {};
   const c0 = process.cpuUsage();
   let t0 = performance.now();
-  const diff = diffItems(db.data.items, current, { now, removedAfterRuns: rules.price.removed_after_runs, changedFields: kind.changedFields });
+  const diff = diffItems(db.data.items, current, { now, removedAfterRuns: rules.price.removed_after_runs, changedFields: kind.changedFields, changeFields: kind.changeFields });
   t.diffMs = performance.now() - t0;
   t0 = performance.now();
   const decision = kind.decide(diff, { target, rules, now, hasBaseline: db.data.lastGoodAt !== null, epoch: db.data.lastGoodAt ?? 'first', state: db.data.kindState });
@@ -53,6 +53,7 @@ async function goodRun(db, current, now) {
   db.data.kindState = decision.state;
   db.data.lastGoodAt = at;
   db.data.lastGoodCount = current.length;
+  db.data.fingerprint = kind.changeFields;
   t0 = performance.now();
   await db.write();
   t.writeMs = performance.now() - t0;

@@ -3,7 +3,7 @@ import { loadRules, loadTargets, problemCount } from '../config/load.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
 import { formatInZone } from '../time/zone.js';
 import { readRunLog } from '../store/runlog.js';
-import { readSnapshot } from '../store/snapshot.js';
+import { readSnapshotHeader } from '../store/snapshot.js';
 import { configuredQueueUrl } from '../queue/redis.js';
 import type { QueueStatus } from '../queue/status.js';
 import { err, out, pathsFrom, plural, setExitCode } from './common.js';
@@ -30,7 +30,7 @@ rules/owners.yaml. Exit codes: 0 all healthy, 1 some target failing or stale (or
       const { targets, errors } = loadTargets(paths.scrapersDir);
       const now = new Date();
       const rows: TargetHealth[] = targets.map((t) => {
-        const snap = readSnapshot(paths.stateDir, t.id);
+        const snap = readSnapshotHeader(paths.stateDir, t.id);
         return targetHealth(t, readRunLog(paths.stateDir, t.id), snap?.lastGoodCount ?? null, now, tz);
       });
       const bad = rows.some((r) => r.status === 'failing' || r.status === 'stale') || errors.length > 0;

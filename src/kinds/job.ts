@@ -133,6 +133,9 @@ function jobData(fields: Record<string, string | null | undefined>, extra: Recor
  * JobPosting). Signals are about hiring, not single postings: a spike in new postings per
  * competitor × city × role, a first posting in a new city, and a shift in the salary range.
  */
+/** The fields whose change counts (changedFields and the snapshot's fingerprints). */
+const JOB_CHANGE_FIELDS: readonly string[] = ['title', 'city', 'annualMin', 'annualMax'];
+
 export const jobKind: KindPlugin = {
   name: 'job',
   requiredFields: ['title'],
@@ -172,8 +175,10 @@ export const jobKind: KindPlugin = {
     return `${roleCategory(textOrNull(d.title), jobRules(rules).categories)} → ${region}`;
   },
 
+  changeFields: JOB_CHANGE_FIELDS,
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
-    const fields = ['title', 'city', 'annualMin', 'annualMax'].filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
+    const fields = JOB_CHANGE_FIELDS.filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
     return fields.length ? fields : null;
   },
 

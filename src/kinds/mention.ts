@@ -62,6 +62,9 @@ function str(v: unknown): string | null {
  * tone and topics, reposts across sites and spikes are judged after all targets ran, across
  * every source at once (src/mentions/analyser.ts), so the kind itself alerts nothing.
  */
+/** The fields whose change counts (changedFields and the snapshot's fingerprints). */
+const MENTION_CHANGE_FIELDS: readonly string[] = ['title', 'text', 'reposts', 'comments', 'likes'];
+
 export const mentionKind: KindPlugin = {
   name: 'mention',
   // A post has text and no title, an RSS item may have a title only: normalise asks for either.
@@ -101,8 +104,10 @@ export const mentionKind: KindPlugin = {
     return { ok: true, item: { key, data } };
   },
 
+  changeFields: MENTION_CHANGE_FIELDS,
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
-    const fields = ['title', 'text', 'reposts', 'comments', 'likes'].filter((k) => (prev[k] ?? null) !== (next[k] ?? null));
+    const fields = MENTION_CHANGE_FIELDS.filter((k) => (prev[k] ?? null) !== (next[k] ?? null));
     return fields.length ? fields : null;
   },
 

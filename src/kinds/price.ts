@@ -116,6 +116,8 @@ export const priceKind: KindPlugin = {
     return { ok: true, item: { key: raw.key, data } };
   },
 
+  changeFields: ['amount', 'currency', 'name', 'stock'],
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
     // Most items did not move: answer those without allocating (called once per item per run).
     if (prev.amount === next.amount && prev.currency === next.currency && prev.name === next.name && (prev.stock ?? null) === (next.stock ?? null)) return null;

@@ -125,6 +125,9 @@ function isTruncated(title: string): boolean {
  * link; budget and deadline usually come from the detail page. A matching new tender alerts the
  * owners of its region once, and once more shortly before its deadline.
  */
+/** The fields whose change counts (changedFields and the snapshot's fingerprints). */
+const TENDER_CHANGE_FIELDS: readonly string[] = ['title', 'deadline', 'budget', 'status'];
+
 export const tenderKind: KindPlugin = {
   name: 'tender',
   requiredFields: ['title'],
@@ -175,8 +178,10 @@ export const tenderKind: KindPlugin = {
     return `alert → ${to.region}${to.place ? ` (${to.place})` : ''}${m.keywords.length ? `: ${m.keywords.join(', ')}` : ''}`;
   },
 
+  changeFields: TENDER_CHANGE_FIELDS,
+
   changedFields(prev: ItemData, next: ItemData): string[] | null {
-    const fields = ['title', 'deadline', 'budget', 'status'].filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
+    const fields = TENDER_CHANGE_FIELDS.filter((f) => (prev[f] ?? null) !== (next[f] ?? null));
     return fields.length ? fields : null;
   },
 

@@ -68,6 +68,13 @@ export interface KindPlugin {
   normalise(raw: RawItem, target: Target): NormaliseResult;
   /** Names of fields whose change counts; null = nothing changed. */
   changedFields(prev: ItemData, next: ItemData): string[] | null;
+  /**
+   * Every field `changedFields` reads, and nothing else may count: two items equal (===) on these
+   * must give null. Snapshots keep a fingerprint of them per item, so the diff reads a stored
+   * item's data only when its fingerprint differs (test/kinds/change-fields.test.ts holds each
+   * kind to it). Without it every stored item is parsed and compared on every run.
+   */
+  changeFields?: readonly string[];
   /** A value per item to keep in the bounded history (price for price targets). */
   historyPoint?(item: Item): Record<string, string | number | null> | null;
   /** Share of items whose main value could not be parsed at which a run is a parse_error. */

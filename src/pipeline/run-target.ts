@@ -97,6 +97,7 @@ export async function settleRun(target: Target, run: JudgedRun, deps: SettleDeps
     now,
     removedAfterRuns: deps.rules.price.removed_after_runs,
     changedFields: kind.changedFields,
+    ...(kind.changeFields ? { changeFields: kind.changeFields } : {}),
   });
   const decision = kind.decide(diff, { target, rules: deps.rules, now, hasBaseline, epoch: db.data.lastGoodAt ?? 'first', state: db.data.kindState, ...(verdict.charsetNote ? { charsetNote: verdict.charsetNote } : {}) });
   deps.record(decision.alerts);
@@ -106,7 +107,7 @@ export async function settleRun(target: Target, run: JudgedRun, deps: SettleDeps
   for (const key of kept) {
     const before = db.data.items.get(key);
     const current = diff.next.get(key);
-    if (before && current) diff.next.set(key, { ...current, data: before.data });
+    if (before && current) diff.next.set(key, { key, data: before.data, firstSeen: current.firstSeen, lastSeen: current.lastSeen, missingRuns: current.missingRuns });
   }
   const moved = kept.size ? verdict.items.filter((i) => !kept.has(i.key)) : verdict.items;
   if (kind.historyPoint) recordHistory(db.data.history, moved, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed });
@@ -116,6 +117,7 @@ export async function settleRun(target: Target, run: JudgedRun, deps: SettleDeps
   db.data.lastGoodAt = at;
   db.data.lastGoodCount = verdict.items.length;
   db.data.kind = target.kind;
+  db.data.fingerprint = kind.changeFields ?? null;
   if (run.scraped) db.data.pages = { bytes: run.pages.map((p) => p.bytes ?? 0), closed: run.pages.every((p) => p.closes !== false) };
   await db.write();
 

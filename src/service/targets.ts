@@ -18,7 +18,7 @@ import { getKind } from '../kinds/registry.js';
 import { targetHealth, type TargetHealth } from '../pipeline/health.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { readRunLog, type RunRecord } from '../store/runlog.js';
-import { readSnapshot, type HistoryPoint } from '../store/snapshot.js';
+import { readSnapshot, readSnapshotHeader, type HistoryPoint } from '../store/snapshot.js';
 import { inRegion, notFound, requireAction, type Principal } from './access.js';
 import { recordChange } from './audit.js';
 import type { RunOutcome, ServiceContext } from './context.js';
@@ -81,7 +81,7 @@ function rulesOf(ctx: ServiceContext): Rules {
 }
 
 function summary(ctx: ServiceContext, t: Target, tz: string): TargetSummary {
-  const snap = readSnapshot(ctx.paths.stateDir, t.id);
+  const snap = readSnapshotHeader(ctx.paths.stateDir, t.id);
   const health = targetHealth(t, readRunLog(ctx.paths.stateDir, t.id), snap?.lastGoodCount ?? null, ctx.now(), tz);
   return {
     id: t.id,
@@ -155,7 +155,8 @@ export function itemHistory(ctx: ServiceContext, who: Principal | null, id: stri
   const item = snap?.items.get(key);
   const series = snap?.history.get(key);
   if (!item && !series) throw notFound(`item "${key}" in target "${id}"`);
-  return { key, item: item ? { ...item } : null, history: series ?? [] };
+  // Field by field: a stored item's data is a getter (it is parsed when first read), which a spread would drop.
+  return { key, item: item ? { key: item.key, data: item.data, firstSeen: item.firstSeen, lastSeen: item.lastSeen, missingRuns: item.missingRuns } : null, history: series ?? [] };
 }
 
 /** YAML text from what the caller sent: YAML as is, a JSON object written out as YAML. */

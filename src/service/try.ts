@@ -10,7 +10,7 @@ import { failureText, type Failure } from '../core/verdict.js';
 import type { Item } from '../kinds/types.js';
 import { getKind } from '../kinds/registry.js';
 import type { PageReport } from '../pipeline/scrape.js';
-import { readSnapshot } from '../store/snapshot.js';
+import { readSnapshotHeader } from '../store/snapshot.js';
 
 export interface TryResult {
   target: string;
@@ -42,7 +42,7 @@ export async function tryScrape(target: Target, paths: Paths, rules: Rules, now:
   const ctx = { schedule: <T>(u: string, t: () => Promise<T>) => queues.schedule(u, t, target.fetch.min_interval_ms), spaceHost: (u: string, ms: number) => queues.space(u, ms) };
   try {
     const outcome = await scrapeTarget(target, { fetcher, ctx });
-    const snap = readSnapshot(paths.stateDir, target.id);
+    const snap = readSnapshotHeader(paths.stateDir, target.id);
     const judged = judge(outcome, { target, lastGoodCount: snap?.lastGoodCount ?? 0, minItemRatio: rules.price.min_item_ratio });
     // A `detail:` block: follow the first few items' own pages, so their fields show too.
     const sampled = target.detail ? { ...target, detail: { ...target.detail, max_per_run: Math.min(target.detail.max_per_run, 5) } } : target;

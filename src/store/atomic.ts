@@ -10,19 +10,26 @@ const WRITE_BATCH = 1 << 16;
 /**
  * Write to a temp file in the same folder, fsync it, rename over the target, fsync the folder.
  * A crash at any point leaves either the old file or the new one, never half of either.
- * `data` may be a series of string pieces (see jsonPieces), written in 64 KB batches so a large
- * file never exists as one string in memory.
+ * `data` may be a series of pieces (see jsonPieces), strings written in 64 KB batches, so a large
+ * file never exists as one string in memory; byte pieces (a snapshot's binary records) go as they are.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string>, opts: { mode?: number } = {}): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>, opts: { mode?: number } = {}): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${++counter}.tmp`);
   const fd = openSync(tmp, 'w', opts.mode);
+  let written = false;
   try {
-    if (typeof data === 'string' || data instanceof Uint8Array) writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (typeof data === 'string' || data instanceof Uint8Array) writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     else {
       let batch = '';
       for (const piece of data) {
+        if (typeof piece !== 'string') {
+          if (batch) writeSync(fd, batch);
+          batch = '';
+          writeAll(fd, piece);
+          continue;
+        }
         batch += piece;
         if (batch.length >= WRITE_BATCH) {
           writeSync(fd, batch);
@@ -32,18 +39,17 @@ export function writeFileAtomic(file: string, data: string | Uint8Array | Iterab
       if (batch) writeSync(fd, batch);
     }
     fsyncSync(fd);
+    written = true;
   } finally {
     closeSync(fd);
+    // A piece that failed to come (an unreadable stored item): the old file stays, and no temp file is left behind.
+    if (!written) removeQuietly(tmp);
   }
   crashPoint(`before-rename:${fileRole(file)}`);
   try {
     renameSync(tmp, file);
   } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    removeQuietly(tmp);
     throw err;
   }
   crashPoint(`after-rename:${fileRole(file)}`);
@@ -57,6 +63,19 @@ export function writeFileAtomic(file: string, data: string | Uint8Array | Iterab
   } catch {
     // Some filesystems refuse fsync on a directory; the rename is still atomic there.
   }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** writeSync may write less than asked (a large buffer on some filesystems): write the rest. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
 export function readJsonFile<T>(file: string): T | null {

@@ -1,8 +1,10 @@
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StoredItem } from '../diff/diff.js';
-import type { Item, KindState } from '../core/item.js';
+import type { PriorItem, StoredItem } from '../diff/diff.js';
+import { fingerprintOf, sameFields } from '../diff/fingerprint.js';
+import type { Item, ItemData, KindState } from '../core/item.js';
 import { RadarError } from '../core/errors.js';
-import { readJsonFile, writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
 
 export type HistoryPoint = { at: string } & Record<string, string | number | null>;
 
@@ -20,18 +22,27 @@ export interface Snapshot {
   kind: string;
   lastGoodAt: string | null;
   lastGoodCount: number;
+  /** Read from a version-3 file, each is a PriorItem: `data` is parsed on first read. */
   items: Map<string, StoredItem>;
-  /** Bounded per-item history of the kind's main value (price). */
+  /** Bounded per-item history of the kind's main value (price). Parsed on first read, see decodeV3. */
   history: Map<string, HistoryPoint[]>;
   kindState: KindState;
   /** Null before the first good run, and in snapshots written before it was kept. */
   pages: PageProfile | null;
+  /**
+   * The fields each item's fingerprint covers (the kind's `changeFields`, set by the run that
+   * writes); null = no fingerprints, and the next diff compares every item in full.
+   */
+  fingerprint: readonly string[] | null;
 }
 
+/** What a version-3 file's first line says on its own, without reading its items. */
+export type SnapshotHeader = Pick<Snapshot, 'targetId' | 'kind' | 'lastGoodAt' | 'lastGoodCount' | 'pages' | 'fingerprint'> & { items: number };
+
 /**
- * The file on disk. Version 2 stores items and history as arrays, read into Maps: a 100 k-key
- * object (V8 dictionary mode) is several times slower to fill, walk and serialise.
- * Version 1 (keyed objects) is still read; the next good run rewrites it as version 2.
+ * Version 2 stores items and history as arrays, read into Maps: a 100 k-key object (V8
+ * dictionary mode) is several times slower to fill, walk and serialise. Version 1 (keyed objects)
+ * is still read. Both are rewritten as version 3 by the next good run.
  */
 interface SnapshotFileV2 {
   version: 2;
@@ -45,70 +56,352 @@ interface SnapshotFileV2 {
   /** Added later: absent in older files (read as null). */
   pages?: PageProfile;
 }
-type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history' | 'pages'> & { version: 1; items: Record<string, StoredItem>; history: Record<string, HistoryPoint[]> };
+type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history' | 'pages' | 'fingerprint'> & { version: 1; items: Record<string, StoredItem>; history: Record<string, HistoryPoint[]> };
+
+/**
+ * Version 3, read lazily: a 100 k-item version-2 file took ~1 s to open (35 MB decoded to a
+ * two-byte string once a name is Chinese, then JSON.parse), where a run needs each item's data
+ * only for the few that changed.
+ *
+ *   line 1   header JSON: V3Head (what the coordinator and status read, alone)
+ *   line 2   JSON: { kindState, times } (times: the distinct firstSeen/lastSeen strings)
+ *   items    `items` binary records, little-endian:
+ *              u32 key length (top bit: the key is stored as a JSON string) · key UTF-8
+ *              u32 firstSeen (index into times) · u32 lastSeen · u32 missingRuns
+ *              f64 fingerprint of the header's `fingerprint` fields (-1: none)
+ *              u32 data length · data as UTF-8 JSON
+ *   history  JSON [[key, points], ...] up to the end of the file
+ *
+ * Every string is length-prefixed, so a key with tabs, newlines or quotes is never ambiguous; a key
+ * that is not well-formed UTF-16 (a lone surrogate) is stored as JSON, which keeps it exactly.
+ * A record's data stays bytes (a PriorItem) until someone reads it; a run writes an item it never
+ * read from those bytes again. JSON.stringify never writes a raw newline, so each line ends at the
+ * first "\n".
+ */
+interface V3Head {
+  version: 3;
+  targetId: string;
+  kind: string;
+  lastGoodAt: string | null;
+  lastGoodCount: number;
+  pages: PageProfile | null;
+  fingerprint: readonly string[] | null;
+  items: number;
+}
+
+const RECORD_FIXED = 24;
+const JSON_KEY = 0x80000000;
+const CHUNK = 1 << 20;
 
 export function emptySnapshot(targetId: string, kind: string): Snapshot {
-  return { targetId, kind, lastGoodAt: null, lastGoodCount: 0, items: new Map(), history: new Map(), kindState: {}, pages: null };
+  return { targetId, kind, lastGoodAt: null, lastGoodCount: 0, items: new Map(), history: new Map(), kindState: {}, pages: null, fingerprint: null };
 }
 
 export function snapshotFile(stateDir: string, targetId: string): string {
   return join(stateDir, 'targets', `${targetId}.snapshot.json`);
 }
 
-const BATCH = 1 << 16;
-
-/**
- * The version-2 file, as ~64 KB pieces of JSON written straight from the Maps: the JSON of 100 k
- * items is ~35 MB (twice that as a string once a name is Chinese), and an intermediate array of
- * records, or a generator step per item, cost more than the JSON itself (bench diff row).
- */
-function* encode(s: Snapshot): Generator<string> {
-  const head: Omit<SnapshotFileV2, 'items' | 'history' | 'kindState'> = { version: 2, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, ...(s.pages ? { pages: s.pages } : {}) };
-  let out = `${JSON.stringify(head).slice(0, -1)},"items":[`;
-  let sep = '';
-  for (const item of s.items.values()) {
-    out += sep + JSON.stringify(item);
-    sep = ',';
-    if (out.length >= BATCH) {
-      yield out;
-      out = '';
-    }
-  }
-  out += '],"history":[';
-  sep = '';
-  for (const [key, points] of s.history) {
-    out += `${sep}{"key":${JSON.stringify(key)},"points":${JSON.stringify(points)}}`;
-    sep = ',';
-    if (out.length >= BATCH) {
-      yield out;
-      out = '';
-    }
-  }
-  yield `${out}],"kindState":${JSON.stringify(s.kindState)}}\n`;
+/** The file one lazy item's bytes live in, shared by all its items. */
+interface Source {
+  buf: Buffer;
+  file: string;
+  fields: readonly string[] | null;
+  /** The last list `fields` was found equal to. */
+  matched?: readonly string[];
 }
 
-function decode(raw: unknown, file: string): Snapshot {
+/** A stored item read from a version-3 file: see PriorItem (diff/diff.ts). */
+class LazyItem implements PriorItem {
+  readonly key: string;
+  firstSeen: string;
+  lastSeen: string;
+  missingRuns: number;
+  readonly #src: Source;
+  readonly #start: number;
+  readonly #end: number;
+  readonly #fp: number;
+  #data: ItemData | undefined;
+
+  constructor(key: string, firstSeen: string, lastSeen: string, missingRuns: number, src: Source, start: number, end: number, fp: number) {
+    this.key = key;
+    this.firstSeen = firstSeen;
+    this.lastSeen = lastSeen;
+    this.missingRuns = missingRuns;
+    this.#src = src;
+    this.#start = start;
+    this.#end = end;
+    this.#fp = fp;
+  }
+
+  get data(): ItemData {
+    if (this.#data === undefined) {
+      try {
+        this.#data = JSON.parse(this.#src.buf.toString('utf8', this.#start, this.#end)) as ItemData;
+      } catch (cause) {
+        throw new RadarError('store', `item ${JSON.stringify(this.key)} is not valid JSON in the snapshot (restore it from a backup or delete it to start over)`, { where: this.#src.file, cause });
+      }
+    }
+    return this.#data;
+  }
+
+  set data(data: ItemData) {
+    this.#data = data;
+  }
+
+  fingerprint(fields: readonly string[]): number | null {
+    if (this.#fp < 0) return null;
+    const src = this.#src;
+    if (src.matched !== fields) {
+      if (!sameFields(src.fields, fields)) return null;
+      src.matched = fields; // the same kind asks for each of 100 k items: compare the lists once
+    }
+    return this.#fp;
+  }
+
+  missing(runs: number): LazyItem {
+    const copy = new LazyItem(this.key, this.firstSeen, this.lastSeen, runs, this.#src, this.#start, this.#end, this.#fp);
+    copy.#data = this.#data;
+    return copy;
+  }
+
+  /**
+   * The stored bytes and fingerprint, when `data` was never read: what the file said is still
+   * what the item holds (a parsed object may have been changed in place since).
+   */
+  unread(): { buf: Buffer; start: number; end: number; fp: number; fields: readonly string[] | null } | null {
+    return this.#data === undefined ? { buf: this.#src.buf, start: this.#start, end: this.#end, fp: this.#fp, fields: this.#src.fields } : null;
+  }
+
+  /** JSON.stringify sees own fields only: give it the data too. */
+  toJSON(): StoredItem {
+    return { key: this.key, data: this.data, firstSeen: this.firstSeen, lastSeen: this.lastSeen, missingRuns: this.missingRuns };
+  }
+}
+
+/** The history section of a version-3 snapshot not yet parsed: written back as it is. */
+const unreadHistory = new WeakMap<Snapshot, { buf: Buffer; start: number; end: number; file: string }>();
+
+function parseHistory(buf: Buffer, start: number, end: number, file: string): Snapshot['history'] {
+  try {
+    return new Map(JSON.parse(buf.toString('utf8', start, end)) as [string, HistoryPoint[]][]);
+  } catch (cause) {
+    throw new RadarError('store', 'the snapshot\'s price history is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
+  }
+}
+
+/**
+ * History is parsed when first read: a run of a kind without history (tenders, jobs, mentions)
+ * never reads it, nor do status, the coordinator or most console pages; an unread history is
+ * written back byte for byte.
+ */
+function lazyHistory(snap: Snapshot, buf: Buffer, start: number, end: number, file: string): void {
+  const settle = (value: Snapshot['history']) => {
+    unreadHistory.delete(snap);
+    Object.defineProperty(snap, 'history', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  unreadHistory.set(snap, { buf, start, end, file });
+  Object.defineProperty(snap, 'history', {
+    get: () => settle(parseHistory(buf, start, end, file)),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+function lineEnd(buf: Buffer, from: number, file: string): number {
+  const nl = buf.indexOf(10, from);
+  if (nl < 0) throw truncated(file);
+  return nl;
+}
+
+function truncated(file: string, cause?: unknown): RadarError {
+  return new RadarError('store', 'snapshot file is cut short (restore it from a backup or delete it to start over)', { where: file, ...(cause ? { cause } : {}) });
+}
+
+function parseJsonLine<T>(buf: Buffer, start: number, end: number, file: string): T {
+  try {
+    return JSON.parse(buf.toString('utf8', start, end)) as T;
+  } catch (cause) {
+    throw new RadarError('store', 'snapshot header is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
+  }
+}
+
+function decodeV3(buf: Buffer, file: string): Snapshot {
+  const nl1 = lineEnd(buf, 0, file);
+  const head = parseJsonLine<V3Head>(buf, 0, nl1, file);
+  const nl2 = lineEnd(buf, nl1 + 1, file);
+  const { kindState, times } = parseJsonLine<{ kindState: KindState; times: string[] }>(buf, nl1 + 1, nl2, file);
+  const src: Source = { buf, file, fields: head.fingerprint };
+  const items: Snapshot['items'] = new Map();
+  let o = nl2 + 1;
+  try {
+    for (let i = 0; i < head.items; i++) {
+      const kl = buf.readUInt32LE(o);
+      const len = kl & ~JSON_KEY;
+      const key = kl & JSON_KEY ? (JSON.parse(buf.toString('utf8', o + 4, o + 4 + len)) as string) : buf.toString('utf8', o + 4, o + 4 + len);
+      o += 4 + len;
+      const firstSeen = times[buf.readUInt32LE(o)]!;
+      const lastSeen = times[buf.readUInt32LE(o + 4)]!;
+      const missingRuns = buf.readUInt32LE(o + 8);
+      const fp = buf.readDoubleLE(o + 12);
+      const start = o + RECORD_FIXED;
+      o = start + buf.readUInt32LE(o + 20);
+      if (o > buf.length || firstSeen === undefined || lastSeen === undefined) throw new RangeError(`record ${i} of ${head.items} runs past the end`);
+      items.set(key, new LazyItem(key, firstSeen, lastSeen, missingRuns, src, start, o, fp));
+    }
+  } catch (cause) {
+    throw truncated(file, cause);
+  }
+  const snap: Omit<Snapshot, 'history'> = { targetId: head.targetId, kind: head.kind, lastGoodAt: head.lastGoodAt, lastGoodCount: head.lastGoodCount, items, kindState, pages: head.pages, fingerprint: head.fingerprint };
+  lazyHistory(snap as Snapshot, buf, o, buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length, file);
+  return snap as Snapshot;
+}
+
+function decodeJson(buf: Buffer, file: string): Snapshot {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(buf.toString('utf8'));
+  } catch (cause) {
+    throw new RadarError('store', 'state file is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
+  }
   const f = raw as Partial<SnapshotFileV1> | Partial<SnapshotFileV2> | null;
   if (f?.version === 1) {
     const items = new Map(Object.entries(f.items ?? {}));
     const history = new Map(Object.entries(f.history ?? {}));
-    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: null };
+    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: null, fingerprint: null };
   }
   if (f?.version === 2 && Array.isArray(f.items) && Array.isArray(f.history)) {
     const items: Snapshot['items'] = new Map();
     for (const item of f.items) items.set(item.key, item);
     const history: Snapshot['history'] = new Map();
     for (const h of f.history) history.set(h.key, h.points);
-    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: f.pages ?? null };
+    return { targetId: f.targetId!, kind: f.kind!, lastGoodAt: f.lastGoodAt ?? null, lastGoodCount: f.lastGoodCount ?? 0, items, history, kindState: f.kindState ?? {}, pages: f.pages ?? null, fingerprint: null };
   }
-  throw new RadarError('store', `not a snapshot this version can read (version ${JSON.stringify(f?.version ?? null)}); was it written by a newer sales-radar?`, { where: file });
+  throw unknownVersion(f?.version, file);
 }
 
-/** A target's last good snapshot, or null before its first good run. */
+function unknownVersion(version: unknown, file: string): RadarError {
+  return new RadarError('store', `not a snapshot this version can read (version ${JSON.stringify(version ?? null)}); was it written by a newer sales-radar?`, { where: file });
+}
+
+/** Version 1 and 2 files are one JSON object; version 3 starts with its header line. */
+const V3_PREFIX = Buffer.from('{"version":3,');
+
+function decode(buf: Buffer, file: string): Snapshot {
+  if (buf.subarray(0, V3_PREFIX.length).equals(V3_PREFIX)) return decodeV3(buf, file);
+  // A later version need not be one JSON object: say which version it is rather than "not JSON".
+  const later = /^\{"version":(\d+),/.exec(buf.toString('latin1', 0, 32));
+  if (later && Number(later[1]) > 3) throw unknownVersion(Number(later[1]), file);
+  return decodeJson(buf, file);
+}
+
+/**
+ * A target's last good snapshot, or null before its first good run. Items read from a version-3
+ * file parse their data when it is first read, and the history when it is first read.
+ */
 export function readSnapshot(stateDir: string, targetId: string): Snapshot | null {
   const file = snapshotFile(stateDir, targetId);
-  const raw = readJsonFile<unknown>(file);
-  return raw === null ? null : decode(raw, file);
+  if (!existsSync(file)) return null;
+  return decode(readFileSync(file), file);
+}
+
+/**
+ * What a snapshot says about the target as a whole (counts, time, page profile), reading only the
+ * first line of a version-3 file: for every caller that needs no item (the coordinator per job,
+ * status and the console's target list per target). Older files are read in full.
+ */
+export function readSnapshotHeader(stateDir: string, targetId: string): SnapshotHeader | null {
+  const file = snapshotFile(stateDir, targetId);
+  if (!existsSync(file)) return null;
+  const fd = openSync(file, 'r');
+  let head: Buffer = Buffer.alloc(0);
+  try {
+    const piece = Buffer.allocUnsafe(1 << 14);
+    for (;;) {
+      const n = readSync(fd, piece, 0, piece.length, head.length);
+      const nl = piece.subarray(0, n).indexOf(10);
+      head = Buffer.concat([head, piece.subarray(0, nl >= 0 ? nl : n)]);
+      if (nl >= 0 || n === 0) break;
+      if (head.length > V3_PREFIX.length && !head.subarray(0, V3_PREFIX.length).equals(V3_PREFIX)) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (!head.subarray(0, V3_PREFIX.length).equals(V3_PREFIX)) {
+    const s = decode(readFileSync(file), file);
+    return { targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, pages: s.pages, fingerprint: s.fingerprint, items: s.items.size };
+  }
+  const h = parseJsonLine<V3Head>(head, 0, head.length, file);
+  return { targetId: h.targetId, kind: h.kind, lastGoodAt: h.lastGoodAt, lastGoodCount: h.lastGoodCount, pages: h.pages, fingerprint: h.fingerprint, items: h.items };
+}
+
+/**
+ * The version-3 file, in ~1 MB pieces written straight from the Maps: items never read this run
+ * are copied from the bytes they were read from (no parse, no stringify), the others are
+ * stringified once. A 100 k-item snapshot is never one string or one buffer in memory.
+ */
+function* encode(s: Snapshot): Generator<string | Uint8Array> {
+  const fields = s.fingerprint;
+  const times = new Map<string, number>();
+  for (const it of s.items.values()) {
+    if (!times.has(it.firstSeen)) times.set(it.firstSeen, times.size);
+    if (!times.has(it.lastSeen)) times.set(it.lastSeen, times.size);
+  }
+  const head: V3Head = { version: 3, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, pages: s.pages, fingerprint: fields, items: s.items.size };
+  yield `${JSON.stringify(head)}\n${JSON.stringify({ kindState: s.kindState, times: [...times.keys()] })}\n`;
+
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (const it of s.items.values()) {
+    const kept = it instanceof LazyItem ? it.unread() : null;
+    const json = kept ? null : JSON.stringify(it.data);
+    const wellFormed = (it.key as unknown as { isWellFormed(): boolean }).isWellFormed();
+    const key = wellFormed ? it.key : JSON.stringify(it.key);
+    // Room for the worst case (3 UTF-8 bytes a UTF-16 unit) before writing, so nothing is cut.
+    const need = RECORD_FIXED + 4 + 3 * key.length + (kept ? kept.end - kept.start : 3 * json!.length);
+    if (pos + need > chunk.length) {
+      if (pos) yield chunk.subarray(0, pos);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
+    }
+    const kl = chunk.write(key, pos + 4, 'utf8');
+    chunk.writeUInt32LE(wellFormed ? kl : kl + JSON_KEY, pos);
+    pos += 4 + kl;
+    let fp: number | null;
+    let dl: number;
+    if (kept) {
+      dl = kept.buf.copy(chunk, pos + RECORD_FIXED, kept.start, kept.end);
+      fp = !fields ? null : kept.fp >= 0 && sameFields(kept.fields, fields) ? kept.fp : fingerprintOf(it.data, fields);
+    } else {
+      dl = chunk.write(json!, pos + RECORD_FIXED, 'utf8');
+      fp = fields ? fingerprintOf(it.data, fields) : null;
+    }
+    chunk.writeUInt32LE(times.get(it.firstSeen)!, pos);
+    chunk.writeUInt32LE(times.get(it.lastSeen)!, pos + 4);
+    chunk.writeUInt32LE(it.missingRuns, pos + 8);
+    chunk.writeDoubleLE(fp ?? -1, pos + 12);
+    chunk.writeUInt32LE(dl, pos + 20);
+    pos += RECORD_FIXED + dl;
+  }
+  if (pos) yield chunk.subarray(0, pos);
+
+  const raw = unreadHistory.get(s);
+  if (raw) yield raw.buf.subarray(raw.start, raw.end);
+  else {
+    let out = '[';
+    let sep = '';
+    for (const [key, points] of s.history) {
+      out += `${sep}[${JSON.stringify(key)},${JSON.stringify(points)}]`;
+      sep = ',';
+      if (out.length >= CHUNK / 16) {
+        yield out;
+        out = '';
+      }
+    }
+    yield `${out}]`;
+  }
+  yield '\n';
 }
 
 /**
