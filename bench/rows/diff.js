@@ -47,7 +47,8 @@ async function goodRun(db, current, now) {
   t.decideMs = performance.now() - t0;
   t0 = performance.now();
   const at = now.toISOString();
-  recordHistory(db.data.history, current, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed });
+  const moved = new Set([...diff.added, ...diff.changed].map((i) => i.key));
+  recordHistory(db.data.history, current, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed, moved });
   t.historyMs = performance.now() - t0;
   db.data.items = diff.next;
   db.data.kindState = decision.state;

@@ -110,7 +110,8 @@ export async function settleRun(target: Target, run: JudgedRun, deps: SettleDeps
     if (before && current) diff.next.set(key, { key, data: before.data, firstSeen: current.firstSeen, lastSeen: current.lastSeen, missingRuns: current.missingRuns });
   }
   const moved = kept.size ? verdict.items.filter((i) => !kept.has(i.key)) : verdict.items;
-  if (kind.historyPoint) recordHistory(db.data.history, moved, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed });
+  const changed = new Set([...diff.added, ...diff.changed].map((i) => i.key));
+  if (kind.historyPoint) recordHistory(db.data.history, moved, kind.historyPoint, { at, limit: target.history_limit, removed: diff.removed, moved: changed });
   const previousCount = db.data.lastGoodCount;
   db.data.items = diff.next;
   db.data.kindState = decision.state;

@@ -64,19 +64,20 @@ type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history' | 'pages' | 'fingerprin
  * only for the few that changed.
  *
  *   line 1   header JSON: V3Head (what the coordinator and status read, alone)
- *   line 2   JSON: { kindState, times } (times: the distinct firstSeen/lastSeen strings)
+ *   line 2   JSON: { kindState, times, history } (times: the distinct firstSeen/lastSeen strings;
+ *            history: how many history records follow the items)
  *   items    `items` binary records, little-endian:
  *              u32 key length (top bit: the key is stored as a JSON string) · key UTF-8
  *              u32 firstSeen (index into times) · u32 lastSeen · u32 missingRuns
  *              f64 fingerprint of the header's `fingerprint` fields (-1: none)
  *              u32 data length · data as UTF-8 JSON
- *   history  JSON [[key, points], ...] up to the end of the file
+ *   history  `history` records: u32 key length (top bit as above) · key · u32 length · points JSON
  *
  * Every string is length-prefixed, so a key with tabs, newlines or quotes is never ambiguous; a key
  * that is not well-formed UTF-16 (a lone surrogate) is stored as JSON, which keeps it exactly.
- * A record's data stays bytes (a PriorItem) until someone reads it; a run writes an item it never
- * read from those bytes again. JSON.stringify never writes a raw newline, so each line ends at the
- * first "\n".
+ * A record's data stays bytes (a PriorItem) until someone reads it, and so does an item's history
+ * (HistoryMap); what a run never read it writes from those bytes again. JSON.stringify never writes
+ * a raw newline, so each header line ends at the first "\n".
  */
 interface V3Head {
   version: 3;
@@ -178,35 +179,114 @@ class LazyItem implements PriorItem {
   }
 }
 
-/** The history section of a version-3 snapshot not yet parsed: written back as it is. */
-const unreadHistory = new WeakMap<Snapshot, { buf: Buffer; start: number; end: number; file: string }>();
 
-function parseHistory(buf: Buffer, start: number, end: number, file: string): Snapshot['history'] {
-  try {
-    return new Map(JSON.parse(buf.toString('utf8', start, end)) as [string, HistoryPoint[]][]);
-  } catch (cause) {
-    throw new RadarError('store', 'the snapshot\'s price history is not valid JSON (restore it from a backup or delete it to start over)', { where: file, cause });
+/**
+ * A version-3 snapshot's history: each item's points are parsed when first asked for (`get`, or
+ * walking the map), so a price run that records a few thousand moves reads only those items'
+ * points; points never read are written back from their bytes.
+ */
+export class HistoryMap extends Map<string, HistoryPoint[]> {
+  readonly #buf: Buffer;
+  readonly #file: string;
+
+  constructor(buf: Buffer, file: string) {
+    super();
+    this.#buf = buf;
+    this.#file = file;
+  }
+
+  /**
+   * Decoding only: a key whose points are still bytes, kept as the offset of their length prefix
+   * (a number, not an object per key: this runs for every item of a 100 k-item history).
+   */
+  addRaw(key: string, at: number): void {
+    super.set(key, at as unknown as HistoryPoint[]);
+  }
+
+  #bytes(at: number): Buffer {
+    return this.#buf.subarray(at + 4, at + 4 + this.#buf.readUInt32LE(at));
+  }
+
+  override get(key: string): HistoryPoint[] | undefined {
+    const v = super.get(key) as HistoryPoint[] | number | undefined;
+    if (typeof v !== 'number') return v;
+    let points: HistoryPoint[];
+    try {
+      points = JSON.parse(this.#bytes(v).toString('utf8')) as HistoryPoint[];
+    } catch (cause) {
+      throw new RadarError('store', `the price history of item ${JSON.stringify(key)} is not valid JSON (restore the snapshot from a backup or delete it to start over)`, { where: this.#file, cause });
+    }
+    super.set(key, points);
+    return points;
+  }
+
+  override *entries(): MapIterator<[string, HistoryPoint[]]> {
+    for (const key of super.keys()) yield [key, this.get(key)!];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, HistoryPoint[]]> {
+    return this.entries();
+  }
+
+  override *values(): MapIterator<HistoryPoint[]> {
+    for (const key of super.keys()) yield this.get(key)!;
+  }
+
+  override forEach(fn: (value: HistoryPoint[], key: string, map: Map<string, HistoryPoint[]>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) fn.call(thisArg, value, key, this);
+  }
+
+  /** For the writer: each key with its points, or the bytes they still are. */
+  *stored(): Generator<[string, HistoryPoint[] | Buffer]> {
+    for (const [key, v] of super.entries() as MapIterator<[string, HistoryPoint[] | number]>) yield [key, typeof v === 'number' ? this.#bytes(v) : v];
   }
 }
 
+/** The history section of a version-3 snapshot nobody asked for yet: written back as it is. */
+const unreadHistory = new WeakMap<Snapshot, { bytes: Buffer; count: number }>();
+
+function readHistory(buf: Buffer, start: number, count: number, file: string): HistoryMap {
+  const history = new HistoryMap(buf, file);
+  let o = start;
+  try {
+    for (let i = 0; i < count; i++) {
+      const kl = buf.readUInt32LE(o);
+      const len = kl & ~JSON_KEY;
+      const key = keyAt(buf, o + 4, o + 4 + len, kl & JSON_KEY);
+      const at = o + 4 + len;
+      o = at + 4 + buf.readUInt32LE(at);
+      if (o > buf.length) throw new RangeError(`history record ${i} of ${count} runs past the end`);
+      history.addRaw(key, at);
+    }
+  } catch (cause) {
+    throw truncated(file, cause);
+  }
+  return history;
+}
+
 /**
- * History is parsed when first read: a run of a kind without history (tenders, jobs, mentions)
- * never reads it, nor do status, the coordinator or most console pages; an unread history is
- * written back byte for byte.
+ * History is indexed when first read: a run of a kind without history (tenders, jobs, mentions)
+ * never reads it, nor do status, the coordinator or most console pages; an unread history
+ * section is written back byte for byte.
  */
-function lazyHistory(snap: Snapshot, buf: Buffer, start: number, end: number, file: string): void {
+function lazyHistory(snap: Snapshot, buf: Buffer, start: number, count: number, file: string): void {
   const settle = (value: Snapshot['history']) => {
     unreadHistory.delete(snap);
     Object.defineProperty(snap, 'history', { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
-  unreadHistory.set(snap, { buf, start, end, file });
+  unreadHistory.set(snap, { bytes: buf.subarray(start), count });
   Object.defineProperty(snap, 'history', {
-    get: () => settle(parseHistory(buf, start, end, file)),
+    get: () => settle(readHistory(buf, start, count, file)),
     set: settle,
     enumerable: true,
     configurable: true,
   });
+}
+
+function keyAt(buf: Buffer, start: number, end: number, json: number): string {
+  if (end > buf.length) throw new RangeError('a key runs past the end');
+  return json ? (JSON.parse(buf.toString('utf8', start, end)) as string) : buf.toString('utf8', start, end);
 }
 
 function lineEnd(buf: Buffer, from: number, file: string): number {
@@ -231,7 +311,7 @@ function decodeV3(buf: Buffer, file: string): Snapshot {
   const nl1 = lineEnd(buf, 0, file);
   const head = parseJsonLine<V3Head>(buf, 0, nl1, file);
   const nl2 = lineEnd(buf, nl1 + 1, file);
-  const { kindState, times } = parseJsonLine<{ kindState: KindState; times: string[] }>(buf, nl1 + 1, nl2, file);
+  const { kindState, times, history } = parseJsonLine<{ kindState: KindState; times: string[]; history: number }>(buf, nl1 + 1, nl2, file);
   const src: Source = { buf, file, fields: head.fingerprint };
   const items: Snapshot['items'] = new Map();
   let o = nl2 + 1;
@@ -239,7 +319,7 @@ function decodeV3(buf: Buffer, file: string): Snapshot {
     for (let i = 0; i < head.items; i++) {
       const kl = buf.readUInt32LE(o);
       const len = kl & ~JSON_KEY;
-      const key = kl & JSON_KEY ? (JSON.parse(buf.toString('utf8', o + 4, o + 4 + len)) as string) : buf.toString('utf8', o + 4, o + 4 + len);
+      const key = keyAt(buf, o + 4, o + 4 + len, kl & JSON_KEY);
       o += 4 + len;
       const firstSeen = times[buf.readUInt32LE(o)]!;
       const lastSeen = times[buf.readUInt32LE(o + 4)]!;
@@ -254,7 +334,7 @@ function decodeV3(buf: Buffer, file: string): Snapshot {
     throw truncated(file, cause);
   }
   const snap: Omit<Snapshot, 'history'> = { targetId: head.targetId, kind: head.kind, lastGoodAt: head.lastGoodAt, lastGoodCount: head.lastGoodCount, items, kindState, pages: head.pages, fingerprint: head.fingerprint };
-  lazyHistory(snap as Snapshot, buf, o, buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length, file);
+  lazyHistory(snap as Snapshot, buf, o, history, file);
   return snap as Snapshot;
 }
 
@@ -349,25 +429,25 @@ function* encode(s: Snapshot): Generator<string | Uint8Array> {
     if (!times.has(it.lastSeen)) times.set(it.lastSeen, times.size);
   }
   const head: V3Head = { version: 3, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, pages: s.pages, fingerprint: fields, items: s.items.size };
-  yield `${JSON.stringify(head)}\n${JSON.stringify({ kindState: s.kindState, times: [...times.keys()] })}\n`;
+  const raw = unreadHistory.get(s);
+  // An unread section keeps the count it was read with (reading s.history would index it).
+  const historyCount = raw ? raw.count : s.history.size;
+  yield `${JSON.stringify(head)}\n${JSON.stringify({ kindState: s.kindState, times: [...times.keys()], history: historyCount })}\n`;
 
   let chunk = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
   for (const it of s.items.values()) {
     const kept = it instanceof LazyItem ? it.unread() : null;
     const json = kept ? null : JSON.stringify(it.data);
-    const wellFormed = (it.key as unknown as { isWellFormed(): boolean }).isWellFormed();
-    const key = wellFormed ? it.key : JSON.stringify(it.key);
+    const name = keyForm(it.key);
     // Room for the worst case (3 UTF-8 bytes a UTF-16 unit) before writing, so nothing is cut.
-    const need = RECORD_FIXED + 4 + 3 * key.length + (kept ? kept.end - kept.start : 3 * json!.length);
+    const need = RECORD_FIXED + 4 + 3 * name.text.length + (kept ? kept.end - kept.start : 3 * json!.length);
     if (pos + need > chunk.length) {
       if (pos) yield chunk.subarray(0, pos);
       chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
       pos = 0;
     }
-    const kl = chunk.write(key, pos + 4, 'utf8');
-    chunk.writeUInt32LE(wellFormed ? kl : kl + JSON_KEY, pos);
-    pos += 4 + kl;
+    pos = writeKey(chunk, pos, name);
     let fp: number | null;
     let dl: number;
     if (kept) {
@@ -386,22 +466,40 @@ function* encode(s: Snapshot): Generator<string | Uint8Array> {
   }
   if (pos) yield chunk.subarray(0, pos);
 
-  const raw = unreadHistory.get(s);
-  if (raw) yield raw.buf.subarray(raw.start, raw.end);
-  else {
-    let out = '[';
-    let sep = '';
-    for (const [key, points] of s.history) {
-      out += `${sep}[${JSON.stringify(key)},${JSON.stringify(points)}]`;
-      sep = ',';
-      if (out.length >= CHUNK / 16) {
-        yield out;
-        out = '';
-      }
-    }
-    yield `${out}]`;
+  if (raw) {
+    yield raw.bytes;
+    return;
   }
-  yield '\n';
+  chunk = Buffer.allocUnsafe(CHUNK);
+  pos = 0;
+  const entries = s.history instanceof HistoryMap ? s.history.stored() : s.history.entries();
+  for (const [key, points] of entries) {
+    const json = Buffer.isBuffer(points) ? null : JSON.stringify(points);
+    const name = keyForm(key);
+    const need = 8 + 3 * name.text.length + (json === null ? (points as Buffer).length : 3 * json.length);
+    if (pos + need > chunk.length) {
+      if (pos) yield chunk.subarray(0, pos);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
+    }
+    pos = writeKey(chunk, pos, name);
+    const len = json === null ? (points as Buffer).copy(chunk, pos + 4) : chunk.write(json, pos + 4, 'utf8');
+    chunk.writeUInt32LE(len, pos);
+    pos += 4 + len;
+  }
+  if (pos) yield chunk.subarray(0, pos);
+}
+
+/** A key as written: as it is, or as JSON when it is not well-formed UTF-16 (UTF-8 would replace a lone surrogate). */
+function keyForm(key: string): { text: string; json: boolean } {
+  return (key as unknown as { isWellFormed(): boolean }).isWellFormed() ? { text: key, json: false } : { text: JSON.stringify(key), json: true };
+}
+
+/** Writes a key's length and bytes at `pos` (room for 4 + 3 bytes a unit checked by the caller); returns where the record goes on. */
+function writeKey(chunk: Buffer, pos: number, name: { text: string; json: boolean }): number {
+  const kl = chunk.write(name.text, pos + 4, 'utf8');
+  chunk.writeUInt32LE(name.json ? kl + JSON_KEY : kl, pos);
+  return pos + 4 + kl;
 }
 
 /**
@@ -428,14 +526,21 @@ export async function openSnapshot(stateDir: string, targetId: string, kind: str
 /**
  * Appends each item's value (a kind's `historyPoint`) when it moved since its last point, keeps
  * the last `limit` points, and forgets removed items. History records moves, not every sighting.
+ *
+ * `moved`: the keys the diff found added or changed. An item outside it that has a series is not
+ * looked at: its value is its stored one (historyPoint reads only the kind's changeFields), and a
+ * series ends with its item's stored value (every change of it was recorded, a held-back one
+ * changed neither), so reading its points (a 100 k-item price history) would find nothing to add.
  */
 export function recordHistory(
   history: Snapshot['history'],
   items: readonly Item[],
   pointOf: (item: Item) => Record<string, string | number | null> | null,
-  opts: { at: string; limit: number; removed: readonly { key: string }[] },
+  opts: { at: string; limit: number; removed: readonly { key: string }[]; moved?: ReadonlySet<string> },
 ): void {
+  const changed = opts.moved;
   for (const item of items) {
+    if (changed && !changed.has(item.key) && history.has(item.key)) continue;
     const point = pointOf(item);
     if (!point) continue;
     const series = history.get(item.key);

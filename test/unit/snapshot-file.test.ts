@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openSnapshot, readSnapshot, readSnapshotHeader, snapshotFile, type Snapshot } from '../../src/store/snapshot.js';
+import { openSnapshot, readSnapshot, readSnapshotHeader, recordHistory, snapshotFile, type Snapshot } from '../../src/store/snapshot.js';
 import { diffItems, type StoredItem } from '../../src/diff/diff.js';
 import { priceKind } from '../../src/kinds/price.js';
 import { RadarError } from '../../src/core/errors.js';
@@ -126,6 +126,47 @@ describe('snapshot file', () => {
     expect(diff.unchanged).toBe(196);
     expect(parsed).toBe(4);
     expect(diff.next.get('K1')!.data.url).toBe('https://x/1');
+  });
+
+  it('records a run\'s moves reading only the moved items\' history, and keeps every other series as it was', async () => {
+    const db = await openSnapshot(dir, 'hist', 'price');
+    const keys = ['a\tb', 'lone\ud800', '商品', 'plain', 'gone'];
+    db.data.items = new Map(keys.map((k, i) => [k, item(k, 10 + i)]));
+    db.data.history = new Map(keys.map((k, i) => [k, [{ at: '2026-11-01T00:00:00.000Z', amount: 10 + i, currency: 'CNY' }]]));
+    db.data.fingerprint = priceKind.changeFields!;
+    await db.write();
+
+    const run = await openSnapshot(dir, 'hist', 'price');
+    const current: Item[] = [
+      { key: 'a\tb', data: { ...item('a\tb', 10).data, amount: 99 } },
+      { key: 'lone\ud800', data: item('lone\ud800', 11).data },
+      { key: '商品', data: item('商品', 12).data },
+      { key: 'plain', data: item('plain', 13).data },
+      { key: 'new', data: item('new', 5).data },
+    ];
+    const diff = diffItems(run.data.items, current, { now: new Date('2026-11-03T00:00:00Z'), removedAfterRuns: 1, changedFields: priceKind.changedFields, changeFields: priceKind.changeFields! });
+    const parse = vi.spyOn(JSON, 'parse');
+    const moved = new Set([...diff.added, ...diff.changed].map((i) => i.key));
+    recordHistory(run.data.history, current, priceKind.historyPoint!, { at: '2026-11-03T00:00:00.000Z', limit: 10, removed: diff.removed, moved });
+    // Series parsed (a key stored as JSON, the lone surrogate, is parsed too, but is no array).
+    const parsed = parse.mock.calls.filter(([text]) => String(text).startsWith('[')).length;
+    parse.mockRestore();
+    expect(parsed).toBe(1); // a\tb's points; the new item has none, the others are not read
+    run.data.items = diff.next;
+    await run.write();
+
+    const back = readSnapshot(dir, 'hist')!;
+    expect(back.history.get('a\tb')!.map((p) => p.amount)).toEqual([10, 99]);
+    expect(back.history.get('new')!.map((p) => p.amount)).toEqual([5]);
+    expect(back.history.has('gone')).toBe(false);
+    expect([...back.history.keys()].sort()).toEqual(['a\tb', 'lone\ud800', 'new', 'plain', '商品'].sort());
+    for (const [k, i] of [['lone\ud800', 1], ['商品', 2], ['plain', 3]] as const) expect(back.history.get(k)).toEqual([{ at: '2026-11-01T00:00:00.000Z', amount: 10 + i, currency: 'CNY' }]);
+  });
+
+  it('still starts a series for an unchanged item that has none (older snapshots)', async () => {
+    const history: Snapshot['history'] = new Map();
+    recordHistory(history, [{ key: 'x', data: item('x', 5).data }], priceKind.historyPoint!, { at: '2026-11-03T00:00:00.000Z', limit: 10, removed: [], moved: new Set() });
+    expect(history.get('x')).toEqual([{ at: '2026-11-03T00:00:00.000Z', amount: 5, currency: 'CNY' }]);
   });
 
   it('compares in full when the stored fingerprints cover other fields than the kind now counts', async () => {
