@@ -71,7 +71,9 @@ type SnapshotFileV1 = Omit<Snapshot, 'items' | 'history' | 'pages' | 'fingerprin
  *              u32 firstSeen (index into times) · u32 lastSeen · u32 missingRuns
  *              f64 fingerprint of the header's `fingerprint` fields (-1: none)
  *              u32 data length · data as UTF-8 JSON
- *   history  `history` records: u32 key length (top bit as above) · key · u32 length · points JSON
+ *   history  `history` records: u32 key length (top bit as above) · key · u32 length · points JSON;
+ *            a series whose item is in the file has no key: the length's second bit is set and its
+ *            low 30 bits are the item's index (its key string is the item's, not decoded again)
  *
  * Every string is length-prefixed, so a key with tabs, newlines or quotes is never ambiguous; a key
  * that is not well-formed UTF-16 (a lone surrogate) is stored as JSON, which keeps it exactly.
@@ -92,6 +94,9 @@ interface V3Head {
 
 const RECORD_FIXED = 24;
 const JSON_KEY = 0x80000000;
+/** In a history record's key length: no key follows, the low 30 bits are the index of the item whose key it is. */
+const ITEM_KEY = 0x40000000;
+const KEY_LENGTH = 0x3fffffff;
 const CHUNK = 1 << 20;
 
 export function emptySnapshot(targetId: string, kind: string): Snapshot {
@@ -236,23 +241,22 @@ export class HistoryMap extends Map<string, HistoryPoint[]> {
     for (const [key, value] of this.entries()) fn.call(thisArg, value, key, this);
   }
 
-  /** For the writer: each key with its points, or the bytes they still are. */
-  *stored(): Generator<[string, HistoryPoint[] | Buffer]> {
-    for (const [key, v] of super.entries() as MapIterator<[string, HistoryPoint[] | number]>) yield [key, typeof v === 'number' ? this.#bytes(v) : v];
+  /** For the writer: a key's points, or the bytes they still are. */
+  stored(key: string): HistoryPoint[] | Buffer | undefined {
+    const v = super.get(key) as HistoryPoint[] | number | undefined;
+    return typeof v === 'number' ? this.#bytes(v) : v;
   }
 }
 
-/** The history section of a version-3 snapshot nobody asked for yet: written back as it is. */
-const unreadHistory = new WeakMap<Snapshot, { bytes: Buffer; count: number }>();
-
-function readHistory(buf: Buffer, start: number, count: number, file: string): HistoryMap {
+function readHistory(buf: Buffer, start: number, count: number, keys: readonly string[], file: string): HistoryMap {
   const history = new HistoryMap(buf, file);
   let o = start;
   try {
     for (let i = 0; i < count; i++) {
       const kl = buf.readUInt32LE(o);
-      const len = kl & ~JSON_KEY;
-      const key = keyAt(buf, o + 4, o + 4 + len, kl & JSON_KEY);
+      const len = kl & ITEM_KEY ? 0 : kl & KEY_LENGTH;
+      const key = kl & ITEM_KEY ? keys[kl & KEY_LENGTH] : keyAt(buf, o + 4, o + 4 + len, kl & JSON_KEY);
+      if (key === undefined) throw new RangeError(`history record ${i} names item ${kl & KEY_LENGTH} of ${keys.length}`);
       const at = o + 4 + len;
       o = at + 4 + buf.readUInt32LE(at);
       if (o > buf.length) throw new RangeError(`history record ${i} of ${count} runs past the end`);
@@ -266,18 +270,16 @@ function readHistory(buf: Buffer, start: number, count: number, file: string): H
 
 /**
  * History is indexed when first read: a run of a kind without history (tenders, jobs, mentions)
- * never reads it, nor do status, the coordinator or most console pages; an unread history
- * section is written back byte for byte.
+ * never reads it, nor do status, the coordinator or most console pages. (Written again, it is
+ * indexed: its records name items by their place in this file, which the run changes.)
  */
-function lazyHistory(snap: Snapshot, buf: Buffer, start: number, count: number, file: string): void {
+function lazyHistory(snap: Snapshot, buf: Buffer, start: number, count: number, keys: readonly string[], file: string): void {
   const settle = (value: Snapshot['history']) => {
-    unreadHistory.delete(snap);
     Object.defineProperty(snap, 'history', { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
-  unreadHistory.set(snap, { bytes: buf.subarray(start), count });
   Object.defineProperty(snap, 'history', {
-    get: () => settle(readHistory(buf, start, count, file)),
+    get: () => settle(readHistory(buf, start, count, keys, file)),
     set: settle,
     enumerable: true,
     configurable: true,
@@ -314,12 +316,14 @@ function decodeV3(buf: Buffer, file: string): Snapshot {
   const { kindState, times, history } = parseJsonLine<{ kindState: KindState; times: string[]; history: number }>(buf, nl1 + 1, nl2, file);
   const src: Source = { buf, file, fields: head.fingerprint };
   const items: Snapshot['items'] = new Map();
+  const keys: string[] = [];
   let o = nl2 + 1;
   try {
     for (let i = 0; i < head.items; i++) {
       const kl = buf.readUInt32LE(o);
-      const len = kl & ~JSON_KEY;
+      const len = kl & KEY_LENGTH;
       const key = keyAt(buf, o + 4, o + 4 + len, kl & JSON_KEY);
+      keys.push(key);
       o += 4 + len;
       const firstSeen = times[buf.readUInt32LE(o)]!;
       const lastSeen = times[buf.readUInt32LE(o + 4)]!;
@@ -334,7 +338,7 @@ function decodeV3(buf: Buffer, file: string): Snapshot {
     throw truncated(file, cause);
   }
   const snap: Omit<Snapshot, 'history'> = { targetId: head.targetId, kind: head.kind, lastGoodAt: head.lastGoodAt, lastGoodCount: head.lastGoodCount, items, kindState, pages: head.pages, fingerprint: head.fingerprint };
-  lazyHistory(snap as Snapshot, buf, o, history, file);
+  lazyHistory(snap as Snapshot, buf, o, history, keys, file);
   return snap as Snapshot;
 }
 
@@ -429,10 +433,7 @@ function* encode(s: Snapshot): Generator<string | Uint8Array> {
     if (!times.has(it.lastSeen)) times.set(it.lastSeen, times.size);
   }
   const head: V3Head = { version: 3, targetId: s.targetId, kind: s.kind, lastGoodAt: s.lastGoodAt, lastGoodCount: s.lastGoodCount, pages: s.pages, fingerprint: fields, items: s.items.size };
-  const raw = unreadHistory.get(s);
-  // An unread section keeps the count it was read with (reading s.history would index it).
-  const historyCount = raw ? raw.count : s.history.size;
-  yield `${JSON.stringify(head)}\n${JSON.stringify({ kindState: s.kindState, times: [...times.keys()], history: historyCount })}\n`;
+  yield `${JSON.stringify(head)}\n${JSON.stringify({ kindState: s.kindState, times: [...times.keys()], history: s.history.size })}\n`;
 
   let chunk = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
@@ -466,23 +467,34 @@ function* encode(s: Snapshot): Generator<string | Uint8Array> {
   }
   if (pos) yield chunk.subarray(0, pos);
 
-  if (raw) {
-    yield raw.bytes;
-    return;
-  }
+  // Series in item order, each naming its item by index; then those of keys no item has (older files).
+  const history = s.history;
+  const storedOf = history instanceof HistoryMap ? (key: string) => history.stored(key) : (key: string) => history.get(key);
   chunk = Buffer.allocUnsafe(CHUNK);
   pos = 0;
-  const entries = s.history instanceof HistoryMap ? s.history.stored() : s.history.entries();
-  for (const [key, points] of entries) {
+  const series = function* (): Generator<[string | number, HistoryPoint[] | Buffer]> {
+    let i = 0;
+    for (const key of s.items.keys()) {
+      const points = storedOf(key);
+      if (points !== undefined) yield [i, points];
+      i++;
+    }
+    for (const key of history.keys()) if (!s.items.has(key)) yield [key, storedOf(key)!];
+  };
+  for (const [key, points] of series()) {
     const json = Buffer.isBuffer(points) ? null : JSON.stringify(points);
-    const name = keyForm(key);
-    const need = 8 + 3 * name.text.length + (json === null ? (points as Buffer).length : 3 * json.length);
+    const name = typeof key === 'number' ? null : keyForm(key);
+    const need = 8 + (name ? 3 * name.text.length : 0) + (json === null ? (points as Buffer).length : 3 * json.length);
     if (pos + need > chunk.length) {
       if (pos) yield chunk.subarray(0, pos);
       chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
       pos = 0;
     }
-    pos = writeKey(chunk, pos, name);
+    if (name) pos = writeKey(chunk, pos, name);
+    else {
+      chunk.writeUInt32LE(ITEM_KEY + (key as number), pos);
+      pos += 4;
+    }
     const len = json === null ? (points as Buffer).copy(chunk, pos + 4) : chunk.write(json, pos + 4, 'utf8');
     chunk.writeUInt32LE(len, pos);
     pos += 4 + len;
