@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readSnapshot } from '../../src/store/snapshot.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
@@ -71,6 +72,19 @@ export function runChild(nodeArgs: string[], args: string[], env: Record<string,
  * as MIME with its Message-ID, and each message the outbox names must have its body on disk.
  * Returns the problems found (empty = healthy).
  */
+/** Reads a snapshot through the product's reader, every item's data and every price series: null when all of it reads. */
+function snapshotProblem(stateDir: string, targetId: string): string | null {
+  try {
+    const snap = readSnapshot(stateDir, targetId);
+    if (!snap) return 'vanished';
+    for (const item of snap.items.values()) void item.data;
+    for (const points of snap.history.values()) if (!Array.isArray(points)) return 'a price series is not a list';
+    return null;
+  } catch (e) {
+    return `unreadable (${(e as Error).message})`;
+  }
+}
+
 export function checkStateFiles(stateDir: string): string[] {
   const problems: string[] = [];
   const walk = (dir: string): string[] =>
@@ -78,6 +92,12 @@ export function checkStateFiles(stateDir: string): string[] {
   for (const file of walk(stateDir)) {
     const base = file.split('/').pop()!;
     if (base.endsWith('.tmp')) continue; // an interrupted write's leftover; removed at the next start
+    if (base.endsWith('.snapshot.json')) {
+      // Snapshot format 3 is a header line and binary records: a torn one fails the product's own reader.
+      const problem = snapshotProblem(stateDir, base.slice(0, -'.snapshot.json'.length));
+      if (problem) problems.push(`${file}: ${problem}`);
+      continue;
+    }
     const text = readFileSync(file, 'utf8');
     if (base.endsWith('.json') || base === 'radar.lock') {
       try {
