@@ -31,6 +31,8 @@ const opts = {
   // Many more targets (jobs) than worker slots, as in a real deployment: with as few targets as
   // slots, the last round's idle slots (granularity) would cap the gain of a second worker.
   workerTargets: Number(a['worker-targets'] ?? 30),
+  // Each worker on a core of its own (taskset), as if each were a machine: `--pin-workers false` to let them share.
+  pinWorkers: (a['pin-workers'] ?? 'true') !== 'false',
   // Browser rows take minutes each on a small machine: once unless asked.
   browserReps: Number(a['browser-reps'] ?? 1),
   // A quality-only run (seconds) must not replace the full run's latest.json.
@@ -39,7 +41,7 @@ const opts = {
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,browser,workers,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --daemon-targets 10000 --browser-pages 300 --browser-concurrency 4 --browser-reps 1 --worker-targets 30 --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,browser,workers,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --daemon-targets 10000 --browser-pages 300 --browser-concurrency 4 --browser-reps 1 --worker-targets 30 --pin-workers true --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
 npm run bench:quality   (the quality section alone, seconds)`);
   process.exit(0);
 }
@@ -172,7 +174,7 @@ if (opts.only.includes('workers')) await timed('workers', async () => {
   for (let rep = 1; rep <= opts.browserReps; rep++) {
     for (const n of [1, 2]) {
       if (skip.has(n)) continue;
-      const r = await runChild('rows/workers.js', ['--workers', String(n), '--pages', String(opts.browserPages), '--targets', String(opts.workerTargets), '--dir', tmp], { tree: true, timeoutMs: 1_800_000 });
+      const r = await runChild('rows/workers.js', ['--workers', String(n), '--pages', String(opts.browserPages), '--targets', String(opts.workerTargets), ...(opts.pinWorkers ? ['--pin'] : []), '--dir', tmp], { tree: true, timeoutMs: 1_800_000 });
       addSample(`workers.${n}`, r);
       if (r.notBuilt) skip.add(n);
       progress(`workers.${n} #${rep}: ${r.notBuilt ?? (r.ok ? `${(r.pages / (r.wallMs / 1000)).toFixed(1)} pages/s, ${r.items} items, coordinator ${r.coordCpuPer1000.toFixed(1)} CPU s per 1,000 pages` : r.error)}`);

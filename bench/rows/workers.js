@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { args, report } from '../lib/child.js';
@@ -21,6 +22,8 @@ const targets = Number(a.targets ?? 30);
 const pagesPer = Math.ceil(Number(a.pages) / targets);
 const jobs = Number(a['jobs-per-worker'] ?? 2);
 const latencyMs = Number(a['api-latency'] ?? 1000);
+const cores = availableParallelism();
+const pin = a.pin === 'true' && cores >= workers;
 const launcher = join(a.dist, '..', 'bin', 'radar.js');
 if (!existsSync(join(a.dist, 'cli', 'worker.js'))) {
   report(a.out, { notBuilt: 'radar worker is not in this build' });
@@ -95,7 +98,11 @@ const cpuOf = (pid) => {
 // Workers first, so the first jobs find them waiting (each starts its browser on its first job).
 let ready = 0;
 for (let i = 1; i <= workers; i++) {
-  const w = spawn(process.execPath, [launcher, '--home', home, 'worker', '--redis', url, '--browser', '--concurrency', String(jobs), '--name', `bench-${i}`, '--log', 'json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const argv = [process.execPath, launcher, '--home', home, 'worker', '--redis', url, '--browser', '--concurrency', String(jobs), '--name', `bench-${i}`, '--log', 'json'];
+  // --pin: each worker (and the Chromium it starts) on a core of its own, as if each were its own
+  // machine; without it one worker may use every core and a second one brings no CPU of its own.
+  if (pin) argv.unshift('taskset', '-c', String((i - 1) % cores));
+  const w = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'inherit'] });
   procs.push(w);
   let seen = false;
   lines(w, (o) => {
@@ -147,4 +154,4 @@ if (failed || settled.size !== targets) {
 }
 const pages = [...settled.values()].reduce((s, o) => s + o.pages, 0);
 const items = [...settled.values()].reduce((s, o) => s + o.items, 0);
-report(a.out, { workers, pages, items, wallMs, coordCpuS, coordCpuPer1000: (coordCpuS / pages) * 1000 });
+report(a.out, { workers, pinned: pin, pages, items, wallMs, coordCpuS, coordCpuPer1000: (coordCpuS / pages) * 1000 });
