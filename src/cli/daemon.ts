@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--schedule <cron>', 'use this cron for every target instead of their own (trying a setup, the demo)')
     .option('--no-watch', 'do not watch scrapers/ and rules/ for changes (SIGHUP still reloads)')
     .option('--demo', `the bundled demo: start the local demo shops, run the demo targets every 20 s (or --schedule); prices change after the first round`)
-    .option('--serve', 'also serve the web console and REST API in this process (as radar serve; "run now" goes to this daemon)')
+    .option('--serve', 'also serve the web console and REST API in this process (as radar serve; "run now" goes to this daemon, through the queue when coordinating; the targets page shows the queue and its workers)')
     .option('-p, --port <n>', 'port for --serve', parsePort, 8080)
     .option('--host <addr>', 'address for --serve (0.0.0.0 for the whole network)', '127.0.0.1')
     .option('--redis <url>', 'distributed mode: coordinate `radar worker` processes through this Redis (default: $RADAR_REDIS_URL, else daemon.queue in rules/delivery.yaml; none: everything runs in this process)')
@@ -58,7 +58,7 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
       }
       demo?.setTargets(daemon.targetIds());
       // The server (Fastify, routes, console templates) loads only with --serve.
-      const server = opts.serve ? await serveFrom(daemon, demo?.paths ?? pathsFrom(cmd), opts, log) : null;
+      const server = opts.serve ? await serveFrom(() => daemon, demo?.paths ?? pathsFrom(cmd), opts, log) : null;
       let abandoned = 0;
       const handlers: [NodeJS.Signals, (sig: NodeJS.Signals) => void][] = [];
       const code = await new Promise<number>((resolve) => {
@@ -100,29 +100,51 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
     });
 }
 
-/** The console and API in this process: runs go to this daemon's scheduler, outbox changes to its outbox. */
-async function serveFrom(daemon: Daemon, paths: Paths, opts: { port: number; host: string }, log: Logger) {
-  const { startServer } = await import('../server/start.js');
+/**
+ * The console and API in this process: runs go to this process's daemon (in distributed mode the
+ * leading one, which enqueues them for the workers), outbox changes to its outbox. A coordinator
+ * standing by has no daemon: it leaves the request in the shared state folder for the leader.
+ */
+async function serveFrom(daemon: () => Daemon | null, paths: Paths, opts: { port: number; host: string }, log: Logger, queueUrl: string | null = null) {
+  const [{ startServer }, { handToDaemon, handedTo, leaveRequest }] = await Promise.all([import('../server/start.js'), import('../service/owner.js')]);
+  const here = `this daemon (pid ${process.pid})${queueUrl ? ', through the job queue' : ''}`;
+  /** A coordinator standing by: the leader (signalled when on this host) takes the request from the state folder. */
+  const toLeader = (req: { action: 'run' | 'retry'; ids: string[] }): string => {
+    const handed = handToDaemon(paths.stateDir, req);
+    if (handed) return handedTo(handed);
+    leaveRequest(paths.stateDir, req);
+    return 'the leading coordinator, at its next delivery round';
+  };
   return startServer({
     paths,
     port: opts.port,
     host: opts.host,
     log,
+    queueUrl,
     owner: {
       run: async (ids) => {
-        daemon.runNow(ids);
-        return { status: 'queued', by: `this daemon (pid ${process.pid})` };
+        const d = daemon();
+        if (!d) return { status: 'queued', by: toLeader({ action: 'run', ids: [...ids] }) };
+        d.runNow(ids);
+        return { status: 'queued', by: here };
       },
-      retry: async (ids) => ({ status: 'queued', ids: daemon.retryNow(ids) }),
+      retry: async (ids) => {
+        const d = daemon();
+        if (d) return { status: 'queued', ids: d.retryNow(ids) };
+        toLeader({ action: 'retry', ids: [...ids] });
+        return { status: 'queued', ids: [...ids] };
+      },
     },
   });
 }
 
 /** Distributed mode: lead (or stand by), with the same signals as the embedded daemon. */
-async function coordinate(cmd: Command, url: string, opts: { runNow?: boolean; schedule?: string; watch: boolean }, log: Logger): Promise<void> {
+async function coordinate(cmd: Command, url: string, opts: { runNow?: boolean; schedule?: string; watch: boolean; serve?: boolean; port: number; host: string }, log: Logger): Promise<void> {
   const { leadOrStandBy } = await import('../queue/lead.js');
   const stop = new AbortController();
   let daemon: Daemon | null = null;
+  // The console serves from the start, leading or standing by: its queue view shows who leads.
+  const server = opts.serve ? await serveFrom(() => daemon, pathsFrom(cmd), opts, log, url) : null;
   let stops = 0;
   const onStop = (sig: NodeJS.Signals) => {
     if (++stops > 1) {
@@ -130,6 +152,8 @@ async function coordinate(cmd: Command, url: string, opts: { runNow?: boolean; s
       process.exit(1);
     }
     log.info({ signal: sig }, 'stopping');
+    // No new requests while the coordinator winds down.
+    void server?.close();
     stop.abort();
   };
   const hup = () => void daemon?.reload('SIGHUP').catch((e: unknown) => log.error({ error: errorLine(e) }, 'reload failed; previous config keeps running'));
@@ -148,38 +172,23 @@ async function coordinate(cmd: Command, url: string, opts: { runNow?: boolean; s
         watch: opts.watch,
       },
       onLeading: (d) => (daemon = d),
+      onStepDown: () => (daemon = null),
     });
     setExitCode(cmd, 0);
     if (r.abandoned) process.exit(0);
   } finally {
     for (const [sig, fn] of handlers) process.removeListener(sig, fn);
+    await server?.close();
   }
 }
 
 /** The demo shops on 127.0.0.1 (port 8765, or any free one) and the package's own targets and rules. */
 async function startDemo(cmd: Command, log: Logger) {
   // Loaded here, not at the top: a production daemon never needs the demo shops (or what `radar demo` imports).
-  const [{ DemoSite }, { demoExtensions }, { PACKAGE_ROOT, DEMO_ROBOTS, DEMO_WECOM_ENV }, { DemoWecom }] = await Promise.all([
-    import('../demo/site.js'),
-    import('../demo/extensions.js'),
-    import('./demo.js'),
-    import('../demo/wecom.js'),
-  ]);
+  const [{ startDemoSite }, { PACKAGE_ROOT }] = await Promise.all([import('../demo/start.js'), import('./demo.js')]);
   const o = cmd.optsWithGlobals() as { state?: string };
   const paths = resolvePaths({ home: PACKAGE_ROOT, stateDir: o.state ?? join(PACKAGE_ROOT, 'data', 'state', 'daemon-demo'), outboxDir: join(PACKAGE_ROOT, 'data', 'outbox') });
-  const site = new DemoSite(join(PACKAGE_ROOT, 'data', 'demo', 'catalog.json'));
-  for (const extend of demoExtensions) extend(site, join(PACKAGE_ROOT, 'data', 'demo'));
-  const wecom = new DemoWecom(join(paths.outboxDir, 'wecom'), DEMO_ROBOTS);
-  wecom.mount(site);
-  let base: string;
-  try {
-    base = await site.start(8765);
-  } catch {
-    base = await site.start(0);
-  }
-  process.env.RADAR_DEMO_URL = base;
-  // The regional WeCom groups of rules/owners.yaml go to the demo site's WeCom-compatible endpoint, never the network.
-  for (const [name, robot] of Object.entries(DEMO_WECOM_ENV)) process.env[name] = wecom.url(base, robot);
+  const { site, base } = await startDemoSite({ root: PACKAGE_ROOT, wecomDir: join(paths.outboxDir, 'wecom') });
   log.info({ shops: base, state: paths.stateDir, outbox: paths.outboxDir, wecom: join(paths.outboxDir, 'wecom') }, 'demo shops started');
   let targets: string[] | null = null;
   const ran = new Set<string>();

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths, displayPath } from '../config/load.js';
-import { DemoSite } from '../demo/site.js';
-import { DemoWecom } from '../demo/wecom.js';
-import { demoExtensions } from '../demo/extensions.js';
+import { DEMO_WECOM_ENV, startDemoSite } from '../demo/start.js';
 import { runAll } from '../pipeline/run.js';
 import { loadRules } from '../config/load.js';
 import { deliverOutbox } from '../deliver/deliver.js';
@@ -19,10 +17,6 @@ import { runScorecard } from '../sales/scorecard/job.js';
 import { seedDemoUsers } from '../demo/users.js';
 import { out, plural, sentLine, setExitCode } from './common.js';
 import { printSummary } from './run.js';
-
-/** The demo's WeCom robots: key → group, and the env var rules/owners.yaml reads each robot's URL from. */
-export const DEMO_ROBOTS: Record<string, string> = { 'demo-east-robot-key': 'east', 'demo-south-robot-key': 'south' };
-export const DEMO_WECOM_ENV: Record<string, string> = { RADAR_WECOM_EAST_URL: 'east', RADAR_WECOM_SOUTH_URL: 'south' };
 
 /** The folder the package lives in: the demo always uses its bundled targets, rules and templates. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,20 +35,9 @@ export function register(program: Command): void {
       if (!opts.keepState) {
         for (const dir of [paths.stateDir, paths.outboxDir]) if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
       }
-      const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
-      for (const extend of demoExtensions) extend(site, join(root, 'data', 'demo'));
-      // The regional WeCom groups of rules/owners.yaml, answered by a WeCom-compatible endpoint on the demo site.
-      const wecom = new DemoWecom(join(paths.outboxDir, 'wecom'), DEMO_ROBOTS);
-      wecom.mount(site);
-      let base: string;
-      try {
-        base = await site.start(opts.port ?? 8765);
-      } catch {
-        base = await site.start(0);
-      }
       const saved = Object.fromEntries(['RADAR_DEMO_URL', ...Object.keys(DEMO_WECOM_ENV)].map((k) => [k, process.env[k]]));
-      process.env.RADAR_DEMO_URL = base;
-      for (const [name, robot] of Object.entries(DEMO_WECOM_ENV)) process.env[name] = wecom.url(base, robot);
+      // The regional WeCom groups of rules/owners.yaml, answered by a WeCom-compatible endpoint on the demo site.
+      const { site, base, wecom } = await startDemoSite({ root, ...(opts.port !== undefined ? { port: opts.port } : {}), wecomDir: join(paths.outboxDir, 'wecom') });
       try {
         out(`demo sites on ${base}`);
         out('\n== run 1: first look at every competitor (sets the baseline, no price alerts) ==');
@@ -114,8 +97,8 @@ export function register(program: Command): void {
         const emails = sent.filter((m) => !m.channel || m.channel === 'email');
         out(`\n${plural(emails.length, 'digest email')} in ${displayPath(paths.outboxDir)}/ (open the .eml in a mail client or the .html in a browser):`);
         for (const m of emails) if (m.file) out(`  ${displayPath(m.file)}`);
-        out(`\n${plural(wecom.posts.length, 'post')} to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
-        for (const p of wecom.posts) out(`  ${p.robot}: ${p.msgtype}  ${displayPath(p.file)}`);
+        out(`\n${plural((wecom?.posts ?? []).length, 'post')} to the regional WeCom groups (a WeCom-compatible robot endpoint on ${base}), in ${displayPath(join(paths.outboxDir, 'wecom'))}/:`);
+        for (const p of (wecom?.posts ?? [])) out(`  ${p.robot}: ${p.msgtype}  ${displayPath(p.file)}`);
         out(`state (snapshots, history, outbox) in ${displayPath(paths.stateDir)}/; try: npx radar history acme-prices --state ${displayPath(paths.stateDir)}`);
         const logins = await seedDemoUsers(paths);
         out('\n== web console on this demo ==');

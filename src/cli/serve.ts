@@ -4,6 +4,7 @@ import { resolvePaths, type Paths } from '../config/load.js';
 import { loadUsers } from '../service/users.js';
 import { localOwner } from '../service/owner.js';
 import { startServer } from '../server/start.js';
+import { configuredQueueUrl } from '../queue/redis.js';
 import { err, out, parsePort, pathsFrom } from './common.js';
 
 export function register(program: Command): void {
@@ -29,12 +30,19 @@ without one, the server runs them itself. Stop with Ctrl-C.`,
         const { PACKAGE_ROOT } = await import('./demo.js');
         const o = cmd.optsWithGlobals() as { state?: string };
         paths = resolvePaths({ home: PACKAGE_ROOT, stateDir: o.state ?? join(PACKAGE_ROOT, 'data', 'state', 'demo'), outboxDir: join(PACKAGE_ROOT, 'data', 'outbox') });
-        stopDemo = await startDemoShops(PACKAGE_ROOT);
+        const { startDemoSite } = await import('../demo/start.js');
+        const demo = await startDemoSite({ root: PACKAGE_ROOT });
+        // The shops as they were at the end of `npm start` (after the price changes).
+        demo.site.applyChanges();
+        out(`demo shops: ${demo.base}`);
+        stopDemo = demo.stop;
       }
       if (Object.keys(loadUsers(paths.stateDir).users).length === 0) {
         err(`no console users yet in ${paths.stateDir}: add one with  radar users add NAME --role admin${opts.demo ? '  (or run npm start first)' : ''}`);
       }
-      const server = await startServer({ paths, port: opts.port, host: opts.host, owner: localOwner(paths), ...(opts.secureCookies ? { secureCookies: true } : {}), ...(opts.trustProxy ? { trustProxy: true } : {}) });
+      // Beside a coordinator (distributed mode), the targets page shows its queue and workers too.
+      const queueUrl = configuredQueueUrl(paths);
+      const server = await startServer({ paths, port: opts.port, host: opts.host, owner: localOwner(paths), queueUrl, ...(opts.secureCookies ? { secureCookies: true } : {}), ...(opts.trustProxy ? { trustProxy: true } : {}) });
       out(`console: ${server.url}/   API: ${server.url}/api/ (OpenAPI: ${server.url}/api/openapi.json)`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -44,22 +52,4 @@ without one, the server runs them itself. Stop with Ctrl-C.`,
       await server.close();
       await stopDemo?.();
     });
-}
-
-/** The demo's shops on 127.0.0.1 (8765 or any free port), so the demo targets can be tried and run. */
-async function startDemoShops(root: string): Promise<() => Promise<void>> {
-  const [{ DemoSite }, { demoExtensions }] = await Promise.all([import('../demo/site.js'), import('../demo/extensions.js')]);
-  const site = new DemoSite(join(root, 'data', 'demo', 'catalog.json'));
-  for (const extend of demoExtensions) extend(site, join(root, 'data', 'demo'));
-  let base: string;
-  try {
-    base = await site.start(8765);
-  } catch {
-    base = await site.start(0);
-  }
-  process.env.RADAR_DEMO_URL = base;
-  // The shops as they were at the end of `npm start` (after the price changes).
-  site.applyChanges();
-  out(`demo shops: ${base}`);
-  return () => site.stop();
 }

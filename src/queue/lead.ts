@@ -18,6 +18,8 @@ export interface LeadOptions {
   signal: AbortSignal;
   /** Each time this process starts leading (tests and the CLI's SIGHUP/SIGUSR2 need the daemon). */
   onLeading?: (daemon: Daemon) => void;
+  /** Each time it stops leading (stopped, or the lead was lost): that daemon no longer runs anything. */
+  onStepDown?: () => void;
 }
 
 /** Resolves when stopped; `abandoned` counts runs cut off by the last stop. */
@@ -71,6 +73,7 @@ export async function leadOrStandBy(o: LeadOptions): Promise<{ abandoned: number
       const stopped = new Promise<'stop'>((resolve) => (o.signal.aborted ? resolve('stop') : o.signal.addEventListener('abort', () => resolve('stop'), { once: true })));
       const why = await Promise.race([lostLease, stopped]);
       if (why === 'lost') o.log.error('another coordinator took the lead: stepping down');
+      o.onStepDown?.();
       const r = await daemon.stop(why === 'lost' ? 'lost the lead' : 'stop');
       abandoned = r.abandoned.length;
       await coordinator.close();

@@ -13,6 +13,8 @@ export interface ServeOptions {
   host: string;
   owner: TargetRunner & OutboxChanger;
   log?: Logger;
+  /** Distributed mode: the queue whose depth and workers the console and /api/queue show. */
+  queueUrl?: string | null;
   secureCookies?: boolean;
   trustProxy?: boolean;
 }
@@ -25,7 +27,7 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const app = await buildApp({
-    ctx: { paths: o.paths, now: () => new Date(), runner: o.owner, outbox: o.owner },
+    ctx: { paths: o.paths, now: () => new Date(), runner: o.owner, outbox: o.owner, ...(o.queueUrl ? { queueUrl: o.queueUrl } : {}) },
     ...(o.secureCookies !== undefined ? { secureCookies: o.secureCookies } : {}),
     ...(o.trustProxy ? { trustProxy: true } : {}),
   });

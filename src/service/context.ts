@@ -26,6 +26,8 @@ export interface ServiceContext {
   now: () => Date;
   runner: TargetRunner;
   outbox: OutboxChanger;
+  /** Distributed mode: the Redis the coordinator and workers share, for the queue's status. None: embedded. */
+  queueUrl?: string;
 }
 
 /** The console's own state (users, sessions' audit, acknowledgements) lives beside the rest. */

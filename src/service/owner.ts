@@ -4,6 +4,7 @@
  * `radar outbox retry` hands over; with no daemon, the work is done here, under the lock.
  * `radar daemon --serve` passes its own daemon instead (see daemonOwner in schedule/daemon.ts).
  */
+import { hostname } from 'node:os';
 import { displayPath, loadRules, type Paths } from '../config/load.js';
 import { RadarError } from '../core/errors.js';
 import { writeRunRequest } from '../schedule/daemon-requests.js';
@@ -12,18 +13,33 @@ import { acquireLock, liveHolder } from '../schedule/lock.js';
 import type { OutboxMessage } from '../store/outbox.js';
 import type { OutboxChanger, RunOutcome, TargetRunner } from './context.js';
 
-/** Hands work to a live daemon on this state folder (a request file, then SIGUSR2); null when there is none. */
-export function handToDaemon(stateDir: string, req: { action: 'run' | 'retry'; ids: string[] }): { pid: number } | null {
+/**
+ * Hands work to a live daemon on this state folder (a request file, then SIGUSR2); null when there
+ * is none. A daemon on another host (coordinators sharing the folder) cannot be signalled from
+ * here: it takes the request at its next delivery round.
+ */
+export function handToDaemon(stateDir: string, req: { action: 'run' | 'retry'; ids: string[] }): { pid: number; host: string | null } | null {
   const holder = liveHolder(stateDir);
   if (!holder || holder.command !== 'daemon') return null;
-  if (req.action === 'run') writeRunRequest(stateDir, { ids: req.ids });
-  else writeOutboxRequest(stateDir, { action: 'retry', ids: req.ids });
+  leaveRequest(stateDir, req);
+  if (holder.host !== hostname()) return { pid: holder.pid, host: holder.host };
   try {
     process.kill(holder.pid, 'SIGUSR2');
   } catch {
     throw new RadarError('usage', `radar daemon (pid ${holder.pid}) could not be signalled; the request waits in ${displayPath(stateDir)}/requests/ for its next delivery round`);
   }
-  return { pid: holder.pid };
+  return { pid: holder.pid, host: null };
+}
+
+/** The request file a daemon reads at each delivery round (and on SIGUSR2). */
+export function leaveRequest(stateDir: string, req: { action: 'run' | 'retry'; ids: string[] }): void {
+  if (req.action === 'run') writeRunRequest(stateDir, { ids: req.ids });
+  else writeOutboxRequest(stateDir, { action: 'retry', ids: req.ids });
+}
+
+/** Who a handed request went to, in the words "run now" answers with. */
+export function handedTo(h: { pid: number; host: string | null }): string {
+  return h.host ? `radar daemon (pid ${h.pid} on ${h.host}, at its next delivery round)` : `radar daemon (pid ${h.pid})`;
 }
 
 /** Retries messages now, under the lock (no daemon): fresh attempt budget, forced send. */
@@ -62,7 +78,7 @@ export function localOwner(paths: Paths): TargetRunner & OutboxChanger {
   return {
     async run(ids): Promise<RunOutcome> {
       const handed = handToDaemon(paths.stateDir, { action: 'run', ids: [...ids] });
-      if (handed) return { status: 'queued', by: `radar daemon (pid ${handed.pid})` };
+      if (handed) return { status: 'queued', by: handedTo(handed) };
       const { runAll } = await import('../pipeline/run.js');
       const lock = acquireLock(paths.stateDir, 'serve', (h) => `radar ${h.command} (pid ${h.pid}) is using the state folder right now; try again when it has finished`);
       try {

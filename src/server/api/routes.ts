@@ -4,6 +4,7 @@ import { registerAlerts } from './alerts.js';
 import { registerCompare } from './compare.js';
 import { registerHr } from './hr.js';
 import { registerOutbox } from './outbox.js';
+import { registerQueue } from './queue.js';
 import { registerSession } from './session.js';
 import { registerTargets } from './targets.js';
 import { registerScorecards } from './scorecards.js';
@@ -17,6 +18,7 @@ export function registerApi(api: Api, deps: ServerDeps, opts: { loginRate: numbe
   registerAlerts(api, deps);
   registerCompare(api, deps);
   registerOutbox(api, deps);
+  registerQueue(api, deps);
   registerHr(api, deps);
   registerTeams(api, deps);
   registerScorecards(api, deps);

@@ -17,6 +17,7 @@ import { ackAttrition, attritionAudit, getAttrition, listAttrition } from '../..
 import { readChanges } from '../../service/audit.js';
 import { priceTable } from '../../service/compare.js';
 import { listOutbox, resend } from '../../service/outbox.js';
+import { queueTotals, queueView } from '../../service/queue.js';
 import { editableRules, getRuleFile, putRuleFile } from '../../service/rules.js';
 import * as targets from '../../service/targets.js';
 import type { TryResult } from '../../service/try.js';
@@ -146,7 +147,10 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
     const list = targets.listTargets(ctx, req.who.principal, { ...(str(q.region) ? { region: str(q.region) } : {}), ...(str(q.status) ? { status: str(q.status) } : {}), ...(str(q.q) ? { q: str(q.q) } : {}) });
     const counts: Record<string, number> = {};
     for (const x of list.targets) counts[x.health.status] = (counts[x.health.status] ?? 0) + 1;
-    return html(reply, 'targets', model(req, t(req, 'targets.title'), { list, counts, regions: regionsFor(req.who.principal!), filter: { region: str(q.region), status: str(q.status), q: str(q.q) }, canWrite: can(req.who.principal, 'targets.write') }));
+    // Distributed mode: the queue and its workers under the targets, for those who run targets (as radar status prints it).
+    const queue = ctx.queueUrl && can(req.who.principal, 'targets.run') ? await queueView(ctx, req.who.principal) : null;
+    const queueShown = queue && queue.mode === 'distributed' ? { ...queue, ...(queue.reachable ? queueTotals(queue) : {}) } : null;
+    return html(reply, 'targets', model(req, t(req, 'targets.title'), { list, counts, regions: regionsFor(req.who.principal!), filter: { region: str(q.region), status: str(q.status), q: str(q.q) }, canWrite: can(req.who.principal, 'targets.write'), queue: queueShown }));
   });
 
   const newForm = (req: FastifyRequest, extra: Record<string, unknown> = {}) =>
