@@ -25,14 +25,16 @@ const paginateSchema = z.strictObject({
 });
 
 const waitMs = z.number().int().min(0).max(60_000);
+/** A step whose element only sometimes shows (a cookie banner, a pop-up answered once per session): skipped when it is not there. */
+const optional = z.boolean().optional().describe('skip this step when its element is not on the page (it waits at most 3 s for it); without it, a missing element fails the run');
 /** Browser steps, run in order before the page is read. */
 export const stepSchema = z.union(
   [
-    z.strictObject({ click: selector, times: z.number().int().positive().max(200).default(1), wait_ms: waitMs.default(3000) }),
+    z.strictObject({ click: selector, times: z.number().int().positive().max(200).default(1), wait_ms: waitMs.default(3000), optional }),
     z.strictObject({ scroll: z.number().int().positive().max(200), wait_ms: waitMs.default(3000) }),
-    z.strictObject({ fill: selector, value: z.string(), submit: z.boolean().default(false), wait_ms: waitMs.default(0) }),
-    z.strictObject({ select: selector, value: z.string(), wait_ms: waitMs.default(0) }),
-    z.strictObject({ wait_for: selector, timeout_ms: waitMs.optional() }),
+    z.strictObject({ fill: selector, value: z.string(), submit: z.boolean().default(false), wait_ms: waitMs.default(0), optional }),
+    z.strictObject({ select: selector, value: z.string(), wait_ms: waitMs.default(0), optional }),
+    z.strictObject({ wait_for: selector, timeout_ms: waitMs.optional(), optional }),
     z.strictObject({ wait_ms: waitMs }),
   ],
   { error: 'expected a step: { click }, { scroll }, { fill, value }, { select, value }, { wait_for } or { wait_ms }' },

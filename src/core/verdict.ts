@@ -12,6 +12,8 @@ export type FailureClass =
   | 'blocked'
   | 'login_wall'
   | 'layout_changed'
+  /** Browser: a step (click, fill, select) could not be done: its element is missing, covered or disabled. */
+  | 'step_failed'
   | 'no_match'
   | 'truncated'
   | 'pagination'

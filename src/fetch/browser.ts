@@ -28,6 +28,7 @@ import { interpolateEnv } from '../config/env.js';
 import { FetchFailure, type Failure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
 import { detectLoginWall } from './blocked.js';
+import { runStep, StepFailure, stepSelector, type StepFailureClass } from './browser-steps.js';
 import { defaultHeaders } from './http.js';
 import { politely } from './polite.js';
 import { playwrightProxy, proxyFor } from './proxy.js';
@@ -441,16 +442,19 @@ export class BrowserFetcher implements Fetcher {
       // never shows an item is read after wait_timeout_ms and judged (empty, layout_changed).
       // A first step on an element (a city pop-up to close) may be what makes the items come: the
       // wait ends as soon as that element shows, instead of waiting out the timeout first.
-      await untilItemsOrFirstStep(page, target.items.each, f.steps[0], f.wait_timeout_ms);
+      await untilItemsOrFirstStep(page, target.items.each, f.steps, f.wait_timeout_ms);
     } else {
       // Nothing to wait for (a product page read from structured data): the load event, then a short quiet spell.
       await page.waitForLoadState('load', { timeout: f.timeout_ms }).catch(() => undefined);
       await page.waitForLoadState('networkidle', { timeout: Math.min(3000, f.timeout_ms) }).catch(() => undefined);
     }
     const each = target.items?.each ?? null;
-    for (const [i, step] of f.steps.entries()) {
-      const problem = await runStep(page, step, each, target, f.wait_timeout_ms);
-      if (problem) return { class: problem.class, message: `step ${i + 1} (${describeStep(step)}): ${problem.message}` };
+    try {
+      for (const [i, step] of f.steps.entries()) await runStep(page, step, i + 1, each, target, f.wait_timeout_ms);
+    } catch (e) {
+      // A step not done leaves a page the run must not read as good (the wrong city's prices).
+      if (e instanceof StepFailure) return { class: e.failure.class as StepFailureClass, message: e.failure.message };
+      throw e;
     }
     // Items the steps made come (a city chosen) are drawn by the page's script a moment later.
     if (f.steps.length && !f.wait_for && each) await page.waitForSelector(each, { state: 'attached', timeout: f.wait_timeout_ms }).catch(() => undefined);
@@ -506,19 +510,26 @@ async function sentToLogin(page: Page, url: string, status: number): Promise<boo
 }
 
 /** Until an item is on the page, or the element the first step works on is visible. */
-async function untilItemsOrFirstStep(page: Page, each: string, first: BrowserStep | undefined, timeoutMs: number): Promise<void> {
-  const stepOn = first ? ('click' in first ? first.click : 'fill' in first ? first.fill : 'select' in first ? first.select : null) : null;
-  if (!stepOn) {
+async function untilItemsOrFirstStep(page: Page, each: string, steps: readonly BrowserStep[], timeoutMs: number): Promise<void> {
+  // The first step's element, and past optional ones (a cookie banner that may not come) the first required one's.
+  const upTo = steps.findIndex((s) => !('optional' in s && s.optional));
+  const stepOn = steps
+    .slice(0, upTo < 0 ? steps.length : upTo + 1)
+    .map(stepSelector)
+    .filter((x): x is string => x !== null);
+  if (!stepOn.length) {
     await page.waitForSelector(each, { state: 'attached', timeout: timeoutMs }).catch(() => undefined);
     return;
   }
   await page
     .waitForFunction(
-      ([items, el]) => {
+      ([items, els]) => {
         try {
           if (document.querySelector(items)) return true;
-          const e = document.querySelector(el);
-          return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+          return els.some((el) => {
+            const e = document.querySelector(el);
+            return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+          });
         } catch {
           return true; // not CSS the page's engine reads: the step itself will say so
         }
@@ -527,97 +538,6 @@ async function untilItemsOrFirstStep(page: Page, each: string, first: BrowserSte
       { timeout: timeoutMs, polling: 100 },
     )
     .catch(() => undefined);
-}
-
-export type StepProblem = { class: 'timeout' | 'layout_changed'; message: string };
-
-/** One browser step, as a run does it (the console's step recorder does the same). */
-export async function runStep(page: Page, step: BrowserStep, each: string | null, target: Target, timeoutMs: number): Promise<StepProblem | null> {
-  if ('click' in step) {
-    for (let n = 0; n < step.times; n++) {
-      const button = page.locator(step.click).first();
-      // "Load more" disappears when everything is shown: a missing button ends the step, it is no error.
-      if (!(await button.isVisible().catch(() => false))) break;
-      const before = await pageSize(page, each);
-      await button.click({ timeout: Math.max(step.wait_ms, 5000) }).catch(() => undefined);
-      if (!(await grew(page, each, before, step.wait_ms))) break;
-    }
-    return null;
-  }
-  if ('scroll' in step) {
-    for (let n = 0; n < step.scroll; n++) {
-      const before = await pageSize(page, each);
-      await page.evaluate(() => window.scrollTo(0, document.scrollingElement?.scrollHeight ?? document.body.scrollHeight));
-      if (!(await grew(page, each, before, step.wait_ms))) break;
-    }
-    return null;
-  }
-  if ('fill' in step) {
-    const box = await find(page, step.fill, timeoutMs);
-    if (!box) return { class: 'layout_changed', message: 'no such element' };
-    await box.fill(interpolateEnv(step.value, process.env, target.file));
-    if (step.submit) {
-      await box.press('Enter');
-      await page.waitForLoadState('domcontentloaded').catch(() => undefined);
-    }
-    if (step.wait_ms) await page.waitForTimeout(step.wait_ms);
-    return null;
-  }
-  if ('select' in step) {
-    const box = await find(page, step.select, timeoutMs);
-    if (!box) return { class: 'layout_changed', message: 'no such element' };
-    // The YAML may name the option by its value or by the text people see.
-    const value = await box.evaluate((el, want) => {
-      const opts = Array.from((el as HTMLSelectElement).options ?? []);
-      return (opts.find((o) => o.value === want) ?? opts.find((o) => o.text.trim() === want))?.value ?? null;
-    }, step.value);
-    if (value === null) return { class: 'layout_changed', message: `no option "${step.value}"` };
-    await box.selectOption(value);
-    if (step.wait_ms) await page.waitForTimeout(step.wait_ms);
-    return null;
-  }
-  if ('wait_for' in step) {
-    const ms = step.timeout_ms ?? timeoutMs;
-    const ok = await page.waitForSelector(step.wait_for, { state: 'attached', timeout: ms }).then(() => true, () => false);
-    return ok ? null : { class: 'timeout', message: `did not appear within ${ms} ms` };
-  }
-  await page.waitForTimeout(step.wait_ms);
-  return null;
-}
-
-export function describeStep(step: BrowserStep): string {
-  if ('click' in step) return `click "${step.click}"`;
-  if ('scroll' in step) return `scroll ${step.scroll}`;
-  if ('fill' in step) return `fill "${step.fill}"`;
-  if ('select' in step) return `select "${step.select}"`;
-  if ('wait_for' in step) return `wait_for "${step.wait_for}"`;
-  return `wait_ms ${step.wait_ms}`;
-}
-
-async function find(page: Page, selector: string, timeoutMs: number) {
-  const el = page.locator(selector).first();
-  return el.waitFor({ state: 'attached', timeout: timeoutMs }).then(() => el, () => null);
-}
-
-interface PageSize {
-  items: number;
-  height: number;
-}
-
-async function pageSize(page: Page, each: string | null): Promise<PageSize> {
-  return page.evaluate((sel) => ({ items: sel ? document.querySelectorAll(sel).length : 0, height: document.scrollingElement?.scrollHeight ?? 0 }), each);
-}
-
-/** After a click or a scroll: did more items (or more page) arrive within `ms`? */
-async function grew(page: Page, each: string | null, before: PageSize, ms: number): Promise<boolean> {
-  if (ms <= 0) return true;
-  return page
-    .waitForFunction(
-      ([sel, items, height]) => (sel ? document.querySelectorAll(sel).length !== items : false) || (document.scrollingElement?.scrollHeight ?? 0) > height,
-      [each, before.items, before.height] as const,
-      { timeout: ms, polling: 100 },
-    )
-    .then(() => true, () => false);
 }
 
 function classifyBrowserError(err: unknown, url: string, timeoutMs: number): FetchFailure {

@@ -16,7 +16,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { stepSchema, type BrowserStep, type Target } from '../config/target-schema.js';
 import { FetchFailure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
-import { findBrowser, launchArgs, runStep, describeStep } from './browser.js';
+import { findBrowser, launchArgs } from './browser.js';
+import { describeStep, runStep, StepFailure } from './browser-steps.js';
 import { HostQueues } from './host-queue.js';
 import { defaultHeaders } from './http.js';
 import { captureLoaded, VIEW_WIDTH, type Capture, type Highlighter } from './page-capture.js';
@@ -287,10 +288,10 @@ export class StepRecorder {
 
   private async doStep(s: Live, page: Page, step: BrowserStep, recording = false): Promise<string | null> {
     const on = 'click' in step ? step.click : 'fill' in step ? step.fill : 'select' in step ? step.select : null;
-    // A run skips a click on what is not there (a "load more" that is gone); while recording, that is worth saying.
+    // Said at once while recording (a run waits wait_timeout_ms for it first).
     if (on && 'click' in step) {
       const visible = await page.locator(on).first().isVisible().catch(() => false);
-      if (!visible) return `${describeStep(step)}: nothing visible matches it`;
+      if (!visible) return step.optional ? null : `${describeStep(step)}: nothing visible matches it`;
       // ... and so is a click something else would get (a pop-up over the page): a run's click would miss too.
       if (recording) {
         const blocked = await page
@@ -301,8 +302,12 @@ export class StepRecorder {
         if (blocked) return `${describeStep(step)}: ${blocked}`;
       }
     }
-    const problem = await runStep(page, step, null, s.target, Math.min(s.target.fetch.wait_timeout_ms, 5000)).catch((err: unknown) => ({ message: (err instanceof Error ? err.message : String(err)).split('\n')[0]! }));
-    return problem ? `${describeStep(step)}: ${problem.message}` : null;
+    try {
+      await runStep(page, step, 1, null, s.target, Math.min(s.target.fetch.wait_timeout_ms, 5000));
+      return null;
+    } catch (err) {
+      return `${describeStep(step)}: ${err instanceof StepFailure ? err.reason : (err instanceof Error ? err.message : String(err)).split('\n')[0]!}`;
+    }
   }
 
   /** After an action: what it loaded, within reason (a page that keeps polling is pictured anyway). */

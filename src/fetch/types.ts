@@ -25,7 +25,7 @@ export interface FetchedPage {
    * out, a step whose element is missing). Judged after the blocked/login checks, so a captcha
    * still reads as `blocked`.
    */
-  notReady?: { class: 'timeout' | 'layout_changed'; message: string };
+  notReady?: { class: 'timeout' | 'layout_changed' | 'step_failed'; message: string };
 }
 
 /** Per-page request details that pagination decides (a POST body with the page number in it). */

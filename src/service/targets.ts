@@ -57,6 +57,7 @@ const ADVICE: Record<string, string> = {
   login_wall: 'the session cookie expired: refresh the env var behind cookies',
   robots: 'robots.txt forbids it: leave it, or fetch.ignore_robots if you may',
   layout_changed: 'the site changed: fix the selectors and Try',
+  step_failed: 'a browser step failed: fix its selector (or close what covers it) and Try',
   empty: 'nothing matched: check items.each with Try',
   parse_error: 'check the price field or the API',
   too_large: 'check the URL',
