@@ -40,6 +40,8 @@ export interface RunOptions {
   outbox?: Outbox;
   /** Politeness queues shared by runs that overlap in time (the daemon), so two targets on one host still take turns. */
   queues?: HostQueues;
+  /** robots.txt answers kept across runs (the daemon's, expiring); default: read once per origin for this run. */
+  robots?: RobotsCache;
   /** At the end: send everything waiting (default, a manual run), only the immediate window (daemon runs), or nothing. */
   deliver?: 'all' | 'immediate' | 'none';
   /** `radar accept`: this target's result is the new normal (fewer items, smaller pages), recorded in its run log. */
@@ -144,7 +146,7 @@ export async function runAnalysers(o: {
 
 async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now: () => Date, outbox: Outbox): Promise<TargetRunResult[]> {
   const queues = opts.queues ?? new HostQueues(defaultPoliteness);
-  const robots = new RobotsCache(); // once per origin per run, shared by every target and mode
+  const robots = opts.robots ?? new RobotsCache(); // once per origin (per run, or as long as the daemon's copy is fresh), shared by every target and mode
   const fetchers = new Map<string, Fetcher>();
   const pool = new PQueue({ concurrency: opts.concurrency ?? 4 });
   const results: TargetRunResult[] = [];

@@ -41,6 +41,7 @@ export class RadarWorker {
   private results!: Queue<ResultJobData>;
   private shared!: SharedHostLimiter;
   private readonly local = new HostQueues({ ...defaultPoliteness, minIntervalMs: 0 });
+  private readonly robots = new RobotsCache();
   private readonly fetchers = new Map<string, Fetcher>();
   private readonly gate: PQueue;
   private readonly current = new Map<string, WorkerBeat['current'][number]>();
@@ -99,8 +100,8 @@ export class RadarWorker {
       const fetcher = this.fetcher(target.fetch.mode);
       const ctx: FetchContext = {
         schedule: (url, task) => this.local.schedule(url, () => this.shared.schedule(url, task, target.fetch.min_interval_ms), 0),
-        // robots.txt once per job, as the embedded daemon reads it once per run.
-        robots: new RobotsCache(),
+        // robots.txt per origin for all of this worker's jobs, read again when its copy expires.
+        robots: this.robots,
         holdHost: (url, ms) => {
           this.local.hold(url, ms);
           this.shared.hold(url, ms);

@@ -115,6 +115,8 @@ export class Daemon {
   private transport!: Transport;
   private pool = new PQueue({ concurrency: 4 });
   private readonly queues = new HostQueues(defaultPoliteness);
+  /** robots.txt per origin for every run of this daemon, read again when its copy expires (loaded with the first run). */
+  private robots: import('../fetch/robots.js').RobotsCache | null = null;
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<{ abandoned: string[] }> | null = null;
@@ -430,11 +432,13 @@ export class Daemon {
 
   private async runAndLog(target: Target, remote?: RemoteScrape): Promise<void> {
     const { runAll } = await pipeline();
+    this.robots ??= new (await import('../fetch/robots.js')).RobotsCache();
     const summary = await runAll({
       paths: this.paths,
       config: { rules: this.rules, targets: [target] },
       outbox: this.outbox,
       queues: this.queues,
+      robots: this.robots,
       // Recorded only: the round's passes across targets and its mail come when its last run ends (deliverAfterRun).
       deliver: 'none',
       analyse: false,

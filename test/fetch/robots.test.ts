@@ -45,10 +45,19 @@ describe('RobotsCache', () => {
     expect(c.fetches).toBe(3);
   });
 
-  it('no robots.txt (4xx) or an unreachable one lets the request go ahead', async () => {
-    const s = serve({ 'https://b.example/robots.txt': { status: 503, text: 'down' }, 'https://c.example/robots.txt': new Error('ECONNREFUSED') });
+  it('no robots.txt (4xx) lets the request go ahead; an unreadable one (5xx, 429, network) holds the origin back, with the class of what happened', async () => {
+    const s = serve({
+      'https://b.example/robots.txt': { status: 503, text: 'down' },
+      'https://c.example/robots.txt': new Error('ECONNREFUSED'),
+      'https://d.example/robots.txt': { status: 429, text: 'slow down' },
+    });
     const c = new RobotsCache();
-    for (const host of ['a', 'b', 'c']) expect(await c.check(`https://${host}.example/x`, s.fetchRobots)).toBeNull();
+    expect(await c.check('https://a.example/x', s.fetchRobots)).toBeNull();
+    const b = await c.check('https://b.example/x', s.fetchRobots);
+    expect(b).toMatchObject({ class: 'http_503', url: 'https://b.example/x' });
+    expect(b!.message).toBe('robots.txt of b.example could not be read (HTTP 503): no page of b.example is fetched until it can be (RFC 9309); asked again in 60 s');
+    expect(await c.check('https://c.example/x', s.fetchRobots)).toMatchObject({ class: 'network', message: expect.stringContaining('(ECONNREFUSED)') });
+    expect(await c.check('https://d.example/x', s.fetchRobots)).toMatchObject({ class: 'http_429' });
   });
 
   it('Disallow: / for everyone forbids everything', async () => {
