@@ -16,6 +16,7 @@ import type { ServiceContext } from './context.js';
 import { RadarError } from '../core/errors.js';
 import { FetchFailure } from '../core/verdict.js';
 import { scratchTarget } from './builder-target.js';
+import type { Target } from '../config/target-schema.js';
 
 type OldReading = Awaited<ReturnType<typeof oldSelectorsOn>>;
 
@@ -38,6 +39,12 @@ export interface BuilderView {
   pages: PagesView;
   /** Repairing a target: its old selectors as they read on this page (null otherwise). */
   old: OldReading | null;
+  /**
+   * The items are drawn by the page's script: none in the page as sent (read as an http target
+   * would), `rendered` after rendering. The target must be read in a browser. Null when the
+   * page as sent has them too, or it could not be told (no proposal, recorded steps, a repair).
+   */
+  needsBrowser: { each: string; rendered: number } | null;
 }
 
 /** Selectors the user typed or changed: previewed and highlighted instead of a fresh proposal. */
@@ -95,6 +102,12 @@ export async function builderView(
   const nextBox = plan.proposal ? cap.boxes.find((b) => b.path.join('.') === plan.proposal!.path.join('.')) : undefined;
   const pages = await pagesView(plan, first, cap.followed ?? null, proposal);
   const old = req.old ? await oldSelectorsOn(first.html, first.url, req.old) : null;
+  const p = proposal as ItemsProposal | null;
+  // Recorded steps already make it a browser target, and a repair keeps the target's mode.
+  const needsBrowser =
+    !req.session && !req.old && p?.each && p.source !== 'json-ld' && p.count > 0 && (await itemsAsSent(req.url, target, p.each, (u, t) => rec.schedule(u, t, target.fetch.min_interval_ms))) === 0
+      ? { each: p.each, rendered: p.count }
+      : null;
   return {
     url: cap.url,
     status: cap.status,
@@ -109,7 +122,23 @@ export async function builderView(
     nextPick,
     pages,
     old,
+    needsBrowser,
   };
+}
+
+/**
+ * How many elements `each` matches in the page as an http target reads it (plain HTTP, robots.txt,
+ * the host's queue); null when that page cannot be read (then nothing is concluded from it).
+ */
+async function itemsAsSent(url: string, target: Target, each: string, schedule: <T>(url: string, task: () => Promise<T>) => Promise<T>): Promise<number | null> {
+  const [{ httpFetcher }, { previewSelectors }] = await Promise.all([import('../fetch/http-fetcher.js'), import('../extract/suggest-items.js')]);
+  try {
+    const page = await httpFetcher.fetchPage(url, { ...target, fetch: { ...target.fetch, mode: 'http' } }, { schedule });
+    if (page.status >= 400) return null;
+    return previewSelectors(page.text, { each, key: null, fields: {} }, { url: page.url }).count;
+  } catch {
+    return null;
+  }
 }
 
 /** The diff a save would make: every line new for a new file, else old and new lines marked. */

@@ -16,6 +16,10 @@ if (!browserPath) console.log(`builder browser tests skipped: ${'missing' in fou
 
 const GRID = readFileSync(new URL('../extract/pages/grid-cards.html', import.meta.url));
 
+/** The same shop drawn by its script: the page as sent has an empty list (as many JavaScript shops). */
+const GRID_BY_SCRIPT = `<!doctype html><html><head><meta charset="utf-8"><title>Acme 空调</title></head><body><div id="root">加载中…</div>
+<script>document.getElementById('root').innerHTML = ${JSON.stringify(/<body[^>]*>([\s\S]*)<\/body>/.exec(GRID.toString())![1]!).replace(/</g, '\\u003c')};</script></body></html>`;
+
 /** What a person writes for that shop by hand (README "Adding a target"). */
 const HAND_WRITTEN = (url: string) => `id: grid-by-hand
 kind: price
@@ -41,6 +45,7 @@ beforeAll(async () => {
   if (!browserPath) return;
   fx = await makeConsoleFixture({ jobs: false });
   fx.shop.routes.set('/grid', html(GRID));
+  fx.shop.routes.set('/grid-js', html(GRID_BY_SCRIPT));
   app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: browserPath, headless: true });
@@ -111,6 +116,29 @@ describe.skipIf(!browserPath)('target builder in headless Chromium', () => {
     expect(built.verdict).toBe('good');
     expect(essentials(built)).toEqual(essentials(byHand));
     expect(essentials(built)).toHaveLength(4);
+  }, 120_000);
+
+  it('a shop drawn by its script is proposed and saved as mode: browser, saying why; it reads its products at once', async () => {
+    const page = await loginAs('ops');
+    await page.goto(`${base}/targets/build?url=${encodeURIComponent(`${fx.shop.url}/grid-js`)}`);
+    await expect.poll(() => page.locator('svg.shot a.pick').count()).toBeGreaterThan(20);
+    await page.locator('svg.shot a.pick[data-label="span.price"]').nth(2).click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('p.found').textContent()).toContain('4 products like it: .goods-card');
+    expect(await page.getByLabel('How to read it').inputValue()).toBe('browser');
+    expect(await page.locator('.mode-why').textContent()).toBe(
+      "In a browser: the products (.goods-card) are drawn by the page's script. The page as sent has none of them, the rendered page 4; read as a plain page, the first run would find nothing.",
+    );
+    await page.getByLabel('Id (file name)').fill('grid-js-shop');
+    await page.getByLabel('Competitor').fill('Grid');
+    await page.getByRole('button', { name: 'Review the file' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('pre.diff').textContent()).toContain('+   mode: browser');
+    await page.getByRole('button', { name: 'Save and try' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('body').textContent()).toContain('good (4 items)');
+    const saved = parse(readFileSync(join(fx.paths.scrapersDir, 'grid-js-shop.yaml'), 'utf8')) as { fetch: unknown };
+    expect(saved.fetch).toEqual({ url: `${fx.shop.url}/grid-js`, mode: 'browser' });
   }, 120_000);
 
   it('is for ops: other roles are refused, and a save without the CSRF token is refused', async () => {

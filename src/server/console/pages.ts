@@ -224,7 +224,8 @@ export function registerConsole(app: FastifyInstance, deps: ServerDeps): void {
       id: host ? `${host.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-prices` : '',
       competitor: host,
       region: base.regions[0]?.id ?? '',
-      fetchMode: session ? 'browser' : 'http',
+      // Steps, or items only the rendered page has (drawn by script): read in a browser, or the first run finds nothing.
+      fetchMode: session || view.needsBrowser ? 'browser' : 'http',
       schedule: '0 8 * * *',
       each: p?.each ?? '',
       key: p?.key ?? '',
