@@ -5,8 +5,9 @@
  * Following RFC 9309: a 4xx robots.txt (none there) allows everything; redirects are followed; a
  * robots.txt that cannot be read (5xx, 429, network error) disallows the origin for now and is
  * asked again soon; while an earlier good copy is at hand, that one is used meanwhile. Such a
- * page fails with the class of what happened to its robots.txt (`http_503`, `network` ...), so a
- * site that is down still reads as down, not as a robots problem. A copy is kept for at most
+ * page fails with the class of what happened to its robots.txt (`http_503`, `network` ...), and a
+ * network error in the words the page itself would get (a proxy refusing our credentials, DNS):
+ * a site that is down still reads as down, not as a robots problem. A copy is kept for at most
  * 24 hours (Google's practice; RFC 9309 §2.4 asks for no more), less when the server's
  * Cache-Control max-age says so. The cache holds a bounded number of origins (least recently used go).
  */
@@ -45,7 +46,8 @@ const HOUR = 3_600_000;
 type RobotsRules =
   | { kind: 'rules'; robot: Robot; lines: string[] }
   | { kind: 'none' }
-  | { kind: 'unreadable'; failure: { class: FailureClass; reason: string } };
+  /** `message`: what the page itself gets, with no robots wording when the cause is the network (a proxy refusing us, DNS): that is what to fix. */
+  | { kind: 'unreadable'; failure: { class: FailureClass; message: string } };
 
 interface Entry {
   rules: Promise<RobotsRules>;
@@ -98,13 +100,7 @@ export class RobotsCache {
     const rules = await this.entry(origin, fetchRobots).rules;
     const u = new URL(url);
     if (rules.kind === 'none') return null;
-    if (rules.kind === 'unreadable') {
-      return {
-        class: rules.failure.class,
-        message: `robots.txt of ${u.host} could not be read (${rules.failure.reason}): no page of ${u.host} is fetched until it can be (RFC 9309); asked again in ${Math.round(this.retryMs / 1000)} s`,
-        url,
-      };
-    }
+    if (rules.kind === 'unreadable') return { class: rules.failure.class, message: rules.failure.message, url };
     const { robot, lines } = rules;
     if (robot.isAllowed(url, this.agent) !== false) return null;
     const n = robot.getMatchingLineNumber(url, this.agent);
@@ -147,8 +143,9 @@ export class RobotsCache {
     try {
       res = await fetchRobots(robotsUrl);
     } catch (e) {
+      // The page would fail the same way (same host, same proxy): its own words, not a robots story.
       const f = e instanceof FetchFailure ? e.failure : null;
-      return { rules: { kind: 'unreadable', failure: { class: f?.class ?? 'network', reason: f?.message ?? (e instanceof Error ? e.message : String(e)) } }, ttlMs: 0 };
+      return { rules: { kind: 'unreadable', failure: { class: f?.class ?? 'network', message: f?.message ?? `network error: ${e instanceof Error ? e.message : String(e)}` } }, ttlMs: 0 };
     }
     const ttlMs = this.ttl(res.headers);
     if (res.status >= 200 && res.status < 300) {
@@ -156,7 +153,11 @@ export class RobotsCache {
       return { rules: { kind: 'rules', robot: robotsParser(robotsUrl, text), lines: text.split(/\r\n|\r|\n/) }, ttlMs };
     }
     // 429 is the server asking us to wait: unreadable, not "no robots.txt".
-    if (res.status >= 500 || res.status === 429) return { rules: { kind: 'unreadable', failure: { class: `http_${res.status}`, reason: `HTTP ${res.status}` } }, ttlMs: 0 };
+    if (res.status >= 500 || res.status === 429) {
+      const host = new URL(origin).host;
+      const message = `robots.txt of ${host} answered HTTP ${res.status}: its pages wait until it can be read (RFC 9309), asked again in ${Math.round(this.retryMs / 1000)} s`;
+      return { rules: { kind: 'unreadable', failure: { class: `http_${res.status}`, message } }, ttlMs: 0 };
+    }
     return { rules: { kind: 'none' }, ttlMs };
   }
 

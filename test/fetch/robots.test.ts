@@ -55,8 +55,9 @@ describe('RobotsCache', () => {
     expect(await c.check('https://a.example/x', s.fetchRobots)).toBeNull();
     const b = await c.check('https://b.example/x', s.fetchRobots);
     expect(b).toMatchObject({ class: 'http_503', url: 'https://b.example/x' });
-    expect(b!.message).toBe('robots.txt of b.example could not be read (HTTP 503): no page of b.example is fetched until it can be (RFC 9309); asked again in 60 s');
-    expect(await c.check('https://c.example/x', s.fetchRobots)).toMatchObject({ class: 'network', message: expect.stringContaining('(ECONNREFUSED)') });
+    expect(b!.message).toBe('robots.txt of b.example answered HTTP 503: its pages wait until it can be read (RFC 9309), asked again in 60 s');
+    // A network error in the words the page would get: that is what to fix.
+    expect(await c.check('https://c.example/x', s.fetchRobots)).toMatchObject({ class: 'network', message: 'network error: ECONNREFUSED' });
     expect(await c.check('https://d.example/x', s.fetchRobots)).toMatchObject({ class: 'http_429' });
   });
 
