@@ -111,7 +111,8 @@ export function renderReport(result) {
       body.push([label, range(x.pagesPerS, 1, ' p/s'), f(x.items?.median), range(x.peakRssMB), range(x.cpuS, 1), note + failed]);
     } else if (row.id.startsWith('browser.')) {
       // Memory of the row's whole process tree (Node and every Chromium process), as PSS.
-      let note = `peak over ${f(x.peakProcesses?.median)} processes; RSS summed ${f(x.peakTreeRssMB?.median)} MB; CPU of all processes`;
+      const binary = row.samples.find((s) => s.ok && s.browser)?.browser;
+      let note = `peak over ${f(x.peakProcesses?.median)} processes; RSS summed ${f(x.peakTreeRssMB?.median)} MB; CPU of all processes${binary ? `; ${binary}` : ''}`;
       if (row.id === 'browser.agent') {
         const sp = ratio(x.pagesPerS, m('browser.crawlee', 'pagesPerS'));
         const mem = ratio(x.peakTreePssMB, m('browser.crawlee', 'peakTreePssMB'));

@@ -47,6 +47,8 @@ const { runAll } = await import(join(a.dist, 'pipeline', 'run.js'));
 const { resolvePaths } = await import(join(a.dist, 'config', 'load.js'));
 const paths = resolvePaths({ home, stateDir: join(home, 'state'), outboxDir: join(home, 'outbox'), templatesDir: join(root, 'templates') });
 
+// Named in the table, next to the binary Crawlee's row used.
+const found = (await import(join(a.dist, 'fetch', 'browser.js'))).findBrowser();
 const done = window();
 const summary = await runAll({ paths });
 const w = done();
@@ -56,4 +58,4 @@ if (!r || r.verdict !== 'good') {
   console.error(`agent run failed: ${JSON.stringify(r?.failure ?? summary.configErrors.map((e) => e.toLine()))}`);
   process.exit(1);
 }
-report(a.out, { pages: r.pages.length, items: r.items, ...w });
+report(a.out, { pages: r.pages.length, items: r.items, browser: found.path, ...w });
