@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--redis <url>', 'the queue (default: $RADAR_REDIS_URL, else daemon.queue in rules/delivery.yaml)')
     .option('--browser', 'also take browser targets (mode: browser); needs Chromium on this machine')
     .option('--proxy-group <name>', 'also take targets that require this proxy group (repeatable); this machine sends through that group\'s proxy', group)
-    .option('--concurrency <n>', 'jobs at once', positiveInt, 4)
+    .option('--concurrency <n>', 'jobs at once; a browser worker renders up to 2 pages per job (RADAR_BROWSER_PAGES sets a fixed number)', positiveInt, 4)
     .option('--name <name>', 'how radar status names this worker (default: the host name)')
     .option('--log <format>', 'json (one object per line on stdout), pretty, or auto: pretty on a terminal', 'auto')
     .addHelpText(

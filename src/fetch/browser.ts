@@ -4,7 +4,8 @@
  *
  * One browser per fetcher (a run, or a worker's whole life), started on the first browser page.
  * A target gets one context (its cookies, headers and proxy stay its own), kept while its pages
- * come and closed a few seconds after the last; its pages are reused from one URL to the next.
+ * come and closed when its run or job ends (`release`), or a few seconds after its last page;
+ * its pages are reused from one URL to the next.
  * Images, fonts, media and trackers are not loaded unless a target asks. A browser that has
  * served many pages, or grown too large, is replaced once its pages are done (Chromium leaks).
  * Pages are closed whatever happens; on SIGTERM/SIGINT/SIGHUP the browser is closed before the
@@ -29,11 +30,12 @@ import { FetchFailure, type Failure } from '../core/verdict.js';
 import { USER_AGENT } from '../core/version.js';
 import { detectLoginWall } from './blocked.js';
 import { runStep, StepFailure, stepSelector, type StepFailureClass } from './browser-steps.js';
+import { defaultPoliteness } from './host-queue.js';
 import { defaultHeaders } from './http.js';
 import { politely } from './polite.js';
 import { playwrightProxy, proxyFor } from './proxy.js';
 import { isTracker } from './trackers.js';
-import type { FetchContext, FetchedPage, Fetcher } from './types.js';
+import type { FetchContext, FetchedPage, Fetcher, FetcherOptions } from './types.js';
 
 export const BROWSER_INSTALL_HINT = 'install one with `apt-get install chromium` (Debian/Ubuntu), or set RADAR_CHROMIUM to a Chrome/Chromium binary';
 
@@ -118,8 +120,10 @@ export function launchArgs(): string[] {
 }
 
 export interface BrowserFetcherOptions {
-  /** Pages open at once (across targets). */
+  /** Pages open at once (across targets); RADAR_BROWSER_PAGES, else `jobs` × pages per host. */
   pages?: number;
+  /** Targets (runs or jobs) the owner runs at once: each can use the pages its host allows. */
+  jobs?: number;
   /** A browser is replaced after serving this many pages (RADAR_BROWSER_RESTART_PAGES, default 2000). */
   restartAfterPages?: number;
   /** ... or once Chromium's processes hold more than this (RADAR_BROWSER_MAX_MB, default 1500). */
@@ -131,6 +135,7 @@ export interface BrowserFetcherOptions {
 /** A target's context in one browser, with the pages it can reuse. */
 interface Session {
   key: string;
+  targetId: string;
   browser: Browser;
   context: BrowserContext;
   idle: Page[];
@@ -179,8 +184,7 @@ export class BrowserFetcher implements Fetcher {
   pagesOpened = 0;
 
   constructor(opts: BrowserFetcherOptions = {}) {
-    const env = Number(process.env.RADAR_BROWSER_PAGES);
-    this.pool = new PQueue({ concurrency: opts.pages ?? (Number.isInteger(env) && env > 0 ? env : 3) });
+    this.pool = new PQueue({ concurrency: opts.pages ?? browserPages(opts.jobs) });
     this.restartAfterPages = opts.restartAfterPages ?? envInt('RADAR_BROWSER_RESTART_PAGES', 2000);
     this.maxBytes = (opts.maxMb ?? envInt('RADAR_BROWSER_MAX_MB', 1500)) * 2 ** 20;
     this.pageUses = opts.pageUses ?? envInt('RADAR_BROWSER_PAGE_USES', 20);
@@ -193,6 +197,22 @@ export class BrowserFetcher implements Fetcher {
 
   async fetchPage(url: string, target: Target, ctx: FetchContext): Promise<FetchedPage> {
     return politely(url, target, ctx, () => this.pool.add(() => this.load(url, target, ctx)) as Promise<FetchedPage>);
+  }
+
+  /** Pages this fetcher renders at once. */
+  get pageSlots(): number {
+    return this.pool.concurrency;
+  }
+
+  /**
+   * The target's run or job has ended: its context (and so its renderer process, ~100 MB) goes now
+   * instead of waiting for a next page that will not come. A page of it still loading (another run
+   * of the same target) keeps it until the idle timeout.
+   */
+  async release(target: Target): Promise<void> {
+    const done = [...this.sessions.values()].filter((x) => x.targetId === target.id && x.busy === 0);
+    for (const x of done) if (this.sessions.get(x.key) === x) this.sessions.delete(x.key);
+    await Promise.all(done.map((x) => this.closeSession(x)));
   }
 
   async close(): Promise<void> {
@@ -301,7 +321,7 @@ export class BrowserFetcher implements Fetcher {
       signal,
     );
     this.contextsOpened++;
-    const session: Session = { key, browser, context, idle: [], uses: new WeakMap(), busy: 0, origins: new Set(), timer: null, closed: false, sinceGc: 0 };
+    const session: Session = { key, targetId: target.id, browser, context, idle: [], uses: new WeakMap(), busy: 0, origins: new Set(), timer: null, closed: false, sinceGc: 0 };
     this.sessions.set(key, session);
     const blocked = new Set<string>(f.block_resources);
     const trackers = blocked.delete('tracker');
@@ -336,7 +356,7 @@ export class BrowserFetcher implements Fetcher {
   }
 
   /** After a page: keep the context a little longer for the target's next page; replace a browser that served too much. */
-  private release(session: Session): void {
+  private pageDone(session: Session): void {
     session.busy--;
     if (session.busy === 0 && !session.closed) {
       if (session.timer) clearTimeout(session.timer);
@@ -422,7 +442,7 @@ export class BrowserFetcher implements Fetcher {
           }
           session.idle.push(page);
         } else if (page) await page.close().catch(() => undefined);
-        this.release(session);
+        this.pageDone(session);
       }
     }
   }
@@ -614,6 +634,21 @@ function unwatchSignals(): void {
   handlers.clear();
 }
 
-export function makeBrowserFetcher(): Fetcher {
-  return new BrowserFetcher();
+/**
+ * Pages in flight in one browser: RADAR_BROWSER_PAGES when set; else what `jobs` targets at once
+ * can use, each as many pages as per-host politeness lets one host have (RADAR_HOST_CONCURRENCY,
+ * default 2): a worker with --concurrency 4 renders up to 8 pages. More pages than that would sit
+ * idle in the host queues; fewer left jobs waiting for a page while their host allowed one.
+ */
+export function browserPages(jobs = DEFAULT_JOBS, perHost = defaultPoliteness.perHostConcurrency, env: NodeJS.ProcessEnv = process.env): number {
+  const own = Number(env.RADAR_BROWSER_PAGES);
+  if (Number.isInteger(own) && own > 0) return own;
+  return Math.max(1, jobs) * perHost;
+}
+
+/** Targets a run reads at once unless told (pipeline/run.ts's default). */
+const DEFAULT_JOBS = 4;
+
+export function makeBrowserFetcher(opts: FetcherOptions = {}): Fetcher {
+  return new BrowserFetcher(opts.jobs ? { jobs: opts.jobs } : {});
 }

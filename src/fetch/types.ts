@@ -54,6 +54,14 @@ export interface Fetcher {
   fetchPage(url: string, target: Target, ctx: FetchContext, opts?: PageOptions): Promise<FetchedPage>;
   /** Reads items from a page this fetcher returned; HTML extraction when absent. */
   extract?(page: FetchedPage, target: Target): ExtractedPage;
+  /** A target's run or job has ended: let go of what was kept for its next page (its browser context). */
+  release?(target: Target): Promise<void>;
   /** Releases shared resources (a browser) at the end of a run. */
   close?(): Promise<void>;
+}
+
+/** What a fetcher's owner tells it when making it. */
+export interface FetcherOptions {
+  /** Targets (a run's, or a worker's jobs) read at once through this fetcher. */
+  jobs?: number;
 }

@@ -148,7 +148,8 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
   const queues = opts.queues ?? new HostQueues(defaultPoliteness);
   const robots = opts.robots ?? new RobotsCache(); // once per origin (per run, or as long as the daemon's copy is fresh), shared by every target and mode
   const fetchers = new Map<string, Fetcher>();
-  const pool = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  const jobs = opts.concurrency ?? 4;
+  const pool = new PQueue({ concurrency: jobs });
   const results: TargetRunResult[] = [];
   try {
     await Promise.all(
@@ -169,7 +170,7 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
           let fetcher = fetchers.get(target.fetch.mode);
           if (!fetcher) {
             // The schema only admits registered modes; a miss here is a bug, not a config problem.
-            fetcher = makeFetcher(target.fetch.mode);
+            fetcher = makeFetcher(target.fetch.mode, { jobs });
             if (!fetcher) throw new RadarError('internal', `no fetcher registered for mode "${target.fetch.mode}"`);
             fetchers.set(target.fetch.mode, fetcher);
           }
@@ -192,6 +193,8 @@ async function scrapeAll(targets: Target[], rules: Rules, opts: RunOptions, now:
             },
             ...(opts.accept?.targetId === target.id ? { accept: opts.accept.note ? { note: opts.accept.note } : {} } : {}),
           });
+          // Its browser context goes now, not when the idle timer would (the other targets go on).
+          await fetcher.release?.(target).catch(() => undefined);
           results.push(result);
           opts.onEvent?.({ type: 'target-done', result });
         }),

@@ -134,6 +134,8 @@ export class RadarWorker {
       log.error({ error: e instanceof Error ? e.message : String(e) }, 'job could not run (it is tried again)');
       throw e;
     } finally {
+      // The job's browser context (and its renderer) goes now; the worker's next job is another target.
+      await this.fetchers.get(target.fetch.mode)?.release?.(target).catch(() => undefined);
       this.current.delete(job.id!);
       void this.heartbeat();
     }
@@ -142,7 +144,7 @@ export class RadarWorker {
   private fetcher(mode: string): Fetcher {
     let f = this.fetchers.get(mode);
     if (!f) {
-      f = makeFetcher(mode);
+      f = makeFetcher(mode, { jobs: this.opts.concurrency });
       if (!f) throw new Error(`this worker has no fetcher for mode "${mode}"`);
       this.fetchers.set(mode, f);
     }
