@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { loadRules, loadTargetFile } from '../../src/config/load.js';
 import { findBrowser } from '../../src/fetch/browser.js';
-import { buildApp, type App } from '../../src/server/app.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, openConsole, type ConsoleFixture, type OpenConsole } from '../helpers/console-fixture.js';
 import { PAGED_ITEMS, pagedGridRoute } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -31,7 +30,7 @@ items:
 `;
 
 let fx: ConsoleFixture;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 
@@ -39,15 +38,12 @@ beforeAll(async () => {
   if (!browserPath) return;
   fx = await makeConsoleFixture({ jobs: false });
   fx.shop.routes.set('/paged', pagedGridRoute());
-  app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole(fx);
+  ({ base, browser } = con);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await fx?.cleanup();
+  await (con ? con.close() : fx?.cleanup());
 });
 
 async function ops(): Promise<Page> {

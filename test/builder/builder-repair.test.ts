@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { findBrowser } from '../../src/fetch/browser.js';
-import { buildApp, type App } from '../../src/server/app.js';
 import { localPrincipal } from '../../src/service/access.js';
 import { getTarget, runTargetNow } from '../../src/service/targets.js';
-import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, openConsole, type ConsoleFixture, type OpenConsole } from '../helpers/console-fixture.js';
 import { PAGED_ITEMS, pagedGridRoute } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -35,7 +34,7 @@ thresholds:
 `;
 
 let fx: ConsoleFixture;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 const shop = { redesigned: false };
@@ -46,15 +45,12 @@ beforeAll(async () => {
   fx = await makeConsoleFixture({ jobs: false });
   fx.shop.routes.set('/paged', pagedGridRoute(shop));
   fx.ws.writeTarget('acme-paged.yaml', TARGET(fx.shop.url));
-  app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole(fx);
+  ({ base, browser } = con);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await fx?.cleanup();
+  await (con ? con.close() : fx?.cleanup());
 });
 
 async function ops(): Promise<Page> {

@@ -4,15 +4,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { loadRules, loadTargetFile } from '../../src/config/load.js';
 import { findBrowser } from '../../src/fetch/browser.js';
 import { VIEW_WIDTH } from '../../src/fetch/page-capture.js';
-import { buildApp, type App } from '../../src/server/app.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, signIn, type ConsoleFixture } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, openConsole, type ConsoleFixture, type OpenConsole } from '../helpers/console-fixture.js';
 import { gbkShop, jsonLdShop, tableShop } from '../helpers/fixture-shops.js';
 
 const found = findBrowser();
@@ -25,7 +24,7 @@ const HAND: Record<string, (url: string) => string> = {
 };
 
 let fx: ConsoleFixture;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 let page: Page;
@@ -36,16 +35,13 @@ beforeAll(async () => {
   fx.shop.routes.set('/table', tableShop());
   fx.shop.routes.set('/gbk', gbkShop());
   fx.shop.routes.set('/jsonld', jsonLdShop());
-  app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole(fx);
+  ({ base, browser } = con);
   page = await signIn(browser, base, 'ops');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await fx?.cleanup();
+  await (con ? con.close() : fx?.cleanup());
 });
 
 /** Where `css` is on the shop's page, rendered at the builder's width: the box to click on the picture. */

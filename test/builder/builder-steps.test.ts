@@ -1,16 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { loadRules, loadTargetFile } from '../../src/config/load.js';
 import { findBrowser } from '../../src/fetch/browser.js';
-import { buildApp, type App } from '../../src/server/app.js';
 import { StepRecorder } from '../../src/fetch/step-recorder.js';
 import { scratchTarget } from '../../src/service/builder-target.js';
 import { stepRecorder } from '../../src/service/builder-steps.js';
 import { tryScrape } from '../../src/service/try.js';
-import { makeConsoleFixture, signIn, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, signIn, openConsole, type ConsoleFixture, type OpenConsole, type RoleUser } from '../helpers/console-fixture.js';
 import { stepElement } from '../../src/extract/step-selector.js';
 import { pathOf } from '../helpers/dom-path.js';
 import { html } from '../helpers/server.js';
@@ -76,7 +75,7 @@ const SEARCH = `<!doctype html><html><head><meta charset="utf-8"></head><body>
 </script></body></html>`;
 
 let fx: ConsoleFixture;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 
@@ -88,15 +87,12 @@ beforeAll(async () => {
   fx.shop.routes.set('/search', html(SEARCH));
   fx.shop.routes.set('/private/admin', html('<html><body><h1>admin</h1></body></html>'));
   fx.shop.routes.set('/robots.txt', html('User-agent: *\nDisallow: /private\n', 200, 'text/plain'));
-  app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole(fx);
+  ({ base, browser } = con);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await fx?.cleanup();
+  await (con ? con.close() : fx?.cleanup());
 });
 
 async function loginAs(user: RoleUser): Promise<Page> {

@@ -1,32 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { findBrowser } from '../../src/fetch/browser.js';
-import { buildApp, type App } from '../../src/server/app.js';
-import { makeConsoleFixture, MARKUP_NAME, PASSWORDS, type ConsoleFixture, type RoleUser } from '../helpers/console-fixture.js';
+import { makeConsoleFixture, MARKUP_NAME, PASSWORDS, openConsole, type ConsoleFixture, type OpenConsole, type RoleUser } from '../helpers/console-fixture.js';
 
 const found = findBrowser();
 const browserPath = 'path' in found ? found.path : null;
 if (!browserPath) console.log(`console browser tests skipped: ${'missing' in found ? found.missing : 'no browser'}`);
 
 let fx: ConsoleFixture;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!browserPath) return;
   fx = await makeConsoleFixture();
-  app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole(fx);
+  ({ base, browser } = con);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await fx?.cleanup();
+  await (con ? con.close() : fx?.cleanup());
 });
 
 /** Logged-in browser state per role, so each test logs in through the form once per role at most. */

@@ -7,11 +7,10 @@
  * team A = 张三 + 李四 under a-mgr@example.com, team B = 王五 + 赵六, 华东二组).
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/fetch/browser.js';
 import { runScorecard } from '../../src/sales/scorecard/job.js';
-import { buildApp, type App } from '../../src/server/app.js';
 import { localPrincipal } from '../../src/service/access.js';
 import type { ServiceContext } from '../../src/service/context.js';
 import { localOwner } from '../../src/service/owner.js';
@@ -19,6 +18,7 @@ import { createUser } from '../../src/service/users.js';
 import { resolvePaths } from '../../src/config/load.js';
 import { Outbox } from '../../src/store/outbox.js';
 import { SCORECARD_NOW, writeScorecardExports } from '../helpers/scorecard-exports.js';
+import { openConsole, type OpenConsole } from '../helpers/console-fixture.js';
 import { makeWorkspace, REPO, type Workspace } from '../helpers/workspace.js';
 
 const found = findBrowser();
@@ -39,7 +39,7 @@ const USERS = {
 type User = keyof typeof USERS;
 
 let ws: Workspace;
-let app: App;
+let con: OpenConsole;
 let base: string;
 let browser: Browser;
 
@@ -54,15 +54,12 @@ beforeAll(async () => {
   outbox.record([{ id: 'attrition:p10001:2026-W11', topic: 'attrition', audience: { kind: 'hr' }, createdAt: '2026-03-16T01:00:00Z', payload: { personId: 'p10001', name: '张三', employeeId: '10001', score: 91, drivers: [HR_SECRET], week: '2026-W11' } }], new Date());
   const ctx: ServiceContext = { paths, now: () => new Date(), runner: localOwner(paths), outbox: localOwner(paths) };
   for (const [name, u] of Object.entries(USERS)) await createUser(ctx, localPrincipal('test'), { name, password: PASS, ...u, teams: 'teams' in u ? [...u.teams] : [] });
-  app = await buildApp({ ctx, loginRate: 1000 });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true });
+  con = await openConsole({ ctx, cleanup: async () => ws.cleanup() });
+  ({ base, browser } = con);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  ws?.cleanup();
+  await (con ? con.close() : ws?.cleanup());
 });
 
 async function loginAs(user: User, locale = 'en-US'): Promise<Page> {

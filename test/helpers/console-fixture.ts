@@ -16,7 +16,9 @@ import { localPrincipal } from '../../src/service/access.js';
 import { createUser } from '../../src/service/users.js';
 import { localOwner } from '../../src/service/owner.js';
 import type { ServiceContext } from '../../src/service/context.js';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { findBrowser } from '../../src/fetch/browser.js';
+import { buildApp, type App } from '../../src/server/app.js';
 import { startServer, type FixtureServer } from './server.js';
 import { makeWorkspace, REPO, type Workspace } from './workspace.js';
 
@@ -37,6 +39,43 @@ export async function signIn(browser: Browser, base: string, user: RoleUser): Pr
   await page.getByRole('button', { name: /Log in/ }).click();
   await page.waitForLoadState('load');
   return page;
+}
+
+/** A console being served: its address, a headless Chromium to visit it, and one close for all. */
+export interface OpenConsole {
+  base: string;
+  browser: Browser;
+  /** Closes the browser and the server, then cleans the fixture up. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the console on the fixture's state (127.0.0.1, a free port) and launches headless Chromium.
+ * If a step fails, what was opened is closed and the fixture cleaned up before the error is thrown,
+ * as the tests' afterAll would have done.
+ */
+export async function openConsole(fx: Pick<ConsoleFixture, 'ctx' | 'cleanup'>): Promise<OpenConsole> {
+  const found = findBrowser();
+  if (!('path' in found)) {
+    await fx.cleanup();
+    throw new Error(`openConsole: ${found.missing}`);
+  }
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await app?.close();
+    await fx.cleanup();
+  };
+  try {
+    app = await buildApp({ ctx: fx.ctx, loginRate: 1000 });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: found.path, headless: true });
+    return { base, browser, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 export interface ConsoleFixture {
