@@ -69,14 +69,24 @@ collection_cycle:
 
 const csv = (rows: string[][]): string => rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
 
+/**
+ * Writes an export as the sales ops' tools save one: CRLF lines, UTF-8 with a BOM (Excel's
+ * "CSV UTF-8"), or GBK without one (a Chinese ERP); `title` is the line some exports put above the
+ * header (the period they cover). Cells are written as given: quote one that holds a comma.
+ */
+export function writeCsvExport(file: string, rows: string[][], opts: { title?: string; encoding?: 'utf-8' | 'gbk' } = {}): void {
+  const text = (opts.title === undefined ? '' : opts.title + '\r\n') + csv(rows);
+  writeFileSync(file, opts.encoding === 'gbk' ? iconv.encode(text, 'gbk') : '\uFEFF' + text);
+}
+
 /** Writes the exports into <home>/inputs and rules/scorecard.yaml; returns the inputs folder. */
 export function writeScorecardExports(ws: Workspace): string {
   const dir = join(ws.home, 'inputs');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'org.csv'), '\uFEFF' + csv(ORG));
-  writeFileSync(join(dir, 'erp.csv'), iconv.encode('回款明细 统计日期：2026-01-01 至 2026-03-15\r\n' + csv(ERP), 'gbk'));
-  writeFileSync(join(dir, 'customers.csv'), '\uFEFF' + csv(CUSTOMERS));
-  writeFileSync(join(dir, 'sat.csv'), '\uFEFF' + csv(SAT));
+  writeCsvExport(join(dir, 'org.csv'), ORG);
+  writeCsvExport(join(dir, 'erp.csv'), ERP, { title: '回款明细 统计日期：2026-01-01 至 2026-03-15', encoding: 'gbk' });
+  writeCsvExport(join(dir, 'customers.csv'), CUSTOMERS);
+  writeCsvExport(join(dir, 'sat.csv'), SAT);
   ws.writeRule('scorecard.yaml', RULES);
   return dir;
 }

@@ -12,15 +12,15 @@
  * 华南 60 万, one team, 赵六 alone, joined 2026-07-16: the team's 600 000 over the 5 + 16/31 months he is
  *   there: July 600 000 × 16/171 = 56 140.35, each later month 600 000 × 31/171 = 108 771.93.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeCsvExport } from '../helpers/scorecard-exports.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
 const NOW = '2026-08-16T09:00+08:00';
-const csv = (rows: string[][]): string => '\uFEFF' + rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
 const ORG = [
   ['工号', '姓名', '区域', '团队', '经理邮箱', '邮箱', '入职日期'],
   ['10001', '张三', '华东', '华东一组', 'a-mgr@example.com', 's1@example.com', '2019-03-01'],
@@ -61,9 +61,9 @@ beforeAll(() => {
   ws = makeWorkspace();
   dir = join(ws.home, 'inputs');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'org.csv'), csv(ORG));
+  writeCsvExport(join(dir, 'org.csv'), ORG);
   // The title line declares the period the export covers: all of 2025 is there, so it is the base.
-  writeFileSync(join(dir, 'erp.csv'), '\uFEFF回款明细 统计日期：2025-01-01 至 2026-08-15\r\n' + csv(ERP).slice(1));
+  writeCsvExport(join(dir, 'erp.csv'), ERP, { title: '回款明细 统计日期：2025-01-01 至 2026-08-15' });
   ws.writeRule('targets.yaml', RULES);
 });
 afterAll(() => ws.cleanup());

@@ -18,12 +18,12 @@
  *     华南 / 华南一组 / 赵六 124 193.55; 50 000 + 40 000 − 10 000 = 80 000 → 64.4 % red
  *     集团 372 580.65; 300 000 → 80.5 % yellow
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeCsvExport } from '../helpers/scorecard-exports.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
 // Hooks that spawn the CLI and render charts: on a loaded two-core machine they take longer than one test.
@@ -71,15 +71,14 @@ forecast: { months: 3 }
 `;
 
 let ws: Workspace;
-const csv = (rows: string[][]): string => rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
 
 beforeAll(() => {
   ws = makeWorkspace();
   const dir = join(ws.home, 'inputs');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'org.csv'), '\uFEFF' + csv(ORG));
+  writeCsvExport(join(dir, 'org.csv'), ORG);
   // As a Chinese ERP saves it: GBK, a title line with the period above the header.
-  writeFileSync(join(dir, 'erp.csv'), iconv.encode('回款明细表 统计日期：2025-01-01 至 2026-03-31\r\n' + csv(ERP), 'gbk'));
+  writeCsvExport(join(dir, 'erp.csv'), ERP, { title: '回款明细表 统计日期：2025-01-01 至 2026-03-31', encoding: 'gbk' });
   ws.writeRule('targets.yaml', RULES);
 });
 afterAll(() => ws.cleanup());
@@ -169,7 +168,7 @@ describe('radar targets show on a hand-worked export', () => {
     for (const r of ERP) sheet.addRow(r.map((c) => c.replace(/^"|"$/g, '')));
     const dir = join(ws.home, 'xlsx');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'org.csv'), '\uFEFF' + csv(ORG));
+    writeCsvExport(join(dir, 'org.csv'), ORG);
     await wb.xlsx.writeFile(join(dir, 'erp.xlsx'));
     ws.writeRule('targets.yaml', RULES.replace('erp.csv', 'erp.xlsx'));
     try {
