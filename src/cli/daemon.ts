@@ -103,13 +103,19 @@ Exit codes: 0 stopped cleanly, 2 config or lock problem at start.`,
 /**
  * The console and API in this process: runs go to this process's daemon (in distributed mode the
  * leading one, which enqueues them for the workers), outbox changes to its outbox. A coordinator
- * standing by has no daemon: it leaves the request in the shared state folder for the leader.
+ * standing by has no daemon: it hands the request to the leader through Redis (taken within a
+ * second, wherever the leader runs), else leaves it in the shared state folder.
  */
 async function serveFrom(daemon: () => Daemon | null, paths: Paths, opts: { port: number; host: string }, log: Logger, queueUrl: string | null = null) {
   const [{ startServer }, { handToDaemon, handedTo, leaveRequest }] = await Promise.all([import('../server/start.js'), import('../service/owner.js')]);
   const here = `this daemon (pid ${process.pid})${queueUrl ? ', through the job queue' : ''}`;
-  /** A coordinator standing by: the leader (signalled when on this host) takes the request from the state folder. */
-  const toLeader = (req: { action: 'run' | 'retry'; ids: string[] }): string => {
+  /** A coordinator standing by: through Redis; without it, the leader (signalled when on this host) takes the request from the state folder. */
+  const toLeader = async (req: { action: 'run' | 'retry'; ids: string[] }): Promise<string> => {
+    if (queueUrl) {
+      const { sendToLeader } = await import('../queue/requests.js');
+      if (await sendToLeader(queueUrl, req)) return 'the leading coordinator, through the job queue';
+      log.warn({ action: req.action }, 'the queue (Redis) cannot take the request: left in the state folder for the leader');
+    }
     const handed = handToDaemon(paths.stateDir, req);
     if (handed) return handedTo(handed);
     leaveRequest(paths.stateDir, req);
@@ -124,14 +130,14 @@ async function serveFrom(daemon: () => Daemon | null, paths: Paths, opts: { port
     owner: {
       run: async (ids) => {
         const d = daemon();
-        if (!d) return { status: 'queued', by: toLeader({ action: 'run', ids: [...ids] }) };
+        if (!d) return { status: 'queued', by: await toLeader({ action: 'run', ids: [...ids] }) };
         d.runNow(ids);
         return { status: 'queued', by: here };
       },
       retry: async (ids) => {
         const d = daemon();
         if (d) return { status: 'queued', ids: d.retryNow(ids) };
-        toLeader({ action: 'retry', ids: [...ids] });
+        await toLeader({ action: 'retry', ids: [...ids] });
         return { status: 'queued', ids: [...ids] };
       },
     },

@@ -27,6 +27,7 @@ import { dropItems, readItems } from './chunks.js';
 import { jobIdFor, keys, needsOf, PREFIX, queueName, RESULTS_QUEUE, targetOfJob } from './names.js';
 import { PROTOCOL, type ResultJobData, type ScrapeJobData } from './protocol.js';
 import { connectRedis, envMs, shownUrl, type RedisClient } from './redis.js';
+import { takeLeaderRequests, type LeaderRequest } from './requests.js';
 
 export interface CoordinatorOptions {
   url: string;
@@ -40,6 +41,8 @@ export interface CoordinatorOptions {
   onOwed(targetId: string, slot: Date): void;
   /** Records ops alerts (a queue outage, its end) and sends them. */
   notify(alerts: Alert[]): Promise<void>;
+  /** "Run now" or "retry" from a coordinator standing by (its console), taken from Redis. */
+  onRequest?(req: LeaderRequest): void;
 }
 
 interface Waiter {
@@ -211,11 +214,16 @@ export class Coordinator implements Dispatcher {
   private async watchRedis(): Promise<void> {
     if (this.closed) return;
     let ok = false;
+    let requests: LeaderRequest[] = [];
     try {
-      ok = (await this.cmd.ping()) === 'PONG';
+      // The look that tells Redis is up also takes what a standby's console asked for: its "run
+      // now" starts within a second, wherever the standby runs.
+      requests = await takeLeaderRequests(this.cmd, (raw) => this.opts.log.error({ request: raw.slice(0, 200) }, 'unreadable request from a standby coordinator ignored'));
+      ok = true;
     } catch (e) {
       this.wentDown(e);
     }
+    for (const req of requests) this.opts.onRequest?.(req);
     if (!ok) {
       if (!this.outageReported && this.downSince !== null && Date.now() - this.downSince >= this.reportAfterMs) {
         this.outageReported = true;

@@ -54,6 +54,10 @@ export async function leadOrStandBy(o: LeadOptions): Promise<{ abandoned: number
         onOrphan: (id, scraped) => daemon!.settleElsewhere(id, scraped),
         onOwed: (id, slot) => void daemon!.runFor(id, slot).catch((e: unknown) => o.log.error({ target: id, error: String(e) }, 'owed run failed')),
         notify: (alerts) => daemon!.recordOps(alerts),
+        onRequest: (req) => {
+          if (req.action === 'retry') o.log.info({ action: 'retry', messages: daemon!.retryNow(req.ids) }, 'outbox retry requested by a standby coordinator');
+          else daemon!.runNow(req.ids).forEach((queued, i) => o.log.info({ target: req.ids[i], queued, from: 'standby' }, 'run requested'));
+        },
       });
       await coordinator.connect();
       daemon = new Daemon({ ...o.daemon, log: o.log, dispatcher: coordinator, lockStaleAfterMs: ttlMs * 2 });

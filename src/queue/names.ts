@@ -64,6 +64,8 @@ export const keys = {
   workers: `${PREFIX}:x:workers`,
   /** Names of the scrape queues the coordinator has used, for `radar status`. */
   queues: `${PREFIX}:x:queues`,
+  /** "Run now" / "retry" from a standby coordinator's console, for the leader (a list of JSON requests). */
+  requests: `${PREFIX}:x:requests`,
   /** A worker's items for one job, in chunks (a list of JSON arrays). */
   items: (jobId: string, token: string) => `${PREFIX}:x:items:${jobId}:${token}`,
   /** Per-host politeness shared by every worker. */
