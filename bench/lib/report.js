@@ -29,6 +29,7 @@ const METRICS = {
   targets: (s) => s.targets,
   peakTreePssMB: (s) => (s.peakTreePssBytes ? s.peakTreePssBytes / MB : undefined),
   peakTreeRssMB: (s) => (s.peakTreeRssBytes ? s.peakTreeRssBytes / MB : undefined),
+  peakTreeOwnMB: (s) => (s.peakTreeOwnBytes ? s.peakTreeOwnBytes / MB : undefined),
   peakProcesses: (s) => s.peakProcesses,
   treeCpuS: (s) => s.treeCpuS,
   coordCpuPer1000: (s) => s.coordCpuPer1000,
@@ -112,7 +113,8 @@ export function renderReport(result) {
     } else if (row.id.startsWith('browser.')) {
       // Memory of the row's whole process tree (Node and every Chromium process), as PSS.
       const binary = row.samples.find((s) => s.ok && s.browser)?.browser;
-      let note = `peak over ${f(x.peakProcesses?.median)} processes; RSS summed ${f(x.peakTreeRssMB?.median)} MB; CPU of all processes${binary ? `; ${binary}` : ''}`;
+      const own = x.peakTreeOwnMB ? `; of it anonymous + shared memory ${f(x.peakTreeOwnMB.median)} MB (the rest is file pages: the binary, libraries)` : '';
+      let note = `peak over ${f(x.peakProcesses?.median)} processes${own}; RSS summed ${f(x.peakTreeRssMB?.median)} MB; CPU of all processes${binary ? `; ${binary}` : ''}`;
       if (row.id === 'browser.agent') {
         const sp = ratio(x.pagesPerS, m('browser.crawlee', 'pagesPerS'));
         const mem = ratio(x.peakTreePssMB, m('browser.crawlee', 'peakTreePssMB'));

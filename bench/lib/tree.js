@@ -49,9 +49,16 @@ function kindOf(pid) {
 
 const kb = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
 
-/** { pss, rss, cpuS, processes, cpuByPid } of a tree now (bytes; CPU seconds of the live processes). */
+/**
+ * { pss, own, rss, cpuS, processes, cpuByPid } of a tree now (bytes; CPU seconds of the live
+ * processes). `own` is the PSS of anonymous and shared memory only (heaps, tiles, buffers): what
+ * the tree itself allocated. The rest of PSS is file pages (Chromium's ~250 MB binary, libraries)
+ * split with every process mapping them, other users' Chromiums on the machine included: the same
+ * tree reads ~100 MB less while someone else runs Chromium, `own` does not move with that.
+ */
 export function treeUsage(root) {
   let pss = 0;
+  let own = 0;
   let rss = 0;
   let cpuS = 0;
   let processes = 0;
@@ -62,6 +69,7 @@ export function treeUsage(root) {
       const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       parts.push([pid, kb(t, 'Pss')]);
       pss += kb(t, 'Pss');
+      own += kb(t, 'Pss_Anon') + kb(t, 'Pss_Shmem');
       rss += kb(t, 'Rss');
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -73,7 +81,7 @@ export function treeUsage(root) {
       /* gone meanwhile */
     }
   }
-  return { pss, rss, cpuS, processes, cpuByPid, parts };
+  return { pss, own, rss, cpuS, processes, cpuByPid, parts };
 }
 
 /**
@@ -81,7 +89,7 @@ export function treeUsage(root) {
  * process seen, as of its last sample (a process's last moments before it ended are missed).
  */
 export function sampleTree(root, everyMs = 200) {
-  const peak = { pss: 0, rss: 0, processes: 0, parts: [] };
+  const peak = { pss: 0, own: 0, rss: 0, processes: 0, parts: [] };
   const cpu = new Map();
   const tick = () => {
     const u = treeUsage(root);
@@ -89,6 +97,7 @@ export function sampleTree(root, everyMs = 200) {
     // Where the memory was at the peak: MB per kind of process (node, browser, renderer, gpu-process, ...).
     if (u.pss > peak.pss) peak.parts = u.parts.map(([pid, bytes]) => [kindOf(pid), Math.round(bytes / 2 ** 20)]);
     peak.pss = Math.max(peak.pss, u.pss);
+    peak.own = Math.max(peak.own, u.own);
     peak.rss = Math.max(peak.rss, u.rss);
     peak.processes = Math.max(peak.processes, u.processes);
   };
@@ -99,7 +108,7 @@ export function sampleTree(root, everyMs = 200) {
       clearInterval(timer);
       let treeCpuS = 0;
       for (const c of cpu.values()) treeCpuS += c;
-      return { peakTreePssBytes: peak.pss, peakTreeRssBytes: peak.rss, peakProcesses: peak.processes, peakPssByProcessMB: peak.parts, treeCpuS };
+      return { peakTreePssBytes: peak.pss, peakTreeOwnBytes: peak.own, peakTreeRssBytes: peak.rss, peakProcesses: peak.processes, peakPssByProcessMB: peak.parts, treeCpuS };
     },
   };
 }
