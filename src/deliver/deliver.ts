@@ -4,7 +4,8 @@ import type { OwnersRules } from '../config/rules-schema.js';
 import { crashPoint } from '../core/crashpoint.js';
 import { errorLine } from '../core/errors.js';
 import { bodyFormat, DEFAULT_RETRY, hrSafeError, type Outbox, type OutboxMessage, type RetryPolicy, type StoredAlert } from '../store/outbox.js';
-import { keepScorecards } from '../store/scorecards.js';
+import { scorecardStore } from '../store/scorecards.js';
+import { teamHealthStore } from '../store/team-health.js';
 import { loadChannelModule, isChannelType } from './channels/registry.js';
 import { ChannelError, type Channel, type Destination, type SendContext } from './channels/types.js';
 import { destinationsFor, isHrAlert, mayDeliver } from './destinations.js';
@@ -145,6 +146,9 @@ export function isUrgent(a: StoredAlert): boolean {
 export const NOT_SENT = '-';
 
 const DAY_MS = 86_400_000;
+
+/** Stores that keep what the console shows after the outbox's retention_days (store/kept-alerts.ts). */
+const KEPT_BEYOND_OUTBOX = [scorecardStore, teamHealthStore];
 
 /**
  * For an alert that only goes along with news (Alert.onlyWith): send it when news of those topics
@@ -421,8 +425,9 @@ async function deliverRound(outbox: Outbox, opts: DeliverOptions): Promise<Deliv
       messages.push(...more);
       await send(new Set(more.map((m) => m.id)));
     }
-    // Cards recorded before the scorecards had a store of their own must outlive the prune.
-    keepScorecards(opts.paths.stateDir, Object.values(outbox.data.alerts), { onlyNew: true });
+    // What the console shows beyond the outbox is copied before the prune forgets it (alerts
+    // recorded before their kind had a store of its own, or by a caller that did not keep them).
+    for (const store of KEPT_BEYOND_OUTBOX) store.keep(opts.paths.stateDir, Object.values(outbox.data.alerts), { onlyNew: true });
     outbox.prune(opts.now(), d.retention_days * 86_400_000);
     return { messages, delivery, notices };
   } finally {

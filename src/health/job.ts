@@ -9,6 +9,7 @@ import type { Alert } from '../alerts/model.js';
 import { loadSignalsConfig } from '../signals/config.js';
 import { dayInZone, lastCompleteWeek, weekLabelToDay, weekToScore } from '../signals/dates.js';
 import { loadKey } from '../signals/store.js';
+import { teamHealthStore } from '../store/team-health.js';
 import type { BadRow } from '../signals/table.js';
 import { Pseudonymizer } from '../signals/weekly.js';
 import { decideCoaching } from './coaching.js';
@@ -76,8 +77,11 @@ export async function runHealthJob(opts: HealthJobOptions): Promise<HealthJobRes
   const teamAlerts = teamDigests(series, data, cfg, week, opts.now);
   const cards = cfg.digest.cards ? personCards(series, data, cfg, week, opts.now) : [];
   const scored = [...series.values()].filter((s) => s.find((pw) => pw.week === week)?.scored).length;
+  const alerts = [...coaching.alerts, ...teamAlerts, ...cards];
+  // The console reads digests and prompts from their own store: the outbox forgets them after retention_days.
+  teamHealthStore.keep(opts.stateDir, alerts);
   return {
-    alerts: [...coaching.alerts, ...teamAlerts, ...cards],
+    alerts,
     week,
     scored,
     prompts: coaching.alerts.length,

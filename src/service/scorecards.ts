@@ -8,7 +8,7 @@
  */
 import type { ScorecardPayload } from '../sales/scorecard/payloads.js';
 import type { Alert } from '../alerts/model.js';
-import { readScorecards } from '../store/scorecards.js';
+import { scorecardStore } from '../store/scorecards.js';
 import { notFound, requireAction, type Principal } from './access.js';
 import { readOutboxData } from './alerts.js';
 import type { ServiceContext } from './context.js';
@@ -56,10 +56,8 @@ function mayRead(who: Principal, a: Alert): boolean {
 }
 
 function visibleCards(ctx: ServiceContext, who: Principal): ScorecardPayload[] {
-  const byId = new Map<string, Alert>();
-  for (const a of Object.values(readOutboxData(ctx.paths.stateDir).alerts)) if (a.topic === 'scorecard') byId.set(a.id, a);
-  for (const a of readScorecards(ctx.paths.stateDir)) byId.set(a.id, a);
-  return [...byId.values()]
+  return scorecardStore
+    .readWith(ctx.paths.stateDir, Object.values(readOutboxData(ctx.paths.stateDir).alerts))
     .filter((a) => mayRead(who, a))
     .map((a) => a.payload as unknown as ScorecardPayload);
 }

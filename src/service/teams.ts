@@ -1,13 +1,21 @@
 /**
  * Managers' view of their own teams: the latest weekly heat map (health index per person and
  * metric) and the coaching prompts, exactly as the weekly health job sent them (read from the
- * outbox, so the console and the email agree). Never attrition: the health job does not read it,
- * and this module reads only `team` and `coaching` alerts.
+ * job's own store, so the console and the email agree and both outlive the outbox's
+ * retention_days; those recorded in the outbox before that store existed are read from there too).
+ * Never attrition: the health job does not read it, and this module reads only `team` and
+ * `coaching` alerts addressed to managers.
  */
+import type { Alert } from '../alerts/model.js';
 import type { CoachingPayload, TeamPayload } from '../health/payloads.js';
+import { teamHealthStore } from '../store/team-health.js';
 import { inTeam, requireAction, type Principal } from './access.js';
 import { readOutboxData } from './alerts.js';
 import type { ServiceContext } from './context.js';
+
+function teamAlerts(ctx: ServiceContext): Alert[] {
+  return teamHealthStore.readWith(ctx.paths.stateDir, Object.values(readOutboxData(ctx.paths.stateDir).alerts));
+}
 
 export interface TeamsView {
   week: string | null;
@@ -19,8 +27,7 @@ export interface TeamsView {
 
 export function teamHealth(ctx: ServiceContext, who: Principal | null): TeamsView {
   requireAction(who, 'teams.read');
-  const data = readOutboxData(ctx.paths.stateDir);
-  const digests = Object.values(data.alerts)
+  const digests = teamAlerts(ctx)
     .filter((a) => a.topic === 'team' && a.audience.kind === 'manager')
     .map((a) => a.payload as unknown as TeamPayload)
     .sort((a, b) => b.week.localeCompare(a.week));
@@ -38,8 +45,7 @@ export function teamHealth(ctx: ServiceContext, who: Principal | null): TeamsVie
 
 export function coachingPrompts(ctx: ServiceContext, who: Principal | null): (CoachingPayload & { alertId: string; createdAt: string })[] {
   requireAction(who, 'teams.read');
-  const data = readOutboxData(ctx.paths.stateDir);
-  return Object.values(data.alerts)
+  return teamAlerts(ctx)
     .filter((a) => a.topic === 'coaching' && a.audience.kind === 'manager' && inTeam(who, (a.payload as unknown as CoachingPayload).team, a.audience.email))
     .map((a) => ({ ...(a.payload as unknown as CoachingPayload), alertId: a.id, createdAt: a.createdAt }))
     .sort((a, b) => b.week.localeCompare(a.week) || a.index - b.index);

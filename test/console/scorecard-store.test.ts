@@ -16,7 +16,7 @@ import type { ServiceContext } from '../../src/service/context.js';
 import { localOwner } from '../../src/service/owner.js';
 import { createUser } from '../../src/service/users.js';
 import { Outbox } from '../../src/store/outbox.js';
-import { scorecardsFile } from '../../src/store/scorecards.js';
+import { scorecardStore } from '../../src/store/scorecards.js';
 import { SCORECARD_NOW, writeScorecardExports } from '../helpers/scorecard-exports.js';
 import { makeWorkspace, REPO, type Workspace } from '../helpers/workspace.js';
 
@@ -108,11 +108,11 @@ describe('scorecards outlive the outbox', () => {
   });
 
   it('keeps one card per person and month (the latest when the month is scored again), and no team view', async () => {
-    const kept = JSON.parse(readFileSync(scorecardsFile(i.paths.stateDir), 'utf8')) as { cards: Record<string, { topic: string }> };
+    const kept = JSON.parse(readFileSync(scorecardStore.file(i.paths.stateDir), 'utf8')) as { cards: Record<string, { topic: string }> };
     expect(Object.values(kept.cards).map((c) => c.topic)).toEqual(['scorecard', 'scorecard', 'scorecard', 'scorecard']);
     const again = await i.ws.radar('scorecard', 'run', '--now', SCORECARD_NOW, '--inputs', join(i.ws.home, 'inputs'), '--no-send');
     expect(again.code).toBe(0);
-    expect(Object.keys(JSON.parse(readFileSync(scorecardsFile(i.paths.stateDir), 'utf8')).cards)).toHaveLength(4);
+    expect(Object.keys(JSON.parse(readFileSync(scorecardStore.file(i.paths.stateDir), 'utf8')).cards)).toHaveLength(4);
     await expectCardsAsAlways(i);
   });
 });
@@ -122,7 +122,7 @@ describe('an installation upgraded with its scorecards only in the outbox', () =
   beforeAll(async () => {
     i = await install();
     // As an older version left it: the cards in the outbox and nowhere else.
-    rmSync(scorecardsFile(i.paths.stateDir));
+    rmSync(scorecardStore.file(i.paths.stateDir));
   });
   afterAll(async () => {
     await i?.app.close();
@@ -135,7 +135,7 @@ describe('an installation upgraded with its scorecards only in the outbox', () =
     const later = new Date(Date.now() + 31 * DAY);
     await deliverOutbox(new Outbox(i.paths.stateDir), { rules, paths: i.paths, now: () => later, window: 'all' });
     expect(scorecardAlertsInOutbox(i.paths)).toEqual([]);
-    expect(existsSync(scorecardsFile(i.paths.stateDir))).toBe(true);
+    expect(existsSync(scorecardStore.file(i.paths.stateDir))).toBe(true);
     await expectCardsAsAlways(i);
   });
 });

@@ -19,7 +19,7 @@ import { type Crm, crmReader } from '../followup/crm.js';
 import { evaluate } from '../followup/rules.js';
 import { type FileContext, importSources, type SourceReport } from '../imports.js';
 import { addMonths, daysIn, lastCompleteMonth, lastDay, type Month, monthOf } from '../months.js';
-import { keepScorecards } from '../../store/scorecards.js';
+import { scorecardStore } from '../../store/scorecards.js';
 import { pseudonymizer } from '../state.js';
 import { DIMENSIONS, type Dimension, loadScorecardConfig, type ScorecardConfig } from './config.js';
 import type { CourseLine, ScorecardPayload, ScorecardTeamPayload } from './payloads.js';
@@ -281,7 +281,7 @@ export async function runScorecard(o: ScorecardOptions): Promise<ScorecardResult
     }
   }
   // The console reads the cards from their own store: the outbox forgets them after retention_days.
-  keepScorecards(o.stateDir, alerts);
+  scorecardStore.keep(o.stateDir, alerts);
   return { alerts, data, current, previous, noEmail };
 }
 
