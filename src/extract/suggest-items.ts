@@ -421,6 +421,16 @@ export function previewSelectors(html: string, spec: { each: string; key: string
 }
 
 /**
+ * How many of a proposal's products a page holds, read the way the proposal reads them: its
+ * JSON-LD (a name and a price for nearly every product, as offered), or its `each` selector.
+ * The builder reads the page as sent with it, to tell whether a plain-page target would find them.
+ */
+export function countAsProposed(html: string, p: Pick<ItemsProposal, 'source' | 'each'>, opts: SuggestOptions): number {
+  if (p.source === 'json-ld') return jsonLdProposal(loadHtml(html), opts)?.count ?? 0;
+  return p.each ? previewSelectors(html, { each: p.each, key: null, fields: {} }, opts).count : 0;
+}
+
+/**
  * A stable id per item: a data attribute with distinct values (data-sku, data-id ...), the item's
  * id, an element carrying one, a SKU / 货号 text, and last the link (null: the run falls back to it).
  */

@@ -41,11 +41,14 @@ export interface BuilderView {
   old: OldReading | null;
   /**
    * The items are drawn by the page's script: none in the page as sent (read as an http target
-   * would), `rendered` after rendering. The target must be read in a browser. Null when the
+   * would: by the proposal's selector, or its JSON-LD), `rendered` after rendering. The target must be read in a browser. Null when the
    * page as sent has them too, or it could not be told (no proposal, recorded steps, a repair).
    */
-  needsBrowser: { each: string; rendered: number } | null;
+  needsBrowser: NeedsBrowser | null;
 }
+
+/** Why a page must be read in a browser: its `each` items, or its JSON-LD products, come only with its script. */
+export type NeedsBrowser = { source: 'css' | 'microdata'; each: string; rendered: number } | { source: 'json-ld'; each: null; rendered: number };
 
 /** Selectors the user typed or changed: previewed and highlighted instead of a fresh proposal. */
 export interface TypedSelectors {
@@ -105,8 +108,8 @@ export async function builderView(
   const p = proposal as ItemsProposal | null;
   // Recorded steps already make it a browser target, and a repair keeps the target's mode.
   const needsBrowser =
-    !req.session && !req.old && p?.each && p.source !== 'json-ld' && p.count > 0 && (await itemsAsSent(req.url, target, p.each, (u, t) => rec.schedule(u, t, target.fetch.min_interval_ms))) === 0
-      ? { each: p.each, rendered: p.count }
+    !req.session && !req.old && p && p.count > 0 && (p.source === 'json-ld' || p.each) && (await itemsAsSent(req.url, target, p, (u, t) => rec.schedule(u, t, target.fetch.min_interval_ms))) === 0
+      ? needsBrowserFor(p)
       : null;
   return {
     url: cap.url,
@@ -126,16 +129,21 @@ export async function builderView(
   };
 }
 
+function needsBrowserFor(p: ItemsProposal): NeedsBrowser {
+  return p.source === 'json-ld' ? { source: 'json-ld', each: null, rendered: p.count } : { source: p.source, each: p.each!, rendered: p.count };
+}
+
 /**
- * How many elements `each` matches in the page as an http target reads it (plain HTTP, robots.txt,
- * the host's queue); null when that page cannot be read (then nothing is concluded from it).
+ * How many of the proposal's products the page holds as an http target reads it (plain HTTP,
+ * robots.txt, the host's queue): its `each` matches, or its JSON-LD products (JSON-LD a script
+ * inserts is not in the page as sent); null when that page cannot be read (then nothing is concluded).
  */
-async function itemsAsSent(url: string, target: Target, each: string, schedule: <T>(url: string, task: () => Promise<T>) => Promise<T>): Promise<number | null> {
-  const [{ httpFetcher }, { previewSelectors }] = await Promise.all([import('../fetch/http-fetcher.js'), import('../extract/suggest-items.js')]);
+async function itemsAsSent(url: string, target: Target, p: ItemsProposal, schedule: <T>(url: string, task: () => Promise<T>) => Promise<T>): Promise<number | null> {
+  const [{ httpFetcher }, { countAsProposed }] = await Promise.all([import('../fetch/http-fetcher.js'), import('../extract/suggest-items.js')]);
   try {
     const page = await httpFetcher.fetchPage(url, { ...target, fetch: { ...target.fetch, mode: 'http' } }, { schedule });
     if (page.status >= 400) return null;
-    return previewSelectors(page.text, { each, key: null, fields: {} }, { url: page.url }).count;
+    return countAsProposed(page.text, p, { url: page.url });
   } catch {
     return null;
   }

@@ -13,6 +13,7 @@ import { VIEW_WIDTH } from '../../src/fetch/page-capture.js';
 import { tryScrape } from '../../src/service/try.js';
 import { makeConsoleFixture, signIn, openConsole, type ConsoleFixture, type OpenConsole } from '../helpers/console-fixture.js';
 import { gbkShop, jsonLdShop, tableShop } from '../helpers/fixture-shops.js';
+import { html } from '../helpers/server.js';
 
 const found = findBrowser();
 const browserPath = 'path' in found ? found.path : null;
@@ -132,10 +133,30 @@ describe.skipIf(!browserPath)('building a target by clicking, for every shape of
     expect(rows[0]).toContain('Bolt 冰箱 A');
     expect(rows[0]).toContain('3299');
     expect(await page.getByLabel('Each product (CSS)').inputValue()).toBe('');
+    // The page as sent has the JSON-LD too: a plain page it stays.
+    expect(await page.getByLabel('How to read it').inputValue()).toBe('http');
+    expect(await page.locator('.mode-why').count()).toBe(0);
     await saveAs('jsonld-shop', 'Bolt');
     expect(await page.locator('body').textContent()).toContain('good (2 items)');
     expect(saved('jsonld-shop').items).toBeUndefined();
     const built = await sameAsByHand('jsonld-shop', 'jsonld');
     expect(built.items.map((i) => i.key).sort()).toEqual(['BF-A', 'BF-B']);
+  }, 180_000);
+
+  it("JSON-LD added by the page's script: offered as on the rendered page, proposed and saved as mode: browser, saying why; it reads its products at once", async () => {
+    fx.shop.routes.set('/jsonld-js', html(readFileSync(new URL('./shops/jsonld-by-script.html', import.meta.url))));
+    await open('/jsonld-js');
+    expect(await page.locator('p.found').textContent()).toContain("The page's structured data (JSON-LD) lists 3 products: no selectors needed.");
+    expect(await page.getByLabel('How to read it').inputValue()).toBe('browser');
+    expect(await page.locator('.mode-why').textContent()).toBe(
+      "In a browser: the products' structured data (JSON-LD) is added by the page's script. The page as sent lists none of them, the rendered page 3; read as a plain page, the first run would not find them.",
+    );
+    await saveAs('jsonld-js-shop', 'Bolt');
+    expect(await page.locator('body').textContent()).toContain('good (3 items)');
+    expect(saved('jsonld-js-shop').fetch).toEqual({ url: `${fx.shop.url}/jsonld-js`, mode: 'browser' });
+    expect(saved('jsonld-js-shop').items).toBeUndefined();
+    const built = await tryScrape(loadTargetFile(join(fx.paths.scrapersDir, 'jsonld-js-shop.yaml')), fx.paths, loadRules(fx.paths.rulesDir));
+    expect(built.verdict).toBe('good');
+    expect(built.items.map((i) => [i.key, i.data.amount]).sort()).toEqual([['BL-120', 1299], ['BL-310', 3299], ['BL-452', 4599]]);
   }, 180_000);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { targetSchema } from '../../src/config/target-schema.js';
 import { extractPage } from '../../src/extract/items.js';
-import { itemsBlock, isGeneratedClass, nodeAt, previewSelectors, suggestItems, type ItemsProposal } from '../../src/extract/suggest-items.js';
+import { countAsProposed, itemsBlock, isGeneratedClass, nodeAt, previewSelectors, suggestItems, type ItemsProposal } from '../../src/extract/suggest-items.js';
 import { loadHtml } from '../../src/extract/selector.js';
 import { decodeBody } from '../../src/fetch/charset.js';
 
@@ -89,6 +89,19 @@ describe('suggestItems', () => {
       ['g1002', '德尔塔 烘干机 9公斤', 3499],
       ['g1003', '德尔塔 洗烘套装', 125000],
     ]);
+  });
+
+  it('counts a proposal on another copy of the page the way it reads it: JSON-LD a script has not inserted yet is none', () => {
+    const ld = suggestItems(utf8('jsonld.html'), { url: URL_ })!;
+    expect(countAsProposed(utf8('jsonld.html'), ld, { url: URL_ })).toBe(2);
+    const shell = '<!doctype html><html><head><title>Bolt list</title></head><body><div id="app"></div><script src="/app.js"></script></body></html>';
+    expect(countAsProposed(shell, ld, { url: URL_ })).toBe(0);
+    // JSON-LD that names the products but has no prices is not what the builder offered either.
+    const unpriced = utf8('jsonld.html').replace(/"offers":\{[^}]*\}/g, '"offers":{"@type":"Offer"}');
+    expect(countAsProposed(unpriced, ld, { url: URL_ })).toBe(0);
+    const css = suggestItems(utf8('grid-cards.html'), { url: URL_ })!;
+    expect(countAsProposed(utf8('grid-cards.html'), css, { url: URL_ })).toBe(css.count);
+    expect(countAsProposed(shell, css, { url: URL_ })).toBe(0);
   });
 
   it('JSON-LD only: offered first, no items block needed', () => {
