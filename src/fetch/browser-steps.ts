@@ -63,7 +63,9 @@ export async function runStep(page: Page, step: BrowserStep, number: number, eac
           throw fail(`nothing visible matches "${step.click}" within ${lookMs} ms (the page changed? a step that only sometimes applies can be marked optional: true)`);
         }
       } else if (!(await button.isVisible().catch(() => false))) break; // "load more" is gone: everything is shown
-      const before = await pageSize(page, each);
+      // A single click (a city, a tab) may redraw the items without adding any: its wait ends when they change.
+      const redraw = step.times === 1;
+      const before = await pageSize(page, each, redraw);
       try {
         await button.click({ timeout: Math.max(step.wait_ms, CLICK_MS) });
       } catch (e) {
@@ -146,19 +148,48 @@ function clickError(e: unknown): string {
 interface PageSize {
   items: number;
   height: number;
+  /** A hash of the items' text, when a redraw counts as a change (null: only more items or more page do). */
+  text: number | null;
 }
 
-async function pageSize(page: Page, each: string | null): Promise<PageSize> {
-  return page.evaluate((sel) => ({ items: sel ? document.querySelectorAll(sel).length : 0, height: document.scrollingElement?.scrollHeight ?? 0 }), each);
+/**
+ * Items, page height and, for a redraw, a 32-bit hash of the items' text (the same items drawn
+ * again hash the same, another city's prices do not). Written out in each page function: they run
+ * in the page, as sent, and a page's CSP may forbid building a function there from text.
+ */
+async function pageSize(page: Page, each: string | null, redraw = false): Promise<PageSize> {
+  return page.evaluate(
+    ([sel, redraw]) => {
+      let text: number | null = null;
+      if (sel && redraw) {
+        text = 0;
+        for (const el of Array.from(document.querySelectorAll(sel))) {
+          const t = el.textContent ?? '';
+          for (let i = 0; i < t.length; i++) text = (Math.imul(text, 31) + t.charCodeAt(i)) | 0;
+        }
+      }
+      return { items: sel ? document.querySelectorAll(sel).length : 0, height: document.scrollingElement?.scrollHeight ?? 0, text };
+    },
+    [each, redraw] as const,
+  );
 }
 
-/** After a click or a scroll: did more items (or more page) arrive within `ms`? */
+/** After a click or a scroll: did more items (or more page, or other items for a redraw) arrive within `ms`? */
 async function grew(page: Page, each: string | null, before: PageSize, ms: number): Promise<boolean> {
   if (ms <= 0) return true;
   return page
     .waitForFunction(
-      ([sel, items, height]) => (sel ? document.querySelectorAll(sel).length !== items : false) || (document.scrollingElement?.scrollHeight ?? 0) > height,
-      [each, before.items, before.height] as const,
+      ([sel, items, height, text]) => {
+        if ((sel ? document.querySelectorAll(sel).length !== items : false) || (document.scrollingElement?.scrollHeight ?? 0) > height) return true;
+        if (!sel || text === null) return false;
+        let now = 0;
+        for (const el of Array.from(document.querySelectorAll(sel))) {
+          const t = el.textContent ?? '';
+          for (let i = 0; i < t.length; i++) now = (Math.imul(now, 31) + t.charCodeAt(i)) | 0;
+        }
+        return now !== text;
+      },
+      [each, before.items, before.height, before.text] as const,
       { timeout: ms, polling: 100 },
     )
     .then(() => true, () => false);
