@@ -28,9 +28,10 @@ const opts = {
   daemonTargets: Number(a['daemon-targets'] ?? 10_000),
   browserPages: Number(a['browser-pages'] ?? 300),
   browserConcurrency: Number(a['browser-concurrency'] ?? 4),
-  // Many more targets (jobs) than worker slots, as in a real deployment: with as few targets as
-  // slots, the last round's idle slots (granularity) would cap the gain of a second worker.
-  workerTargets: Number(a['worker-targets'] ?? 30),
+  // Many more targets (jobs) than worker slots, as in a real deployment, and a whole number of
+  // rounds for both rows (60 jobs over 2 slots and over 4): a last round with idle slots would
+  // count against the second worker (bench/README.md, row 7).
+  workerTargets: Number(a['worker-targets'] ?? 60),
   // Each worker on a core of its own (taskset), as if each were a machine: `--pin-workers false` to let them share.
   pinWorkers: (a['pin-workers'] ?? 'true') !== 'false',
   // Browser rows take minutes each on a small machine: once unless asked.
@@ -41,7 +42,7 @@ const opts = {
   src: a.src ?? ROOT,
 };
 if (a.help) {
-  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,browser,workers,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --daemon-targets 10000 --browser-pages 300 --browser-concurrency 4 --browser-reps 1 --worker-targets 30 --pin-workers true --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
+  console.log(`npm run bench [-- --pages 1000 --reps 3 --concurrency 10 --latency 0 --only quality,crawl,browser,workers,diff,exports,daemon,validate --export-rows 1000000 --daemon-settle 3000 --daemon-targets 10000 --browser-pages 300 --browser-concurrency 4 --browser-reps 1 --worker-targets 60 --pin-workers true --validate-mb 0.25,0.99,10 --validate-reps 1 --src DIR --out FILE]
 npm run bench:quality   (the quality section alone, seconds)`);
   process.exit(0);
 }

@@ -33,6 +33,8 @@ const METRICS = {
   peakProcesses: (s) => s.peakProcesses,
   treeCpuS: (s) => s.treeCpuS,
   coordCpuPer1000: (s) => s.coordCpuPer1000,
+  workerBusy: (s) => s.workerBusy,
+  workerCpuPerPage: (s) => s.workerCpuPerPage,
   fileMB: (s) => (s.fileBytes === undefined ? undefined : s.fileBytes / MB),
 };
 
@@ -123,6 +125,8 @@ export function renderReport(result) {
       body.push([label, range(x.pagesPerS, 1, ' p/s'), f(x.items?.median), `${range(x.peakTreePssMB)} PSS`, range(x.treeCpuS, 1), note + failed]);
     } else if (row.id.startsWith('workers.')) {
       let note = `coordinator ${f(x.coordCpuPer1000?.median, 1)} CPU s per 1,000 pages`;
+      // Each worker's core: how busy (1 = CPU-bound) and what a page cost its tree (Node + Chromium).
+      if (x.workerBusy) note += `; each worker's core ${f(x.workerBusy.median * 100)} % busy, ${f(x.workerCpuPerPage?.median, 2)} CPU s per page`;
       if (row.id === 'workers.2') {
         const sp = ratio(x.pagesPerS, m('workers.1', 'pagesPerS'));
         if (sp) note = `${sp.toFixed(2)}× one worker; ` + note;

@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { args, report } from '../lib/child.js';
 import { startJsCatalog } from '../lib/js-catalog.js';
+import { treePids } from '../lib/tree.js';
 
 const a = args();
 const root = join(import.meta.dirname, '..', '..');
 const workers = Number(a.workers);
-const targets = Number(a.targets ?? 30);
+const targets = Number(a.targets ?? 60);
 const pagesPer = Math.ceil(Number(a.pages) / targets);
 const jobs = Number(a['jobs-per-worker'] ?? 2);
 const latencyMs = Number(a['api-latency'] ?? 1000);
@@ -94,9 +95,28 @@ const cpuOf = (pid) => {
     return NaN;
   }
 };
+/**
+ * CPU seconds of a worker and everything under it (its Chromium, the renderers): the live
+ * processes' own time plus what their reaped children used (a closed renderer's CPU is in its
+ * parent's cutime), so a tree's CPU over a window is the difference of two readings.
+ */
+const treeCpuOf = (pid) => {
+  let s = 0;
+  for (const p of treePids(pid)) {
+    try {
+      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      s += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return s;
+};
 
 // Workers first, so the first jobs find them waiting (each starts its browser on its first job).
 let ready = 0;
+const workerProcs = [];
 for (let i = 1; i <= workers; i++) {
   const argv = [process.execPath, launcher, '--home', home, 'worker', '--redis', url, '--browser', '--concurrency', String(jobs), '--name', `bench-${i}`, '--log', 'json'];
   // --pin: each worker (and the Chromium it starts) on a core of its own, as if each were its own
@@ -104,6 +124,7 @@ for (let i = 1; i <= workers; i++) {
   if (pin) argv.unshift('taskset', '-c', String((i - 1) % cores));
   const w = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'inherit'] });
   procs.push(w);
+  workerProcs.push(w);
   let seen = false;
   lines(w, (o) => {
     if (!seen && o.msg === 'worker started') {
@@ -127,10 +148,13 @@ let startedAt = null;
 const coord = spawn(process.execPath, [launcher, '--home', home, '--state', join(home, 'state'), 'daemon', '--redis', url, '--run-now', '--log', 'json', '--no-watch'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 procs.push(coord);
 let cpu0 = NaN;
+let workersCpu0 = NaN;
+const workersCpu = () => workerProcs.reduce((s, w) => s + treeCpuOf(w.pid), 0);
 lines(coord, (o) => {
   if (o.msg === 'daemon started') {
     startedAt = performance.now();
     cpu0 = cpuOf(coord.pid);
+    workersCpu0 = workersCpu();
   }
   if (o.msg === 'target run') settled.set(o.target, o);
   if (o.msg === 'target run failed') failed = `${o.target}: ${o.failure} ${o.message}`;
@@ -142,6 +166,7 @@ try {
 }
 const wallMs = performance.now() - (startedAt ?? performance.now());
 const coordCpuS = cpuOf(coord.pid) - cpu0;
+const workersCpuS = workersCpu() - workersCpu0;
 coord.kill('SIGTERM');
 for (const p of procs.slice(1)) if (p !== coord) p.kill('SIGTERM');
 await sleep(2000);
@@ -154,4 +179,7 @@ if (failed || settled.size !== targets) {
 }
 const pages = [...settled.values()].reduce((s, o) => s + o.pages, 0);
 const items = [...settled.values()].reduce((s, o) => s + o.items, 0);
-report(a.out, { workers, pinned: pin, pages, items, wallMs, coordCpuS, coordCpuPer1000: (coordCpuS / pages) * 1000 });
+// How busy each worker's core was (its Node, Chromium and renderers over the window): near 1, the
+// row is CPU-bound and pages/s is what a core can render; well under 1, the workers waited.
+const workerBusy = workersCpuS / workers / (wallMs / 1000);
+report(a.out, { workers, pinned: pin, pages, items, wallMs, coordCpuS, coordCpuPer1000: (coordCpuS / pages) * 1000, workersCpuS, workerCpuPerPage: workersCpuS / pages, workerBusy });
