@@ -3,7 +3,6 @@
  * run has ended no longer keeps a renderer process alive, and the pages rendered at once follow
  * the jobs the worker (or run) declares, not a fixed three.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTargetFile } from '../../src/config/load.js';
 import { browserPages, findBrowser } from '../../src/fetch/browser.js';
@@ -11,6 +10,7 @@ import { HostQueues } from '../../src/fetch/host-queue.js';
 import { makeFetcher } from '../../src/fetch/registry.js';
 import { RobotsCache } from '../../src/fetch/robots.js';
 import { scrapeTarget } from '../../src/pipeline/scrape.js';
+import { descendantsMatching } from '../helpers/proc-tree.js';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
@@ -130,28 +130,4 @@ describe.skipIf(!browserPath)('browser memory follows the work', () => {
 });
 
 /** Chromium renderer processes under this process (what `ps` shows ops). */
-function renderers(): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const mine = new Set<number>([process.pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, pp] of parent) if (!mine.has(pid) && mine.has(pp)) (mine.add(pid), (grew = true));
-  }
-  return [...mine].filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-    } catch {
-      return false;
-    }
-  });
-}
+const renderers = () => descendantsMatching(process.pid, /--type=renderer/);

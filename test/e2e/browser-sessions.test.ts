@@ -3,7 +3,6 @@
  * all its pages, pages reused from one URL to the next, items read as soon as they are drawn,
  * trackers not loaded, and a browser replaced after serving its share of pages.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTargetFile } from '../../src/config/load.js';
 import { BrowserFetcher, findBrowser } from '../../src/fetch/browser.js';
@@ -11,6 +10,7 @@ import { HostQueues } from '../../src/fetch/host-queue.js';
 import { RobotsCache } from '../../src/fetch/robots.js';
 import { isTracker } from '../../src/fetch/trackers.js';
 import { scrapeTarget, type ScrapeOutcome } from '../../src/pipeline/scrape.js';
+import { descendantsMatching } from '../helpers/proc-tree.js';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
@@ -130,27 +130,4 @@ describe.skipIf(!browserPath)('browser targets are cheap', () => {
 });
 
 /** Chromium processes started by this process (the test worker). */
-function chromiumChildren(): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) out.push(child), walk(child);
-  };
-  walk(process.pid);
-  return out.filter((pid) => {
-    try {
-      return /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
-}
+const chromiumChildren = () => descendantsMatching(process.pid, /chrom/i);

@@ -8,6 +8,7 @@ import { BrowserFetcher, findBrowser } from '../../src/fetch/browser.js';
 import { HostQueues } from '../../src/fetch/host-queue.js';
 import { RobotsCache } from '../../src/fetch/robots.js';
 import { scrapeTarget, type ScrapeOutcome } from '../../src/pipeline/scrape.js';
+import { descendants, descendantsMatching } from '../helpers/proc-tree.js';
 import { startServer, type FixtureServer } from '../helpers/server.js';
 import { makeWorkspace, REPO, type Workspace } from '../helpers/workspace.js';
 
@@ -347,35 +348,7 @@ function filesContaining(dir: string, needle: string): string[] {
 }
 
 /** Chromium processes started by this process (the test worker). */
-function chromiumChildren(): number[] {
-  return descendants(process.pid).filter((pid) => {
-    try {
-      return /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Every process below `pid`, from /proc (no procps needed). */
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) out.push(child), walk(child);
-  };
-  walk(pid);
-  return out;
-}
+const chromiumChildren = () => descendantsMatching(process.pid, /chrom/i);
 
 function alive(pid: number): boolean {
   try {
